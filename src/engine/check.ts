@@ -1,0 +1,81 @@
+// One interface for every check; checks are pure functions of a Snapshot the collector gathered.
+import type { ClusterError, KubeObject } from './cluster-reader.ts';
+import type { ComponentName, Finding, Lang } from './report.ts';
+
+export type Flavor = 'kubeadm' | 'eks' | 'gke' | 'k3s' | 'kind' | 'unknown';
+export type CniKind =
+  | 'calico'
+  | 'calico-operator'
+  | 'flannel'
+  | 'flannel-legacy'
+  | 'weave'
+  | 'cilium'
+  | 'gke-dataplane-v2'
+  | 'aws-vpc-cni'
+  | 'canal'
+  | 'kindnet'
+  | 'k3s-flannel'
+  | 'none';
+export type DnsKind = 'coredns' | 'kube-dns' | 'none';
+/** How Service routing is done: a kube-proxy DaemonSet, or something that replaces it on purpose. */
+export type ProxyKind = 'kube-proxy' | 'cilium-kpr' | 'calico-ebpf' | 'k3s-embedded' | 'gke-dataplane-v2' | 'missing';
+
+/** What the cluster is (catalog §0), decided before any rule runs so §D traps never become findings. */
+export interface Fingerprint {
+  flavor: Flavor;
+  cni: CniKind;
+  /** Extra CNIs found besides the main one (evidence for cni.conflicting-plugins). */
+  extraCnis: CniKind[];
+  /** The CNI's agent workload, when it runs as a DaemonSet. */
+  cniWorkload?: { namespace: string; daemonSet: string; labelSelector: string };
+  dns: DnsKind;
+  dnsWorkload?: { namespace: string; deployment: string };
+  proxy: ProxyKind;
+  /** Where kube-proxy's KubeProxyConfiguration lives (kubeadm: kube-proxy/config.conf; EKS: kube-proxy-config/config). */
+  proxyConfig?: { configMap: string; key: string; mountPath: string };
+}
+
+/** Logs keyed "namespace/pod/container". */
+export type SnapshotLogs = Record<string, { current?: string; previous?: string }>;
+
+export interface CollectFailure {
+  /** Which components cannot be judged without this data. */
+  components: ComponentName[];
+  error: ClusterError;
+}
+
+/** Everything the checks may look at. Lists hold only what the collector fetched (selected namespaces/labels). */
+export interface Snapshot {
+  fingerprint: Fingerprint;
+  nodes: KubeObject[];
+  pods: KubeObject[];
+  deployments: KubeObject[];
+  daemonSets: KubeObject[];
+  replicaSets: KubeObject[];
+  services: KubeObject[];
+  endpointSlices: KubeObject[];
+  configMaps: KubeObject[];
+  serviceAccounts: KubeObject[];
+  /** Warning events from the namespaces the network components live in. */
+  events: KubeObject[];
+  networkPolicies: KubeObject[];
+  clusterRoles: KubeObject[];
+  clusterRoleBindings: KubeObject[];
+  logs: SnapshotLogs;
+  failures: CollectFailure[];
+}
+
+export interface CheckContext {
+  lang: Lang;
+  /** Picks the English or Korean text. */
+  tr(en: string, ko: string): string;
+}
+
+export interface Check {
+  /** Module id, e.g. "coredns-crashloop". */
+  name: string;
+  component: ComponentName;
+  /** Every finding id this check can emit. */
+  emits: readonly string[];
+  run(snapshot: Snapshot, ctx: CheckContext): Finding[];
+}

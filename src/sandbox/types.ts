@@ -1,0 +1,72 @@
+// Shapes shared by the sandbox's scenario loader, API server and command line.
+import type { KubeObject } from '../engine/cluster-reader.ts';
+
+/** Identifies one object. `apiVersion` may be omitted when `kind` is unambiguous. */
+export interface ObjectRef {
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+/** Container logs keyed "namespace/pod/container". */
+export type ContainerLogs = Record<string, { current?: string; previous?: string }>;
+
+/** A condition on the cluster's state, evaluated after every write. */
+export type Condition =
+  | {
+      ref: ObjectRef;
+      /** Dot path into the object, e.g. "data.Corefile" or "spec.selector.k8s-app". */
+      path: string;
+      contains?: string;
+      notContains?: string;
+      equals?: unknown;
+      exists?: boolean;
+    }
+  /** Holds once the workload was restarted (restartedAt annotation changed, or its pods were deleted) after load. */
+  | { restarted: ObjectRef };
+
+/** How the cluster changes once a fix lands: data-driven, so remediation can be tested end to end. */
+export interface Reaction {
+  description: string;
+  when: Condition[];
+  then: {
+    /** Objects created or replaced wholesale. */
+    apply?: KubeObject[];
+    /** JSON merge patches. */
+    patch?: (ObjectRef & { merge: Record<string, unknown> })[];
+    delete?: ObjectRef[];
+    logs?: ContainerLogs;
+  };
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  /** The finding ids a correct diagnosis reports, by severity. Healthy scenarios list none. */
+  expect: { critical: string[]; warning: string[] };
+  /** Flavor/CNI the fingerprint should detect, e.g. { flavor: 'kubeadm', cni: 'calico' }. */
+  fingerprint?: { flavor: string; cni: string };
+  objects: KubeObject[];
+  logs: ContainerLogs;
+  reactions: Reaction[];
+}
+
+/** Injected misbehaviour, matched per request. */
+export interface Fault {
+  /** HTTP verb (GET, LIST, POST, PUT, PATCH, DELETE) or '*'. LIST is a GET on a collection. */
+  verb?: string;
+  /** Regular expression matched against the request path (without query). */
+  path?: string;
+  kind: 'status' | 'hang' | 'reset';
+  /** For kind 'status': 500, 503, 429 … */
+  status?: number;
+  /** For 429: the Retry-After header in seconds. */
+  retryAfterSeconds?: number;
+  /** How many matching requests to affect; unlimited when omitted. */
+  times?: number;
+}
+
+export interface Latency {
+  fixedMs: number;
+  jitterMs?: number;
+}
