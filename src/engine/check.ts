@@ -63,6 +63,11 @@ export interface Snapshot {
   clusterRoleBindings: KubeObject[];
   logs: SnapshotLogs;
   failures: CollectFailure[];
+  /**
+   * Objects the collector asked for by name and the API answered 404, as "resource/namespace/name"
+   * (cluster-scoped: "resource//name"). Lets checks tell "deleted" apart from "not collected".
+   */
+  absent?: string[];
 }
 
 export interface CheckContext {

@@ -53,6 +53,11 @@ export interface ListOptions {
   fieldSelector?: string;
   /** Page size; the reader follows `continue` tokens until the list is complete. */
   pageSize?: number;
+  /**
+   * First page only, at most `limit` items: the reader does not follow `continue`. For lists where only existence or
+   * a sample matters (NetworkPolicies, cluster-wide events), so a big cluster cannot make the run slow.
+   */
+  limit?: number;
 }
 
 export interface LogOptions {

@@ -6,7 +6,10 @@ export function kubeconfigYaml(url: string, caPem: string, user: string, token: 
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [
-      { name: 'sandbox', cluster: { server: url, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } },
+      {
+        name: 'sandbox',
+        cluster: { server: url, 'certificate-authority-data': Buffer.from(caPem).toString('base64') },
+      },
     ],
     users: [{ name: user, user: { token } }],
     contexts: [{ name: 'sandbox', context: { cluster: 'sandbox', user } }],

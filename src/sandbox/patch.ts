@@ -99,12 +99,12 @@ interface JsonPatchOp {
   value?: Json;
 }
 
-const unescape = (s: string): string => s.replace(/~1/g, '/').replace(/~0/g, '~');
+const unescapeToken = (s: string): string => s.replace(/~1/g, '/').replace(/~0/g, '~');
 
 function pointer(path: string): string[] {
   if (path === '') return [];
   if (!path.startsWith('/')) throw new PatchError(`invalid JSON pointer: ${path}`);
-  return path.slice(1).split('/').map(unescape);
+  return path.slice(1).split('/').map(unescapeToken);
 }
 
 function parentOf(doc: Json, tokens: string[], path: string): { parent: JsonObject | Json[]; last: string } {

@@ -10,10 +10,13 @@ export interface ResourceType {
   shortNames?: string[];
   /** Where objects live: events.k8s.io events share the core events' storage. */
   storage: string;
+  /** `kubectl get all` expands the 'all' category. */
+  categories?: string[];
   /** Only the review APIs: create-only, nothing stored. */
   virtual?: boolean;
 }
 
+const IN_ALL = new Set(['pods', 'services', 'deployments', 'daemonsets', 'replicasets']);
 const RW = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 
 function r(
@@ -33,6 +36,7 @@ function r(
     namespaced,
     ...(shortNames ? { shortNames } : {}),
     storage: name === 'events' ? 'events' : `${name}.${group}`,
+    ...(IN_ALL.has(name) ? { categories: ['all'] } : {}),
   };
 }
 
@@ -63,6 +67,9 @@ export const RESOURCE_TYPES: ResourceType[] = [
 export const groupVersion = (t: { group: string; version: string }): string =>
   t.group ? `${t.group}/${t.version}` : t.version;
 
+/** Resources whose spec changes bump metadata.generation (workload controllers observe it). */
+export const hasGeneration = (t: ResourceType): boolean => t.group === 'apps' || t.name === 'networkpolicies';
+
 /** Lookup by URL segments. */
 export function resourceFor(group: string, version: string, name: string): ResourceType | undefined {
   return RESOURCE_TYPES.find((t) => t.group === group && t.version === version && t.name === name);
@@ -88,6 +95,7 @@ function apiResource(t: ResourceType) {
     kind: t.kind,
     verbs: t.virtual ? ['create'] : RW,
     ...(t.shortNames ? { shortNames: t.shortNames } : {}),
+    ...(t.categories ? { categories: t.categories } : {}),
   };
 }
 

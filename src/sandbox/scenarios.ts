@@ -123,6 +123,7 @@ const conditionSchema = z.union([
 const reactionSchema = z.strictObject({
   description: z.string().min(1),
   when: z.array(conditionSchema).min(1),
+  // biome-ignore lint/suspicious/noThenProperty: `then` is the Reaction field name fixed by types.ts.
   then: z.strictObject({
     apply: z.array(kubeObjectSchema).optional(),
     patch: z.array(patchSchema).optional(),
@@ -220,7 +221,9 @@ export function netcheckRbacObjects(): KubeObject[] {
       .split(/^---\s*$/m)
       .map((doc) => parse(doc) as unknown)
       .filter((doc) => doc != null);
-    rbacObjects = docs.map((doc, i) => validate(kubeObjectSchema, doc, `${RBAC_FILE} (document ${i + 1})`) as KubeObject);
+    rbacObjects = docs.map(
+      (doc, i) => validate(kubeObjectSchema, doc, `${RBAC_FILE} (document ${i + 1})`) as KubeObject,
+    );
   }
   return structuredClone(rbacObjects);
 }
@@ -300,7 +303,9 @@ function withEventName(obj: KubeObject, file: string): KubeObject {
 // What the API server and controllers would have filled in
 
 export function stableUid(kind: string, namespace: string | undefined, name: string): string {
-  const h = createHash('sha1').update(`${kind}/${namespace ?? ''}/${name}`).digest('hex');
+  const h = createHash('sha1')
+    .update(`${kind}/${namespace ?? ''}/${name}`)
+    .digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -333,7 +338,15 @@ function completePod(pod: KubeObject): void {
   });
   status.conditions = scheduled
     ? [
-        cond('PodReadyToStartContainers', phase === 'Running' || statuses.length > 0),
+        // The sandbox exists once any container got as far as running or exiting.
+        cond(
+          'PodReadyToStartContainers',
+          phase === 'Running' ||
+            statuses.some((c) => {
+              const st = c as { state?: { running?: unknown; terminated?: unknown }; lastState?: { terminated?: unknown } };
+              return Boolean(st.state?.running || st.state?.terminated || st.lastState?.terminated);
+            }),
+        ),
         cond('Initialized', true),
         cond('Ready', phase === 'Running' && allReady),
         cond('ContainersReady', phase === 'Running' && allReady),
@@ -359,7 +372,9 @@ function completeEvent(ev: KubeObject): void {
 export function isPodReady(pod: KubeObject): boolean {
   return (
     pod.status?.phase === 'Running' &&
-    (pod.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True')
+    (pod.status?.conditions ?? []).some(
+      (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
+    )
   );
 }
 
@@ -381,8 +396,10 @@ function completeCluster(objects: ObjectStore, derived: Set<string>): void {
 
   for (const obj of objects.values()) {
     for (const owner of obj.metadata.ownerReferences ?? []) {
-      const target = objects.get(refKey({ kind: owner.kind, name: owner.name, namespace: obj.metadata.namespace }));
-      owner.uid ??= target?.metadata.uid ?? stableUid(owner.kind, obj.metadata.namespace, owner.name);
+      // Owners live in the object's namespace, except cluster-scoped ones (a mirror pod's Node).
+      const ns = owner.kind === 'Node' ? undefined : obj.metadata.namespace;
+      const target = objects.get(refKey({ kind: owner.kind, name: owner.name, namespace: ns }));
+      owner.uid ??= target?.metadata.uid ?? stableUid(owner.kind, ns, owner.name);
       owner.controller ??= true;
       (owner as Record<string, unknown>)['blockOwnerDeletion'] ??= true;
     }
@@ -475,7 +492,7 @@ function deploymentStatus(deploy: KubeObject, pods: KubeObject[]) {
   const ready = pods.filter(isPodReady).length;
   const desired: number = deploy.spec?.replicas ?? 1;
   const unavailable = Math.max(desired - ready, 0);
-  const available = ready >= desired - (deploy.spec?.strategy?.rollingUpdate?.maxUnavailable ?? 0) && desired > 0;
+  const available = desired > 0 && ready >= desired - maxUnavailable(deploy.spec?.strategy?.rollingUpdate?.maxUnavailable, desired);
   return {
     observedGeneration: deploy.metadata.generation ?? 1,
     ...(pods.length > 0 ? { replicas: pods.length, updatedReplicas: pods.length } : {}),
@@ -503,6 +520,13 @@ function deploymentStatus(deploy: KubeObject, pods: KubeObject[]) {
       },
     ],
   };
+}
+
+/** `maxUnavailable` is a count or a percentage of the desired replicas (rounded down, as the controller does). */
+function maxUnavailable(value: number | string | undefined, desired: number): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && value.endsWith('%')) return Math.floor((desired * Number(value.slice(0, -1))) / 100);
+  return 0;
 }
 
 function podTarget(pod: KubeObject) {
@@ -595,6 +619,7 @@ function applyReaction(objects: ObjectStore, reaction: Reaction): void {
 
 function completeReaction(objects: ObjectStore, derived: Set<string>, reaction: Reaction): Reaction {
   const apply = (reaction.then.apply ?? []).map((o) => completeObject(structuredClone(o)));
+  // biome-ignore lint/suspicious/noThenProperty: `then` is the Reaction field name fixed by types.ts.
   const completed: Reaction = { ...reaction, then: { ...reaction.then, apply } };
   const after: ObjectStore = new Map([...objects].map(([k, v]) => [k, structuredClone(v)]));
   applyReaction(after, completed);

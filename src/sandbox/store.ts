@@ -22,7 +22,9 @@ class Bucket {
   }
   sorted(): SortedView {
     if (!this.view) {
-      const entries = [...this.byName.values()].map((o) => [objectKey(o.metadata.namespace, o.metadata.name), o] as const);
+      const entries = [...this.byName.values()].map(
+        (o) => [objectKey(o.metadata.namespace, o.metadata.name), o] as const,
+      );
       entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
       this.view = { keys: entries.map((e) => e[0]), objects: entries.map((e) => e[1]) };
     }

@@ -107,6 +107,7 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Port(s)', cell: servicePorts },
     ageCol,
   ],
+  namespaces: [name, { name: 'Status', cell: (o) => o.status?.phase ?? 'Active' }, ageCol],
   endpoints: [name, { name: 'Endpoints', cell: endpointList }, ageCol],
   configmaps: [name, { name: 'Data', type: 'integer', cell: (o) => Object.keys(o.data ?? {}).length }, ageCol],
   deployments: [
@@ -114,6 +115,13 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Ready', cell: (o) => `${num(o.status?.readyReplicas)}/${num(o.spec?.replicas ?? 1)}` },
     { name: 'Up-to-date', type: 'integer', cell: (o) => num(o.status?.updatedReplicas) },
     { name: 'Available', type: 'integer', cell: (o) => num(o.status?.availableReplicas) },
+    ageCol,
+  ],
+  replicasets: [
+    name,
+    { name: 'Desired', type: 'integer', cell: (o) => num(o.spec?.replicas ?? 1) },
+    { name: 'Current', type: 'integer', cell: (o) => num(o.status?.replicas) },
+    { name: 'Ready', type: 'integer', cell: (o) => num(o.status?.readyReplicas) },
     ageCol,
   ],
   daemonsets: [

@@ -1,4 +1,25 @@
 // CNI checks (catalog §A): missing or broken pod network, per-plugin failure signatures.
 import type { Check } from '../../check.ts';
+import { agentHealthCheck } from './agent-health.ts';
+import { awsCheck } from './aws.ts';
+import { calicoCheck } from './calico.ts';
+import { ciliumCheck } from './cilium.ts';
+import { conflictingCheck } from './conflicting.ts';
+import { flannelCheck } from './flannel.ts';
+import { networkPolicyCheck } from './network-policy.ts';
+import { notInstalledCheck } from './not-installed.ts';
+import { pluginBinaryCheck } from './plugin-binary.ts';
+import { weaveCheck } from './weave.ts';
 
-export const cniChecks: Check[] = [];
+export const cniChecks: Check[] = [
+  notInstalledCheck,
+  pluginBinaryCheck,
+  flannelCheck,
+  calicoCheck,
+  weaveCheck,
+  ciliumCheck,
+  awsCheck,
+  conflictingCheck,
+  networkPolicyCheck,
+  agentHealthCheck,
+];

@@ -1,0 +1,10 @@
+import { KubeConfig } from '@kubernetes/client-node';
+import { createKubeReader } from './src/cluster/k8s-reader.ts';
+import { startSandbox } from './src/sandbox/server.ts';
+import { loadScenario } from './src/sandbox/scenarios.ts';
+const sb = await startSandbox({ scenario: await loadScenario('kubeadm-calico') });
+const kc = new KubeConfig(); kc.loadFromString(sb.kubeconfig('bot'));
+const r = createKubeReader(kc);
+console.log(await r.get('clusterrolebindings', 'kubeadm:node-proxier').catch(e => e.describe()));
+console.log(sb.requests);
+await sb.close();

@@ -1,0 +1,22 @@
+// Runs one diagnosis in a fresh process so peak memory (maxRSS) belongs to the diagnosis alone, not the sandbox.
+import { KubeConfig } from '@kubernetes/client-node';
+import { createKubeReader } from '../src/cluster/k8s-reader.ts';
+import { diagnose } from '../src/engine/index.ts';
+
+const [kubeconfigPath] = process.argv.slice(2);
+if (!kubeconfigPath) throw new Error('usage: diagnose-child.ts KUBECONFIG');
+const kc = new KubeConfig();
+kc.loadFromFile(kubeconfigPath);
+const reader = createKubeReader(kc, { timeoutMs: 60_000 });
+const started = performance.now();
+const report = await diagnose(reader, { scope: 'all', cluster: { name: 'bench', server: kc.getCurrentCluster()?.server ?? '' } });
+const wallMs = performance.now() - started;
+process.stdout.write(
+  `${JSON.stringify({
+    wallMs,
+    requests: report.requests,
+    status: report.status,
+    findings: report.components.flatMap((c) => c.findings.map((f) => f.id)),
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+  })}\n`,
+);

@@ -1,0 +1,57 @@
+// Finds and loads a kubeconfig the way kubectl does: --kubeconfig, then the first KUBECONFIG entry, then ~/.kube/config.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+
+export interface LoadedKubeConfig {
+  kc: KubeConfig;
+  clusterName: string;
+  server: string;
+  user: string;
+}
+
+export function resolveKubeConfigPath(opts: { kubeconfigPath?: string; env?: NodeJS.ProcessEnv }): string {
+  if (opts.kubeconfigPath) return opts.kubeconfigPath;
+  const env = opts.env ?? process.env;
+  // kubectl merges every KUBECONFIG entry; we read the first, which is where kubectl writes and usually all there is.
+  const first = (env.KUBECONFIG ?? '').split(delimiter).find((p) => p.trim() !== '');
+  if (first) return first;
+  return join(env.HOME || homedir(), '.kube', 'config');
+}
+
+export function loadKubeConfig(opts: {
+  kubeconfigPath?: string;
+  context?: string;
+  env?: NodeJS.ProcessEnv;
+}): LoadedKubeConfig {
+  const path = resolveKubeConfigPath(opts);
+  if (!existsSync(path)) throw new Error(`kubeconfig ${path} not found`);
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromFile(path);
+  } catch (error) {
+    throw new Error(`cannot read kubeconfig ${path}: ${(error as Error).message}`);
+  }
+  if (opts.context) {
+    const known = kc.getContexts().map((c) => c.name);
+    if (!known.includes(opts.context)) {
+      throw new Error(`context "${opts.context}" not found in ${path}; known: ${known.join(', ') || '(none)'}`);
+    }
+    kc.setCurrentContext(opts.context);
+  }
+  const current = kc.getCurrentContext();
+  if (!current || !kc.getContextObject(current)) {
+    throw new Error(
+      `kubeconfig ${path} has no current context; pass --context (known: ${
+        kc
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ') || '(none)'
+      })`,
+    );
+  }
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error(`context "${current}" in ${path} names a cluster that is not defined`);
+  return { kc, clusterName: cluster.name, server: cluster.server, user: kc.getCurrentUser()?.name ?? '' };
+}

@@ -1,0 +1,193 @@
+// Parses the environment once at cold start; every mistake is reported with the env var and JSON path it came from.
+import type { z } from 'zod';
+import { Lang } from '../engine/report.ts';
+import {
+  type AppConfig,
+  type AwsEndpoints,
+  type ClusterConfig,
+  ClusterList,
+  Mode,
+  type SlackConfig,
+} from './schema.ts';
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(problems.length === 1 ? problems[0] : `invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const DEV_WORKER = 'netcheck-dev-worker';
+const DEV_TABLE = 'netcheck-dedupe';
+
+/** `[1, 'auth', 'region']` → `[1].auth.region`. */
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+}
+
+/** Zod issues as `VAR[1].auth.region: Required`; messages never quote the input value. */
+export function describeIssues(prefix: string, error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const missing = issue.code === 'invalid_type' && /received undefined$/.test(issue.message);
+    return `${prefix}${formatPath(issue.path)}: ${missing ? 'Required' : issue.message}`;
+  });
+}
+
+function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const v = env[name]?.trim();
+  return v ? v : undefined;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const problems: string[] = [];
+
+  const modeRaw = nonEmpty(env, 'NETCHECK_MODE') ?? (env.AWS_LAMBDA_FUNCTION_NAME ? 'lambda' : 'dev');
+  const modeParsed = Mode.safeParse(modeRaw);
+  if (!modeParsed.success) problems.push(`NETCHECK_MODE: expected "lambda" or "dev", got "${modeRaw}"`);
+  const mode = modeParsed.success ? modeParsed.data : 'lambda';
+
+  const langRaw = nonEmpty(env, 'NETCHECK_DEFAULT_LANG') ?? 'en';
+  const langParsed = Lang.safeParse(langRaw);
+  if (!langParsed.success) problems.push(`NETCHECK_DEFAULT_LANG: expected "en" or "ko", got "${langRaw}"`);
+
+  let clusters: ClusterConfig[] = [];
+  const clustersRaw = nonEmpty(env, 'NETCHECK_CLUSTERS');
+  if (!clustersRaw) {
+    problems.push('NETCHECK_CLUSTERS: Required (a JSON array of clusters)');
+  } else {
+    let json: unknown;
+    try {
+      json = JSON.parse(clustersRaw);
+    } catch (e) {
+      problems.push(`NETCHECK_CLUSTERS: not valid JSON (${(e as Error).message})`);
+    }
+    if (json !== undefined) {
+      const parsed = ClusterList.safeParse(json);
+      if (parsed.success) clusters = parsed.data;
+      else problems.push(...describeIssues('NETCHECK_CLUSTERS', parsed.error));
+    }
+  }
+  if (mode === 'lambda') {
+    clusters.forEach((c, i) => {
+      if (!c.allowedUsers?.length && !c.allowedGroups?.length && !c.allowedChannels?.length) {
+        problems.push(
+          `NETCHECK_CLUSTERS[${i}]: cluster "${c.name}" needs allowedUsers, allowedGroups or allowedChannels in lambda mode`,
+        );
+      }
+    });
+  }
+
+  const slack: SlackConfig = {
+    secretId: nonEmpty(env, 'SLACK_SECRET_ID'),
+    signingSecret: nonEmpty(env, 'SLACK_SIGNING_SECRET'),
+    botToken: nonEmpty(env, 'SLACK_BOT_TOKEN'),
+    apiUrl: nonEmpty(env, 'SLACK_API_URL'),
+    botId: nonEmpty(env, 'SLACK_BOT_ID'),
+    botUserId: nonEmpty(env, 'SLACK_BOT_USER_ID'),
+  };
+  if (mode === 'lambda') {
+    if (slack.signingSecret)
+      problems.push('SLACK_SIGNING_SECRET: plaintext secrets are for dev mode; use SLACK_SECRET_ID');
+    if (slack.botToken) problems.push('SLACK_BOT_TOKEN: plaintext secrets are for dev mode; use SLACK_SECRET_ID');
+    if (!slack.secretId) problems.push('SLACK_SECRET_ID: Required in lambda mode');
+  } else if (!slack.secretId && (!slack.signingSecret || !slack.botToken)) {
+    problems.push('SLACK_SECRET_ID: Required unless both SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set');
+  }
+  if (slack.apiUrl && !URL.canParse(slack.apiUrl)) problems.push('SLACK_API_URL: not a URL');
+  if (Boolean(slack.botId) !== Boolean(slack.botUserId)) {
+    problems.push('SLACK_BOT_ID/SLACK_BOT_USER_ID: set both (to skip auth.test) or neither');
+  }
+
+  const required = (name: string, devDefault: string): string => {
+    const v = nonEmpty(env, name);
+    if (v) return v;
+    if (mode === 'dev') return devDefault;
+    problems.push(`${name}: Required in lambda mode`);
+    return '';
+  };
+  const workerFunctionName = required('WORKER_FUNCTION_NAME', DEV_WORKER);
+  const dedupeTable = required('DEDUPE_TABLE', DEV_TABLE);
+
+  const awsEndpoints: AwsEndpoints = {};
+  for (const [key, name] of [
+    ['secretsManager', 'AWS_ENDPOINT_URL_SECRETS_MANAGER'],
+    ['lambda', 'AWS_ENDPOINT_URL_LAMBDA'],
+    ['dynamodb', 'AWS_ENDPOINT_URL_DYNAMODB'],
+  ] as const) {
+    const v = nonEmpty(env, name);
+    if (!v) continue;
+    if (URL.canParse(v)) awsEndpoints[key] = v;
+    else problems.push(`${name}: not a URL`);
+  }
+
+  const incidentChannelPattern = nonEmpty(env, 'NETCHECK_INCIDENT_CHANNEL_PATTERN');
+  if (incidentChannelPattern) {
+    try {
+      new RegExp(incidentChannelPattern);
+    } catch {
+      problems.push('NETCHECK_INCIDENT_CHANNEL_PATTERN: not a valid regular expression');
+    }
+  }
+
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    clusters,
+    slack,
+    workerFunctionName,
+    dedupeTable,
+    ...(Object.keys(awsEndpoints).length ? { awsEndpoints } : {}),
+    region: nonEmpty(env, 'AWS_REGION') ?? nonEmpty(env, 'AWS_DEFAULT_REGION') ?? 'us-east-1',
+    mode,
+    defaultLang: langParsed.success ? langParsed.data : 'en',
+    ...(incidentChannelPattern ? { incidentChannelPattern } : {}),
+  };
+}
+
+export interface AccessRequest {
+  userId: string;
+  channelId: string;
+  /** Slack user-group ids the user belongs to, when the caller resolved them (for allowedGroups). */
+  userGroups?: string[];
+}
+
+export function authorize(
+  config: AppConfig,
+  req: AccessRequest & { cluster: string },
+): { ok: true } | { ok: false; reason: string } {
+  const cluster = config.clusters.find((c) => c.name === req.cluster);
+  if (!cluster) {
+    return {
+      ok: false,
+      reason: `unknown cluster "${req.cluster}" (known: ${config.clusters.map((c) => c.name).join(', ')})`,
+    };
+  }
+  if (cluster.allowedChannels?.length && !cluster.allowedChannels.includes(req.channelId)) {
+    return { ok: false, reason: `cluster "${cluster.name}" cannot be checked from this channel` };
+  }
+  const userListed = cluster.allowedUsers?.includes(req.userId) ?? false;
+  const groupListed = cluster.allowedGroups?.some((g) => req.userGroups?.includes(g)) ?? false;
+  const hasUserList = Boolean(cluster.allowedUsers?.length || cluster.allowedGroups?.length);
+  if (hasUserList && !userListed && !groupListed) {
+    return { ok: false, reason: `you are not allowed to check cluster "${cluster.name}"` };
+  }
+  // Closed by default in production: a cluster without any allow-list is nobody's (loadConfig rejects it anyway).
+  if (config.mode === 'lambda' && !hasUserList && !cluster.allowedChannels?.length) {
+    return { ok: false, reason: `cluster "${cluster.name}" has no allow-list configured` };
+  }
+  return { ok: true };
+}
+
+/** Names of the clusters this user may check in this channel, in configuration order. */
+export function clustersFor(config: AppConfig, req: AccessRequest): string[] {
+  return config.clusters.filter((c) => authorize(config, { ...req, cluster: c.name }).ok).map((c) => c.name);
+}
+
+/** The cluster to check when the user names none: the allowed default, else the only allowed cluster. */
+export function defaultClusterFor(config: AppConfig, req: AccessRequest): string | undefined {
+  const allowed = clustersFor(config, req);
+  const marked = config.clusters.find((c) => c.default && allowed.includes(c.name));
+  if (marked) return marked.name;
+  return allowed.length === 1 ? allowed[0] : undefined;
+}

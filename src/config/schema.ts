@@ -1,0 +1,113 @@
+// netcheck's deployment configuration: what the Lambda functions and `netcheck dev` read from the environment.
+//
+// | Env var                            | Mode     | Meaning                                                                        |
+// |------------------------------------|----------|--------------------------------------------------------------------------------|
+// | `NETCHECK_CLUSTERS`                | both     | JSON array of ClusterConfig (required, at least one cluster)                   |
+// | `NETCHECK_MODE`                    | both     | `lambda` or `dev`; default `lambda` when `AWS_LAMBDA_FUNCTION_NAME` is set     |
+// | `NETCHECK_DEFAULT_LANG`            | both     | `en` (default) or `ko`: language of replies when the user gives no `--lang`     |
+// | `NETCHECK_INCIDENT_CHANNEL_PATTERN`| both     | optional regex; channels whose name matches get an automatic check on creation |
+// | `SLACK_SECRET_ID`                  | both     | Secrets Manager secret with JSON `{ "signingSecret", "botToken" }` (lambda: required) |
+// | `SLACK_SIGNING_SECRET`             | dev only | plaintext signing secret (rejected in lambda mode: use SLACK_SECRET_ID)        |
+// | `SLACK_BOT_TOKEN`                  | dev only | plaintext bot token (rejected in lambda mode)                                  |
+// | `SLACK_API_URL`                    | both     | Slack Web API base URL, e.g. a local fake `http://127.0.0.1:PORT/api/`         |
+// | `SLACK_BOT_ID`, `SLACK_BOT_USER_ID`| both     | both set ⇒ Bolt skips `auth.test` at cold start                                 |
+// | `WORKER_FUNCTION_NAME`             | both     | name of the worker Lambda (lambda: required; dev default `netcheck-dev-worker`) |
+// | `DEDUPE_TABLE`                     | both     | DynamoDB table for Slack retry dedupe (lambda: required; dev default `netcheck-dedupe`) |
+// | `AWS_REGION`                       | both     | region of the AWS clients (set by Lambda; dev default `us-east-1`)             |
+// | `AWS_ENDPOINT_URL_SECRETS_MANAGER` | both     | endpoint override; the AWS SDK reads it itself, we parse it only to validate/report |
+// | `AWS_ENDPOINT_URL_LAMBDA`          | both     | idem, e.g. the local Lambda endpoint of `netcheck dev`                          |
+// | `AWS_ENDPOINT_URL_DYNAMODB`        | both     | idem, e.g. dynalite                                                            |
+// | `AWS_ENDPOINT_URL_EKS`             | both     | endpoint of eks:DescribeCluster (src/aws/eks-describe.ts reads it directly)     |
+//
+// ClusterConfig (one element of NETCHECK_CLUSTERS):
+//   { "name": "prod", "auth": { "type": "eks", "clusterName": "prod", "region": "eu-west-1" },
+//     "allowedUsers": ["U123"], "allowedGroups": ["S456"], "allowedChannels": ["C789"], "approvers": ["U123"], "default": true }
+// In lambda mode every cluster needs an allow-list (users, groups or channels): access is closed by default.
+// In dev mode every user may check every cluster unless allow-lists are configured.
+import { z } from 'zod';
+import type { Lang } from '../engine/report.ts';
+
+export const ClusterAuth = z.discriminatedUnion('type', [
+  // endpoint + CA from config, or from eks:DescribeCluster at run time when absent.
+  z.object({
+    type: z.literal('eks'),
+    clusterName: z.string().min(1),
+    region: z.string().min(1),
+    endpoint: z.url().optional(),
+    caData: z.string().optional(),
+  }),
+  z.object({ type: z.literal('kubeconfig-secret'), secretId: z.string().min(1), context: z.string().optional() }),
+  // Secret JSON: { server, caData (base64 PEM), token }.
+  z.object({ type: z.literal('token-secret'), secretId: z.string().min(1) }),
+]);
+export type ClusterAuth = z.infer<typeof ClusterAuth>;
+export type EksAuth = Extract<ClusterAuth, { type: 'eks' }>;
+
+export const ClusterConfig = z.object({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, at most 63'),
+  auth: ClusterAuth,
+  /** Slack user ids (U…/W…) allowed to check this cluster. */
+  allowedUsers: z.array(z.string()).optional(),
+  /** Slack user-group ids (S…); the caller resolves the user's groups (needs `usergroups:read`). */
+  allowedGroups: z.array(z.string()).optional(),
+  /** Slack channel ids (C…) where this cluster may be checked. */
+  allowedChannels: z.array(z.string()).optional(),
+  /** Slack user ids allowed to approve remediations. */
+  approvers: z.array(z.string()).optional(),
+  /** The cluster to check when the user names none. */
+  default: z.boolean().optional(),
+});
+export type ClusterConfig = z.infer<typeof ClusterConfig>;
+
+export const ClusterList = z
+  .array(ClusterConfig)
+  .min(1)
+  .superRefine((clusters, ctx) => {
+    const seen = new Set<string>();
+    clusters.forEach((c, i) => {
+      if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate cluster name` });
+      seen.add(c.name);
+    });
+    const defaults = clusters.filter((c) => c.default).map((c) => c.name);
+    if (defaults.length > 1) {
+      ctx.addIssue({ code: 'custom', path: [], message: `more than one default cluster: ${defaults.join(', ')}` });
+    }
+  });
+
+export const Mode = z.enum(['lambda', 'dev']);
+export type Mode = z.infer<typeof Mode>;
+
+/** The Slack secret stored in Secrets Manager under SLACK_SECRET_ID. */
+export const SlackSecret = z.object({ signingSecret: z.string().min(1), botToken: z.string().min(1) });
+export type SlackSecret = z.infer<typeof SlackSecret>;
+
+export interface SlackConfig {
+  /** Plaintext, dev mode only. */
+  signingSecret?: string;
+  /** Plaintext, dev mode only. */
+  botToken?: string;
+  /** Secrets Manager secret holding SlackSecret JSON. */
+  secretId?: string;
+  apiUrl?: string;
+  botId?: string;
+  botUserId?: string;
+}
+
+export interface AwsEndpoints {
+  secretsManager?: string;
+  lambda?: string;
+  dynamodb?: string;
+}
+
+export interface AppConfig {
+  clusters: ClusterConfig[];
+  slack: SlackConfig;
+  workerFunctionName: string;
+  dedupeTable: string;
+  /** Endpoint overrides found in the environment (the SDK applies them on its own). */
+  awsEndpoints?: AwsEndpoints;
+  region: string;
+  mode: Mode;
+  defaultLang: Lang;
+  incidentChannelPattern?: string;
+}

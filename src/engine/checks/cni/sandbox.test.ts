@@ -1,0 +1,209 @@
+// CNI failures seen through FailedCreatePodSandBox events on application pods.
+import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../inspect.ts';
+import {
+  CALICO_PODS,
+  commands,
+  crashLoop,
+  eks,
+  event,
+  expectFinding,
+  FLANNEL_PODS,
+  kubeadmCalico,
+  kubeadmCilium,
+  kubeadmFlannel,
+  kubeadmOperatorCalico,
+  kubeadmWeave,
+} from '../fixtures.ts';
+import { awsCheck } from './aws.ts';
+import { calicoCheck } from './calico.ts';
+import { ciliumCheck } from './cilium.ts';
+import { conflictingCheck } from './conflicting.ts';
+import { flannelCheck } from './flannel.ts';
+import { pluginBinaryCheck } from './plugin-binary.ts';
+import { weaveCheck } from './weave.ts';
+
+const SANDBOX = 'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "3f2a9c41d7e8": ';
+
+function sandboxEvent(tail: string, node = 'worker-2') {
+  return event({ reason: 'FailedCreatePodSandBox', namespace: 'default', name: 'web-6d4cf56db6-abcde', node, message: SANDBOX + tail, count: 12 });
+}
+
+describe('cni.plugin-binary-missing', () => {
+  it('reports a missing reference plugin as a node-level install', () => {
+    const s = kubeadmFlannel();
+    s.events.push(sandboxEvent('plugin type="loopback" failed (add): failed to find plugin "loopback" in path [/opt/cni/bin]'));
+    const f = expectFinding(pluginBinaryCheck, s, 'cni.plugin-binary-missing');
+    expect(f.title).toContain('"loopback"');
+    expect(f.evidence[0]).toContain('Warning FailedCreatePodSandBox pod/web-6d4cf56db6-abcde (x12)');
+    expect(f.detail).toContain('worker-2');
+    expect(f.remediation).toBeUndefined();
+  });
+
+  it('restarts the CNI agent on that node when the missing binary is the agent’s own', () => {
+    const s = kubeadmFlannel();
+    s.events.push(sandboxEvent('plugin type="flannel" failed (add): failed to find plugin "flannel" in path [/opt/cni/bin]'));
+    const f = expectFinding(pluginBinaryCheck, s, 'cni.plugin-binary-missing');
+    expect(f.remediation?.id).toBe('cni.restart-agent-on-node');
+    expect(commands(f)).toContain('kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=worker-2');
+  });
+});
+
+describe('cni.flannel.subnet-env-missing', () => {
+  it('names the flannel pod on the node whose sandboxes fail', () => {
+    const s = kubeadmFlannel();
+    crashLoop(s, FLANNEL_PODS[2]!, 'kube-flannel', 6);
+    s.events.push(
+      sandboxEvent('plugin type="flannel" failed (add): loadFlannelSubnetEnv failed: open /run/flannel/subnet.env: no such file or directory'),
+    );
+    const f = expectFinding(flannelCheck, s, 'cni.flannel.subnet-env-missing');
+    expect(f.evidence).toContain(`${FLANNEL_PODS[2]} 0/1 CrashLoopBackOff (restarts 6) on worker-2`);
+    expect(f.remediation?.id).toBe('cni.flannel.restart');
+    expect(commands(f)).toContain('kubectl -n kube-flannel rollout restart ds/kube-flannel-ds');
+  });
+});
+
+describe('cni.calico.node-agent-down', () => {
+  it('reports the sandbox nodename error together with the crash-looping calico-node', () => {
+    const s = kubeadmCalico();
+    crashLoop(s, CALICO_PODS[2]!, 'calico-node', 11);
+    s.events.push(
+      sandboxEvent(
+        'plugin type="calico" failed (add): stat /var/lib/calico/nodename: no such file or directory: check that the calico/node container is running and has mounted /var/lib/calico/',
+      ),
+    );
+    const f = expectFinding(calicoCheck, s, 'cni.calico.node-agent-down');
+    expect(f.severity).toBe('critical');
+    expect(f.evidence).toContain(`${CALICO_PODS[2]} 0/1 CrashLoopBackOff (restarts 11) on worker-2`);
+    expect(f.evidence.some((e) => e.includes('stat /var/lib/calico/nodename'))).toBe(true);
+    expect(f.remediation?.id).toBe('cni.calico.restart-node-agent');
+    expect(commands(f)).toContain(`kubectl -n kube-system logs ${CALICO_PODS[2]} -c calico-node --previous`);
+    expect(commands(f)).toContain('kubectl -n kube-system rollout restart ds/calico-node');
+  });
+
+  it('points at the failing init container and uses calico-system for operator installs', () => {
+    const s = kubeadmOperatorCalico();
+    const name = CALICO_PODS[1]!;
+    const i = s.pods.findIndex((p) => p.metadata.name === name);
+    const p = s.pods[i]!;
+    p.status.initContainerStatuses[1] = {
+      name: 'install-cni',
+      ready: false,
+      restartCount: 4,
+      state: { waiting: { reason: 'CrashLoopBackOff' } },
+    };
+    p.status.conditions = [{ type: 'Ready', status: 'False' }];
+    p.status.containerStatuses[0].ready = false;
+    p.status.containerStatuses[0].state = { waiting: { reason: 'PodInitializing' } };
+    const f = expectFinding(calicoCheck, s, 'cni.calico.node-agent-down');
+    expect(f.evidence).toContain(`${name} 0/1 Init:CrashLoopBackOff (restarts 4) on worker-1`);
+    expect(f.detail).toContain('calico-system/calico-node');
+    expect(commands(f)).toContain(`kubectl -n calico-system logs ${name} -c install-cni`);
+    expect(commands(f)).toContain('kubectl -n calico-system delete pod -l k8s-app=calico-node');
+  });
+});
+
+describe('cni.calico.bgp-peering-down', () => {
+  it('reports Running 0/1 calico-node with BGP readiness failures, naming the peers', () => {
+    const s = kubeadmCalico();
+    const name = CALICO_PODS[1]!;
+    const p = s.pods.find((x) => x.metadata.name === name)!;
+    p.status.conditions = [{ type: 'Ready', status: 'False' }];
+    p.status.containerStatuses[0].ready = false;
+    s.events.push(
+      event({
+        reason: 'Unhealthy',
+        name,
+        message: 'Readiness probe failed: calico/node is not ready: BIRD is not ready: BGP not established with 10.0.0.11,10.0.0.12',
+        count: 40,
+      }),
+    );
+    const f = expectFinding(calicoCheck, s, 'cni.calico.bgp-peering-down');
+    expect(f.detail).toContain('10.0.0.11, 10.0.0.12');
+    expect(commands(f)).toContain('nc -zv 10.0.0.11 179');
+    expect(commands(f)).toContain('IP_AUTODETECTION_METHOD=interface=<if>');
+    expect(runCheck(calicoCheck, s).map((x) => x.id)).toEqual(['cni.calico.bgp-peering-down']);
+  });
+});
+
+describe('cni.weave.router-unreachable', () => {
+  it('reports connection refused on 6784 and restarts the weave-net pod on that node', () => {
+    const s = kubeadmWeave();
+    const name = 'weave-net-n4m7r';
+    crashLoop(s, name, 'weave', 3);
+    s.events.push(
+      sandboxEvent(
+        'plugin type="weave-net" name="weave" failed (add): unable to allocate IP address: Post "http://127.0.0.1:6784/ip/3f2a9c41d7e8": dial tcp 127.0.0.1:6784: connect: connection refused',
+      ),
+    );
+    const f = expectFinding(weaveCheck, s, 'cni.weave.router-unreachable');
+    expect(f.evidence).toContain(`${name} 1/2 CrashLoopBackOff (restarts 3) on worker-2`);
+    expect(commands(f)).toContain(`kubectl -n kube-system delete pod ${name}`);
+    expect(f.runbook.some((st) => st.text.includes('v2.8.1'))).toBe(true);
+  });
+});
+
+describe('cni.cilium.agent-unreachable', () => {
+  it('reports the cilium.sock error and the agent pod on that node', () => {
+    const s = kubeadmCilium();
+    crashLoop(s, 'cilium-w8d4t', 'cilium-agent', 2);
+    s.events.push(
+      sandboxEvent(
+        'plugin type="cilium-cni" failed (add): unable to connect to Cilium agent: failed to create cilium agent client after 30.000000 seconds timeout: Get "http://localhost/v1/config": dial unix /var/run/cilium/cilium.sock: connect: no such file or directory',
+      ),
+    );
+    const f = expectFinding(ciliumCheck, s, 'cni.cilium.agent-unreachable');
+    expect(f.evidence).toContain('cilium-w8d4t 0/1 CrashLoopBackOff (restarts 2) on worker-2');
+    expect(commands(f)).toContain('kubectl -n kube-system logs cilium-w8d4t -c cilium-agent --previous');
+    expect(commands(f)).toContain('kubectl -n kube-system delete pod -l k8s-app=cilium --field-selector spec.nodeName=worker-2');
+  });
+});
+
+describe('cni.aws.ipamd-unavailable-or-ip-exhausted', () => {
+  it('reports IP assignment failures on EKS', () => {
+    const s = eks();
+    s.events.push(
+      sandboxEvent('plugin type="aws-cni" name="aws-cni" failed (add): add cmd: failed to assign an IP address to container', 'ip-10-0-1-23.ec2.internal'),
+    );
+    const f = expectFinding(awsCheck, s, 'cni.aws.ipamd-unavailable-or-ip-exhausted');
+    expect(f.detail).toContain('ip-10-0-1-23.ec2.internal');
+    expect(commands(f)).toContain('ENABLE_PREFIX_DELEGATION=true');
+    expect(f.remediation).toBeUndefined();
+  });
+
+  it('does not expect aws-node on Fargate nodes', () => {
+    expect(runCheck(awsCheck, eks())).toEqual([]);
+  });
+});
+
+describe('cni.conflicting-plugins', () => {
+  it('reports a sandbox error from a CNI that is not installed (leftover config)', () => {
+    const s = eks();
+    s.events.push(
+      sandboxEvent(
+        'plugin type="cilium-cni" failed (add): unable to connect to Cilium daemon: failed to create cilium agent client after 30.000000 seconds timeout',
+        'ip-10-0-2-45.ec2.internal',
+      ),
+    );
+    const f = expectFinding(conflictingCheck, s, 'cni.conflicting-plugins');
+    expect(f.detail).toContain('"cilium-cni"');
+    expect(f.detail).toContain('AWS VPC CNI');
+    expect(commands(f)).toContain('sudo rm /etc/cni/net.d/05-cilium.conflist');
+    expect(runCheck(ciliumCheck, s)).toEqual([]);
+  });
+
+  it('reports two CNI DaemonSets from the fingerprint', () => {
+    const s = kubeadmFlannel();
+    s.fingerprint = { ...s.fingerprint, extraCnis: ['weave'] };
+    const f = expectFinding(conflictingCheck, s, 'cni.conflicting-plugins');
+    expect(f.evidence).toContain('daemonset kube-flannel/kube-flannel-ds (Flannel)');
+    expect(f.evidence).toContain('daemonset kube-system/weave-net (Weave Net)');
+  });
+
+  it('accepts generic plugin types and the installed CNI’s own type', () => {
+    const s = kubeadmCalico();
+    s.events.push(sandboxEvent('plugin type="calico" failed (add): error getting ClusterInformation: connection is unauthorized'));
+    s.events.push(sandboxEvent('plugin type="portmap" failed (add): failed to set up portmap'));
+    expect(runCheck(conflictingCheck, s)).toEqual([]);
+  });
+});

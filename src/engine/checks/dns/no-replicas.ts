@@ -1,0 +1,126 @@
+// coredns.no-replicas: the DNS Deployment is scaled to zero or gone, so nothing answers on the kube-dns Service.
+import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { Finding } from '../../report.ts';
+import { collected } from './util.ts';
+import { dnsWorkload, verifySteps } from './workload.ts';
+
+export const noReplicasCheck: Check = {
+  name: 'coredns-no-replicas',
+  component: 'dns',
+  emits: ['coredns.no-replicas'],
+  run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
+    const fp = snapshot.fingerprint;
+    const w = dnsWorkload(snapshot);
+    if (!w) {
+      // GKE with Cloud DNS and k3s with --disable=coredns legitimately run no DNS pods (trap.gke-cloud-dns, K3S-DOCS).
+      if (fp.flavor === 'gke' || fp.flavor === 'k3s') return [];
+      if (!collected(snapshot, 'deployments')) return [];
+      return [missingDeployment(ctx, fp.flavor)];
+    }
+    if (!w.deployment) {
+      if (!collected(snapshot, 'deployments')) return [];
+      return [missingDeployment(ctx, fp.flavor)];
+    }
+    if (w.deployment.spec?.replicas !== 0) return [];
+    const target = fp.flavor === 'k3s' ? 1 : 2;
+    const ref = `${w.namespace}/${w.name}`;
+    const autoscaled = w.kind === 'kube-dns';
+    return [
+      {
+        id: 'coredns.no-replicas',
+        severity: 'critical',
+        title: ctx.tr('DNS Deployment scaled to zero', 'DNS 디플로이먼트의 레플리카가 0개'),
+        detail: ctx.tr(
+          `Deployment ${ref} has spec.replicas: 0, so no DNS pod runs and Service kube-dns has no endpoints.`,
+          `디플로이먼트 ${ref}의 spec.replicas가 0이라 DNS 파드가 하나도 없고, kube-dns 서비스에 엔드포인트가 없습니다.`,
+        ),
+        impact: ctx.tr(
+          'Every pod in the cluster fails to resolve Service and external names.',
+          '클러스터의 모든 파드가 서비스 이름과 외부 도메인을 조회하지 못합니다.',
+        ),
+        evidence: [
+          `deployment/${w.name} replicas: 0 (ready ${w.deployment.status?.readyReplicas ?? 0})`,
+          ...w.pods.slice(0, 1).map((p) => `pod ${p.metadata.name} still present`),
+        ],
+        runbook: [
+          ...(autoscaled
+            ? [
+                {
+                  text: ctx.tr(
+                    'On GKE the kube-dns-autoscaler sets the replica count; check that it is running and its parameters.',
+                    'GKE에서는 kube-dns-autoscaler가 레플리카 수를 정합니다. 오토스케일러가 실행 중인지, 설정값이 올바른지 확인합니다.',
+                  ),
+                  command: `kubectl -n ${w.namespace} get deploy kube-dns-autoscaler && kubectl -n ${w.namespace} get cm kube-dns-autoscaler -o yaml`,
+                },
+              ]
+            : [
+                {
+                  text: ctx.tr(
+                    'Check that no HorizontalPodAutoscaler owns the DNS replica count.',
+                    'DNS 레플리카 수를 관리하는 HorizontalPodAutoscaler가 없는지 확인합니다.',
+                  ),
+                  command: `kubectl -n ${w.namespace} get hpa`,
+                },
+              ]),
+          {
+            text: ctx.tr(
+              `Scale the Deployment back to ${target} replicas.`,
+              `디플로이먼트를 레플리카 ${target}개로 다시 늘립니다.`,
+            ),
+            command: `kubectl -n ${w.namespace} scale deploy/${w.name} --replicas=${target}`,
+          },
+          {
+            text: ctx.tr(
+              'Check that Service kube-dns has endpoints again.',
+              'kube-dns 서비스에 엔드포인트가 다시 생겼는지 확인합니다.',
+            ),
+            command: `kubectl -n ${w.namespace} get ep kube-dns`,
+          },
+          ...verifySteps(ctx, w),
+        ],
+        remediation: {
+          id: 'coredns.scale-up',
+          title: ctx.tr(`Scale ${ref} to ${target} replicas`, `${ref}를 레플리카 ${target}개로 확장`),
+        },
+      },
+    ];
+  },
+};
+
+function missingDeployment(ctx: CheckContext, flavor: string): Finding {
+  const reinstall =
+    flavor === 'eks'
+      ? {
+          text: ctx.tr('Reinstall the EKS CoreDNS add-on.', 'EKS CoreDNS 애드온을 다시 설치합니다.'),
+          command: 'aws eks create-addon --cluster-name <cluster> --addon-name coredns',
+        }
+      : {
+          text: ctx.tr(
+            'Re-create the CoreDNS add-on from a control-plane node (kubeadm clusters).',
+            '컨트롤 플레인 노드에서 CoreDNS 애드온을 다시 생성합니다(kubeadm 클러스터).',
+          ),
+          command: 'sudo kubeadm init phase addon coredns',
+        };
+  return {
+    id: 'coredns.no-replicas',
+    severity: 'critical',
+    title: ctx.tr('No cluster DNS Deployment', '클러스터 DNS 디플로이먼트가 없음'),
+    detail: ctx.tr(
+      'No Deployment labelled k8s-app=kube-dns exists in kube-system: neither CoreDNS nor kube-dns is installed.',
+      'kube-system에 k8s-app=kube-dns 레이블을 가진 디플로이먼트가 없습니다. CoreDNS도 kube-dns도 설치되어 있지 않습니다.',
+    ),
+    impact: ctx.tr(
+      'Every pod in the cluster fails to resolve Service and external names.',
+      '클러스터의 모든 파드가 서비스 이름과 외부 도메인을 조회하지 못합니다.',
+    ),
+    evidence: ['kubectl -n kube-system get deploy -l k8s-app=kube-dns → No resources found'],
+    runbook: [
+      {
+        text: ctx.tr('Confirm that the DNS Deployment is really gone.', 'DNS 디플로이먼트가 정말 없는지 확인합니다.'),
+        command: 'kubectl -n kube-system get deploy -l k8s-app=kube-dns',
+      },
+      reinstall,
+      ...verifySteps(ctx, { namespace: 'kube-system', name: 'coredns' }),
+    ],
+  };
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { runCheck } from '../../inspect.ts';
+import { COREDNS_PODS, commands, event, expectFinding, kubeadmCalico, notReady, setLogs } from '../fixtures.ts';
+import { apiUnreachableCheck } from './api-unreachable.ts';
+import { rbacCheck } from './rbac.ts';
+
+const [POD, POD2] = COREDNS_PODS as [string, string];
+const FORBIDDEN =
+  '[INFO] plugin/kubernetes: pkg/mod/k8s.io/client-go@v0.29.0/tools/cache/reflector.go:229: failed to list *v1.EndpointSlice: endpointslices.discovery.k8s.io is forbidden: User "system:serviceaccount:kube-system:coredns" cannot list resource "endpointslices" in API group "discovery.k8s.io" at the cluster scope';
+const WAITING = '[INFO] plugin/ready: Still waiting on: "kubernetes"';
+const TIMEOUT =
+  '[ERROR] plugin/kubernetes: pkg/mod/k8s.io/client-go@v0.29.0/tools/cache/reflector.go:229: Failed to watch *v1.Namespace: failed to list *v1.Namespace: Get "https://10.96.0.1:443/api/v1/namespaces?limit=500&resourceVersion=0": dial tcp 10.96.0.1:443: i/o timeout';
+
+function unreadyWith(log: string) {
+  const s = kubeadmCalico();
+  for (const p of COREDNS_PODS) {
+    notReady(s, p, 'coredns');
+    setLogs(s, 'kube-system', p, 'coredns', { current: log });
+  }
+  return s;
+}
+
+describe('coredns.rbac-forbidden', () => {
+  it('reports a ClusterRole without endpointslices and the forbidden log line, with the kubeadm RBAC restore', () => {
+    const s = unreadyWith(`${FORBIDDEN}\n${WAITING}\n`);
+    s.clusterRoles[0]!.rules = [{ apiGroups: [''], resources: ['endpoints', 'services', 'pods', 'namespaces'], verbs: ['list', 'watch'] }];
+    const f = expectFinding(rbacCheck, s, 'coredns.rbac-forbidden');
+    expect(f.severity).toBe('critical');
+    expect(f.evidence).toContain(`${POD} 0/1 Running on worker-1`);
+    expect(f.evidence.some((e) => e.includes('endpointslices.discovery.k8s.io is forbidden: User "system:serviceaccount:kube-system:coredns"'))).toBe(true);
+    expect(f.evidence).toContain('clusterrole/system:coredns lacks list/watch on endpointslices.discovery.k8s.io');
+    expect(f.remediation?.id).toBe('coredns.restore-rbac');
+    expect(commands(f)).toContain('--serviceaccount=kube-system:coredns');
+    expect(commands(f)).toContain('endpointslices.discovery.k8s.io');
+  });
+
+  it('reports a deleted ClusterRoleBinding only when the API said 404', () => {
+    const s = kubeadmCalico();
+    s.clusterRoleBindings = [];
+    expect(runCheck(rbacCheck, s)).toEqual([]); // not collected is not "deleted"
+    s.absent = ['clusterrolebindings//system:coredns'];
+    const f = expectFinding(rbacCheck, s, 'coredns.rbac-forbidden');
+    expect(f.evidence).toContain('clusterrolebinding/system:coredns not found');
+    expect(f.severity).toBe('warning'); // pods still Ready: not broken yet
+  });
+
+  it('reports a binding to the wrong ServiceAccount', () => {
+    const s = kubeadmCalico();
+    s.clusterRoleBindings[0]!.subjects = [{ kind: 'ServiceAccount', name: 'kube-dns', namespace: 'kube-system' }];
+    const f = expectFinding(rbacCheck, s, 'coredns.rbac-forbidden');
+    expect(f.detail).toContain('does not bind serviceaccount kube-system/coredns');
+  });
+
+  it('accepts the kubeadm RBAC and wildcard rules', () => {
+    expect(runCheck(rbacCheck, kubeadmCalico())).toEqual([]);
+    const s = kubeadmCalico();
+    s.clusterRoles[0]!.rules = [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }];
+    expect(runCheck(rbacCheck, s)).toEqual([]);
+  });
+});
+
+describe('coredns.api-unreachable', () => {
+  it('reports Running 0/1 pods whose log shows API i/o timeouts to the kubernetes Service', () => {
+    const s = unreadyWith(`${WAITING}\n${TIMEOUT}\n`);
+    const f = expectFinding(apiUnreachableCheck, s, 'coredns.api-unreachable');
+    expect(f.severity).toBe('critical');
+    expect(f.detail).toContain('10.96.0.1:443');
+    expect(f.evidence).toContain(`${POD2} 0/1 Running on worker-2`);
+    expect(f.evidence.some((e) => e.includes('dial tcp 10.96.0.1:443: i/o timeout'))).toBe(true);
+    expect(commands(f)).toContain(`kubectl -n kube-system logs ${POD} -c coredns`);
+    expect(f.remediation).toBeUndefined();
+  });
+
+  it('reports "Still waiting" that persists, with failing readiness probes', () => {
+    const s = unreadyWith(`${WAITING}\n${WAITING}\n`);
+    s.events.push(
+      event({ reason: 'Unhealthy', name: POD, message: 'Readiness probe failed: HTTP probe failed with statuscode: 503', count: 12 }),
+    );
+    const f = expectFinding(apiUnreachableCheck, s, 'coredns.api-unreachable');
+    expect(f.evidence).toContain(WAITING);
+    expect(f.evidence.some((e) => e.startsWith(`Warning Unhealthy pod/${POD} (x12): Readiness probe failed`))).toBe(true);
+  });
+
+  it('ignores startup waiting on a Ready pod, and a single early waiting line (trap.coredns-startup-waiting)', () => {
+    const ready = kubeadmCalico();
+    setLogs(ready, 'kube-system', POD, 'coredns', { current: `${WAITING}\n${WAITING}\n${WAITING}\n${WAITING}\n` });
+    expect(runCheck(apiUnreachableCheck, ready)).toEqual([]);
+    expect(runCheck(apiUnreachableCheck, unreadyWith(`${WAITING}\n`))).toEqual([]);
+  });
+
+  it('leaves permission problems to coredns.rbac-forbidden', () => {
+    expect(runCheck(apiUnreachableCheck, unreadyWith(`${FORBIDDEN}\n${WAITING}\n${WAITING}\n${WAITING}\n`))).toEqual([]);
+  });
+});

@@ -1,0 +1,200 @@
+// kube-proxy.config-decode-error and kube-proxy.config-validation-error: the KubeProxyConfiguration is not one kube-proxy
+// accepts. Read from the ConfigMap itself (so it is caught before pods crash) and from the fatal log line.
+import type { Check, Snapshot } from '../../check.ts';
+import type { Translate } from '../../i18n.ts';
+import { isValidCidr, makeFinding, step } from '../../inspect.ts';
+import type { Finding } from '../../report.ts';
+import {
+  describeConfigMapCommand,
+  findInLogs,
+  GREP_PODS,
+  logsCommand,
+  type ProxyView,
+  podEvidence,
+  proxyView,
+  RESTART_DS,
+} from './view.ts';
+
+const DECODE = 'kube-proxy.config-decode-error';
+const VALIDATE = 'kube-proxy.config-validation-error';
+
+/** Valid Linux proxy modes; blank means the best available (iptables). */
+export const VALID_MODES = ['', 'iptables', 'ipvs', 'nftables'];
+
+const DECODE_LOG =
+  /no kind \\?"\w+\\?" is registered|failed to decode|ReadMapCB|couldn't get version\/kind|yaml: (line \d+|unmarshal errors)/;
+const VALIDATE_LOG = /failed validate:|KubeProxyConfiguration\.\S+: Invalid value|ProxyMode: Invalid value/;
+
+function location(snapshot: Snapshot, view: ProxyView): { cm: string; key: string } {
+  const loc = snapshot.fingerprint.proxyConfig;
+  return {
+    cm: loc?.configMap ?? view.configSource?.configMap ?? 'kube-proxy',
+    key: loc?.key ?? view.configSource?.key ?? 'config.conf',
+  };
+}
+
+function decodeProblem(view: ProxyView, tr: Translate): string | undefined {
+  const doc = view.config;
+  if (!doc) return undefined;
+  if (doc.error) return tr(`it is not valid YAML (${doc.error})`, `올바른 YAML이 아닙니다 (${doc.error})`);
+  const value = doc.value;
+  if (value === null || typeof value !== 'object')
+    return tr('it is empty or not a YAML mapping', '비어 있거나 YAML 매핑이 아닙니다');
+  if (value.kind === 'Config') {
+    return tr(
+      'it is a kubeconfig (kind: Config), not a KubeProxyConfiguration',
+      'KubeProxyConfiguration이 아니라 kubeconfig(kind: Config)입니다',
+    );
+  }
+  if (value.kind !== undefined && value.kind !== 'KubeProxyConfiguration') {
+    return tr(
+      `its kind is "${value.kind}", not KubeProxyConfiguration`,
+      `kind가 KubeProxyConfiguration이 아니라 "${value.kind}"입니다`,
+    );
+  }
+  if (typeof value.apiVersion === 'string' && !value.apiVersion.startsWith('kubeproxy.config.k8s.io/')) {
+    return tr(
+      `its apiVersion is "${value.apiVersion}", not kubeproxy.config.k8s.io/v1alpha1`,
+      `apiVersion이 kubeproxy.config.k8s.io/v1alpha1이 아니라 "${value.apiVersion}"입니다`,
+    );
+  }
+  return undefined;
+}
+
+interface Invalid {
+  field: string;
+  value: string;
+  allowed: string;
+}
+
+function validationProblems(view: ProxyView): Invalid[] {
+  const value = view.config?.value;
+  if (!value || typeof value !== 'object' || value.kind === 'Config') return [];
+  const problems: Invalid[] = [];
+  const mode = value.mode ?? '';
+  if (typeof mode !== 'string' || !VALID_MODES.includes(mode)) {
+    problems.push({ field: 'mode', value: String(mode), allowed: 'iptables, ipvs, nftables or "" (blank)' });
+  }
+  const cidr = value.clusterCIDR;
+  if (typeof cidr === 'string' && cidr.trim() !== '') {
+    const bad = cidr.split(',').filter((c) => !isValidCidr(c.trim()));
+    if (bad.length > 0)
+      problems.push({ field: 'clusterCIDR', value: cidr, allowed: 'a CIDR list such as 10.244.0.0/16' });
+  }
+  return problems;
+}
+
+export const configErrorsCheck: Check = {
+  name: 'kube-proxy-config-errors',
+  component: 'kube-proxy',
+  emits: [DECODE, VALIDATE],
+  run(snapshot, { tr }) {
+    if (snapshot.fingerprint.proxy !== 'kube-proxy') return [];
+    const view = proxyView(snapshot);
+    const { cm, key } = location(snapshot, view);
+    const findings: Finding[] = [];
+    const common = [
+      step(tr('Check the kube-proxy pods.', 'kube-proxy 파드 상태를 확인합니다.'), GREP_PODS),
+      step(tr('Read the log of a failing pod.', '실패한 파드의 로그를 확인합니다.'), logsCommand(view)),
+      step(
+        tr(`Look at ${key} in ConfigMap ${cm}.`, `ConfigMap ${cm}의 ${key}를 확인합니다.`),
+        describeConfigMapCommand(cm),
+      ),
+      step(
+        tr('Back up the ConfigMap.', 'ConfigMap을 백업합니다.'),
+        `kubectl -n kube-system get configmap ${cm} -o yaml > ${cm}-cm.bak.yaml`,
+      ),
+    ];
+
+    const decode = decodeProblem(view, tr);
+    const decodeLog = findInLogs(view, DECODE_LOG);
+    if (decode || decodeLog) {
+      findings.push(
+        makeFinding({
+          id: DECODE,
+          severity: 'critical',
+          title: tr('kube-proxy cannot decode its configuration', 'kube-proxy가 설정 파일을 해석하지 못함'),
+          detail: decode
+            ? tr(
+                `${key} in ConfigMap kube-system/${cm} is not a KubeProxyConfiguration: ${decode}.`,
+                `ConfigMap kube-system/${cm}의 ${key}가 KubeProxyConfiguration이 아닙니다: ${decode}.`,
+              )
+            : tr(
+                `kube-proxy fails to decode ${view.configPath ?? key} at start-up.`,
+                `kube-proxy가 시작할 때 ${view.configPath ?? key}를 해석하지 못합니다.`,
+              ),
+          impact: tr(
+            'kube-proxy exits on start, so Service rules are no longer maintained on the nodes.',
+            'kube-proxy가 시작하자마자 종료되어 노드의 Service 규칙이 더 이상 관리되지 않습니다.',
+          ),
+          evidence: [...podEvidence(view), decodeLog ? `${decodeLog.pod.metadata.name}: ${decodeLog.line}` : ''],
+          runbook: [
+            ...common,
+            step(
+              tr(
+                `Restore ${key} to a valid KubeProxyConfiguration (apiVersion kubeproxy.config.k8s.io/v1alpha1, kind KubeProxyConfiguration), e.g. from kubeadm-config or the backup, then restart.`,
+                `${key}를 올바른 KubeProxyConfiguration(apiVersion kubeproxy.config.k8s.io/v1alpha1, kind KubeProxyConfiguration)으로 복원한 뒤(kubeadm-config나 백업 참고) 재시작합니다.`,
+              ),
+              `kubectl -n kube-system edit configmap ${cm}`,
+            ),
+            step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
+          ],
+        }),
+      );
+    }
+
+    const invalid = decode ? [] : validationProblems(view);
+    const validateLog = findInLogs(view, VALIDATE_LOG);
+    if (invalid.length > 0 || validateLog) {
+      const badMode = invalid.find((p) => p.field === 'mode');
+      const what = invalid.map((p) => `${p.field}: "${p.value}" (${tr('allowed', '허용값')}: ${p.allowed})`).join('; ');
+      findings.push(
+        makeFinding({
+          id: VALIDATE,
+          severity: 'critical',
+          title: badMode
+            ? tr(
+                `kube-proxy mode "${badMode.value}" is not valid`,
+                `kube-proxy mode "${badMode.value}"가 올바르지 않음`,
+              )
+            : tr('kube-proxy configuration fails validation', 'kube-proxy 설정이 검증을 통과하지 못함'),
+          detail: what
+            ? tr(
+                `${key} in ConfigMap kube-system/${cm} has ${what}.`,
+                `ConfigMap kube-system/${cm}의 ${key}에 ${what} 값이 있습니다.`,
+              )
+            : tr('kube-proxy rejects its configuration at start-up.', 'kube-proxy가 시작할 때 설정을 거부합니다.'),
+          impact: tr(
+            'kube-proxy refuses to start with this configuration (pods that restart will crash-loop), so Service rules stop being maintained.',
+            '이 설정으로는 kube-proxy가 시작하지 않으므로(재시작되는 파드는 CrashLoopBackOff), Service 규칙이 더 이상 관리되지 않습니다.',
+          ),
+          evidence: [
+            ...invalid.map((p) => `${cm}/${key} ${p.field}: "${p.value}"`),
+            ...podEvidence(view),
+            validateLog ? `${validateLog.pod.metadata.name}: ${validateLog.line}` : '',
+          ],
+          runbook: [
+            ...common,
+            step(
+              badMode
+                ? tr(
+                    'Set mode to "" (kubeadm default, iptables), iptables, ipvs or nftables.',
+                    'mode를 ""(kubeadm 기본값, iptables), iptables, ipvs, nftables 중 하나로 설정합니다.',
+                  )
+                : tr('Correct the rejected field.', '거부된 필드를 수정합니다.'),
+              `kubectl -n kube-system edit configmap ${cm}`,
+            ),
+            step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
+          ],
+          remediation: badMode
+            ? {
+                id: 'kube-proxy.reset-mode',
+                title: tr('Reset kube-proxy mode to "" (iptables)', 'kube-proxy mode를 ""(iptables)로 되돌리기'),
+              }
+            : undefined,
+        }),
+      );
+    }
+    return findings;
+  },
+};

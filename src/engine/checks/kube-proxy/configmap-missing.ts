@@ -1,0 +1,76 @@
+// kube-proxy.configmap-missing: the ConfigMap behind the kube-proxy volume was deleted (FailedMount or a 404).
+import type { Check } from '../../check.ts';
+import { eventLine, eventsFor, eventsMatching, makeFinding, step } from '../../inspect.ts';
+import { GREP_PODS, KS, podEvidence, proxyView } from './view.ts';
+
+const ID = 'kube-proxy.configmap-missing';
+
+export const configMapMissingCheck: Check = {
+  name: 'kube-proxy-configmap-missing',
+  component: 'kube-proxy',
+  emits: [ID],
+  run(snapshot, { tr }) {
+    if (snapshot.fingerprint.proxy !== 'kube-proxy') return [];
+    const view = proxyView(snapshot);
+    // Every ConfigMap the pod template mounts (kubeadm: kube-proxy; EKS: kube-proxy and kube-proxy-config).
+    const podSpec = view.ds?.spec?.template?.spec ?? view.pods[0]?.spec;
+    const mounted: string[] = (podSpec?.volumes ?? [])
+      .map((v: { configMap?: { name?: string; optional?: boolean } }) =>
+        v.configMap?.optional ? undefined : v.configMap?.name,
+      )
+      .filter((n: string | undefined): n is string => Boolean(n));
+    const podEvents = eventsFor(snapshot, { kind: 'Pod', namespace: KS, namePrefix: 'kube-proxy-' });
+    const findings = [];
+    for (const name of new Set(mounted)) {
+      const events = eventsMatching(snapshot, `configmap "${name}" not found`, podEvents);
+      const absent = (snapshot.absent ?? []).includes(`configmaps/${KS}/${name}`);
+      if (events.length === 0 && !absent) continue;
+      findings.push(
+        makeFinding({
+          id: ID,
+          severity: 'critical',
+          title: tr(
+            `ConfigMap kube-system/${name} used by kube-proxy is missing`,
+            `kube-proxy가 쓰는 ConfigMap kube-system/${name}이 없음`,
+          ),
+          detail: tr(
+            `DaemonSet kube-system/kube-proxy mounts ConfigMap ${name}, which does not exist, so kubelet cannot start the kube-proxy containers.`,
+            `DaemonSet kube-system/kube-proxy가 ConfigMap ${name}을 마운트하는데 이 ConfigMap이 없어서 kubelet이 kube-proxy 컨테이너를 시작할 수 없습니다.`,
+          ),
+          impact: tr(
+            'New or restarted nodes get no kube-proxy, so Service ClusterIPs and NodePorts stop working there (CoreDNS included).',
+            '새로 뜨거나 재시작한 노드에서 kube-proxy가 실행되지 않아 그 노드에서 Service ClusterIP와 NodePort(CoreDNS 포함)가 동작하지 않습니다.',
+          ),
+          evidence: [
+            absent ? `configmap/${name}: NotFound` : '',
+            ...events.slice(0, 2).map(eventLine),
+            ...podEvidence(view),
+          ],
+          runbook: [
+            step(tr('Check the kube-proxy pods.', 'kube-proxy 파드 상태를 확인합니다.'), GREP_PODS),
+            step(
+              tr('Confirm the ConfigMap is gone.', 'ConfigMap이 없는지 확인합니다.'),
+              `kubectl -n kube-system get configmap ${name}`,
+            ),
+            step(
+              tr('See the mount failures.', '마운트 실패 이벤트를 확인합니다.'),
+              'kubectl -n kube-system get events --field-selector reason=FailedMount',
+            ),
+            step(
+              tr(
+                'On a control-plane node, re-create the kube-proxy add-on objects from the kubeadm configuration (or restore the ConfigMap from a backup).',
+                '컨트롤 플레인 노드에서 kubeadm 설정으로 kube-proxy 애드온 오브젝트를 다시 만듭니다(또는 백업에서 ConfigMap을 복원합니다).',
+              ),
+              'kubeadm init phase addon kube-proxy --config kubeadm-config.yaml',
+            ),
+            step(
+              tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'),
+              'kubectl -n kube-system rollout restart ds/kube-proxy',
+            ),
+          ],
+        }),
+      );
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,92 @@
+// kube-proxy.conntrack-sysctl-permission and kube-proxy.inotify-exhausted: the host refuses what kube-proxy needs at
+// start-up (a writable nf_conntrack_max, an inotify instance for the config watcher).
+import type { Check } from '../../check.ts';
+import { makeFinding, step } from '../../inspect.ts';
+import type { Finding } from '../../report.ts';
+import { findInLogs, GREP_PODS, logsCommand, podEvidence, podsWithLog, proxyView, RESTART_DS } from './view.ts';
+
+const CONNTRACK = 'kube-proxy.conntrack-sysctl-permission';
+const INOTIFY = 'kube-proxy.inotify-exhausted';
+const CONNTRACK_LOG = /nf_conntrack_max: permission denied|nf_conntrack_max.*read-only file system/;
+const INOTIFY_LOG = /too many open files/;
+
+export const hostLimitsCheck: Check = {
+  name: 'kube-proxy-host-limits',
+  component: 'kube-proxy',
+  emits: [CONNTRACK, INOTIFY],
+  run(snapshot, { tr }) {
+    if (snapshot.fingerprint.proxy !== 'kube-proxy') return [];
+    const view = proxyView(snapshot);
+    const cm = snapshot.fingerprint.proxyConfig?.configMap ?? 'kube-proxy';
+    const findings: Finding[] = [];
+    const conntrack = findInLogs(view, CONNTRACK_LOG);
+    if (conntrack) {
+      findings.push(
+        makeFinding({
+          id: CONNTRACK,
+          severity: 'critical',
+          title: tr('kube-proxy may not set nf_conntrack_max', 'kube-proxy가 nf_conntrack_max를 설정하지 못함'),
+          detail: tr(
+            `kube-proxy exits because /proc/sys is read-only on ${podsWithLog(view, CONNTRACK_LOG).length} node(s) (nested containers, kind/minikube on newer kernels).`,
+            `노드 ${podsWithLog(view, CONNTRACK_LOG).length}개에서 /proc/sys가 읽기 전용이라 kube-proxy가 종료됩니다(중첩 컨테이너, 최신 커널의 kind/minikube).`,
+          ),
+          impact: tr(
+            'No kube-proxy runs on those nodes, so Services do not work there.',
+            '해당 노드에서 kube-proxy가 실행되지 않아 Service가 동작하지 않습니다.',
+          ),
+          evidence: [`${conntrack.pod.metadata.name}: ${conntrack.line}`, ...podEvidence(view)],
+          runbook: [
+            step(tr('Check the kube-proxy pods.', 'kube-proxy 파드 상태를 확인합니다.'), GREP_PODS),
+            step(
+              tr('Read the log of a failing pod.', '실패한 파드의 로그를 확인합니다.'),
+              logsCommand(view, conntrack.pod),
+            ),
+            step(
+              tr(
+                'Set conntrack.maxPerCore: 0 (leave the limit as-is) in the configuration.',
+                '설정에서 conntrack.maxPerCore: 0(현재 한도 유지)으로 지정합니다.',
+              ),
+              `kubectl -n kube-system edit configmap ${cm}`,
+            ),
+            step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
+          ],
+        }),
+      );
+    }
+    const inotify = findInLogs(view, INOTIFY_LOG);
+    if (inotify) {
+      findings.push(
+        makeFinding({
+          id: INOTIFY,
+          severity: 'critical',
+          title: tr(
+            'The node ran out of inotify instances for kube-proxy',
+            '노드의 inotify 인스턴스가 부족해 kube-proxy가 시작하지 못함',
+          ),
+          detail: tr(
+            'kube-proxy exits with "too many open files" while watching its config file: the host\'s fs.inotify.max_user_instances is exhausted.',
+            'kube-proxy가 설정 파일을 감시하다 "too many open files"로 종료됩니다: 호스트의 fs.inotify.max_user_instances가 모두 소진되었습니다.',
+          ),
+          impact: tr(
+            'No kube-proxy runs on that node; CoreDNS and every ClusterIP Service stop working there.',
+            '그 노드에서 kube-proxy가 실행되지 않아 CoreDNS와 모든 ClusterIP Service가 동작하지 않습니다.',
+          ),
+          evidence: [`${inotify.pod.metadata.name}: ${inotify.line}`, ...podEvidence(view)],
+          runbook: [
+            step(tr('Check the kube-proxy pods.', 'kube-proxy 파드 상태를 확인합니다.'), GREP_PODS),
+            step(
+              tr('Read the log of a failing pod.', '실패한 파드의 로그를 확인합니다.'),
+              logsCommand(view, inotify.pod),
+            ),
+            step(
+              tr('On the host, raise the inotify limits.', '호스트에서 inotify 한도를 올립니다.'),
+              'sysctl fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=512',
+            ),
+            step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
+          ],
+        }),
+      );
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,29 @@
+// kube-proxy checks (catalog §C): one module per failure mode, plus generic pod-health fallbacks.
+import type { Check } from '../../check.ts';
+import { apiServerCheck } from './apiserver.ts';
+import { clusterCidrCheck } from './cluster-cidr.ts';
+import { configErrorsCheck } from './config-errors.ts';
+import { configPathCheck } from './config-path.ts';
+import { configMapMissingCheck } from './configmap-missing.ts';
+import { daemonSetMissingCheck } from './daemonset-missing.ts';
+import { hostLimitsCheck } from './host-limits.ts';
+import { ipvsCheck } from './ipvs.ts';
+import { kubeconfigCheck } from './kubeconfig.ts';
+import { podHealthCheck } from './pod-health.ts';
+import { rbacCheck } from './rbac.ts';
+import { serviceAccountCheck } from './serviceaccount.ts';
+
+export const proxyChecks: Check[] = [
+  daemonSetMissingCheck,
+  serviceAccountCheck,
+  configMapMissingCheck,
+  configPathCheck,
+  configErrorsCheck,
+  kubeconfigCheck,
+  apiServerCheck,
+  rbacCheck,
+  ipvsCheck,
+  hostLimitsCheck,
+  clusterCidrCheck,
+  podHealthCheck,
+];

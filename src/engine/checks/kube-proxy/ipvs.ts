@@ -1,0 +1,77 @@
+// kube-proxy.ipvs-unavailable: mode ipvs without the kernel modules / ipset. Since kubernetes#111806 kube-proxy exits
+// instead of falling back; older releases fell back to iptables (a warning, not an outage).
+import type { Check } from '../../check.ts';
+import { makeFinding, step } from '../../inspect.ts';
+import { findInLogs, GREP_PODS, logsCommand, podEvidence, proxyView, RESTART_DS } from './view.ts';
+
+const ID = 'kube-proxy.ipvs-unavailable';
+const FATAL =
+  /can't use the IPVS proxier|Could not create dummy VS|ipvs not supported by the kernel|error getting ipset version|ipset version: \S+ is less than min required/i;
+const FALLBACK =
+  /IPVS proxier will not be used|Can't use ipvs proxier, trying iptables proxier|can't determine whether to use ipvs proxy/i;
+
+export const ipvsCheck: Check = {
+  name: 'kube-proxy-ipvs',
+  component: 'kube-proxy',
+  emits: [ID],
+  run(snapshot, { tr }) {
+    if (snapshot.fingerprint.proxy !== 'kube-proxy') return [];
+    const view = proxyView(snapshot);
+    // The fallback-era wording also contains "Can't use the IPVS proxier", so test it first.
+    const fallback = findInLogs(view, FALLBACK);
+    const fatal = fallback ? undefined : findInLogs(view, FATAL);
+    const hit = fallback ?? fatal;
+    if (!hit) return [];
+    const cm = snapshot.fingerprint.proxyConfig?.configMap ?? 'kube-proxy';
+    const scheduler = view.config?.value?.ipvs?.scheduler;
+    return [
+      makeFinding({
+        id: ID,
+        severity: fallback ? 'warning' : 'critical',
+        title: tr('kube-proxy cannot use IPVS mode', 'kube-proxy가 IPVS 모드를 사용할 수 없음'),
+        detail: fallback
+          ? tr(
+              'kube-proxy is configured for ipvs, but the IPVS kernel modules are missing, so it fell back to iptables.',
+              'kube-proxy가 ipvs 모드로 설정되었지만 IPVS 커널 모듈이 없어 iptables로 대체 동작합니다.',
+            )
+          : tr(
+              `kube-proxy is configured for ipvs${scheduler ? ` (scheduler "${scheduler}")` : ''}, but the node cannot provide it, so kube-proxy exits.`,
+              `kube-proxy가 ipvs 모드${scheduler ? `(scheduler "${scheduler}")` : ''}로 설정되었지만 노드가 이를 지원하지 않아 kube-proxy가 종료됩니다.`,
+            ),
+        impact: fallback
+          ? tr(
+              'Services work, but not in the mode you configured.',
+              'Service는 동작하지만 설정한 모드로 동작하지 않습니다.',
+            )
+          : tr(
+              'No kube-proxy runs on the affected nodes, so Service rules are not maintained there.',
+              '해당 노드에서 kube-proxy가 실행되지 않아 Service 규칙이 관리되지 않습니다.',
+            ),
+        evidence: [
+          `${hit.pod.metadata.name}: ${hit.line}`,
+          ...podEvidence(view),
+          view.config?.value?.mode ? `mode: ${view.config.value.mode}` : '',
+        ],
+        runbook: [
+          step(tr('Check the kube-proxy pods.', 'kube-proxy 파드 상태를 확인합니다.'), GREP_PODS),
+          step(tr('Read the log of a failing pod.', '실패한 파드의 로그를 확인합니다.'), logsCommand(view, hit.pod)),
+          step(
+            tr(
+              'On each node, load the IPVS modules and install ipset (or check ipvs.scheduler names an existing scheduler).',
+              '각 노드에서 IPVS 모듈을 로드하고 ipset을 설치합니다(또는 ipvs.scheduler가 존재하는 스케줄러인지 확인합니다).',
+            ),
+            'modprobe -a ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh nf_conntrack',
+          ),
+          step(
+            tr(
+              'Or switch mode to "" (iptables) or nftables in the ConfigMap.',
+              '또는 ConfigMap에서 mode를 ""(iptables)나 nftables로 바꿉니다.',
+            ),
+            `kubectl -n kube-system edit configmap ${cm}`,
+          ),
+          step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
+        ],
+      }),
+    ];
+  },
+};

@@ -1,0 +1,185 @@
+// What every kube-proxy check reads, parsed once: the DaemonSet, its pods, the --config path, the ConfigMaps behind
+// it, the parsed KubeProxyConfiguration and kubeconfig, and the pods' logs.
+import { parse as parseYaml } from 'yaml';
+import type { Snapshot } from '../../check.ts';
+import type { KubeObject } from '../../cluster-reader.ts';
+import { configFlagPath, resolveMountedFile } from '../../fingerprint.ts';
+import {
+  allLogText,
+  configMap,
+  findLogLine,
+  isAbsent,
+  logsFor,
+  podState,
+  podsOf,
+  podUnhealthy,
+} from '../../inspect.ts';
+
+export const KS = 'kube-system';
+export const PROXY = 'kube-proxy';
+
+export interface ParsedDoc {
+  // biome-ignore lint/suspicious/noExplicitAny: parsed YAML is open-ended.
+  value?: any;
+  error?: string;
+}
+
+export function parseDoc(text: string | undefined): ParsedDoc | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return { value: parseYaml(text) };
+  } catch (error) {
+    return { error: (error as Error).message.split('\n')[0] };
+  }
+}
+
+export interface ProxyPodLog {
+  pod: KubeObject;
+  text: string;
+}
+
+export interface ProxyView {
+  ds?: KubeObject;
+  pods: KubeObject[];
+  unhealthy: KubeObject[];
+  /** The kube-proxy container of the pod template. */
+  // biome-ignore lint/suspicious/noExplicitAny: container specs are open-ended.
+  container?: any;
+  /** Where `--config` sits: command or args, and the index (for the JSON patch). */
+  configArg?: { field: 'command' | 'args'; index: number; containerIndex: number; value: string };
+  configPath?: string;
+  /** ConfigMap + key the --config path resolves to through the volume mounts. */
+  configSource?: { configMap: string; key: string; mountPath: string; volume: string };
+  /** The ConfigMap behind --config; undefined if not collected or absent. */
+  configCm?: KubeObject;
+  configCmAbsent: boolean;
+  /** The KubeProxyConfiguration text actually found (fingerprint location, then the --config source). */
+  configText?: string;
+  config?: ParsedDoc;
+  /** clientConnection.kubeconfig path and what it resolves to. */
+  kubeconfigPath?: string;
+  kubeconfigSource?: { configMap: string; key: string; mountPath: string; volume: string };
+  kubeconfigText?: string;
+  kubeconfig?: ParsedDoc;
+  logs: ProxyPodLog[];
+}
+
+function commandLine(container: KubeObject['spec']): { field: 'command' | 'args'; args: string[] }[] {
+  return [
+    { field: 'command', args: (container?.command ?? []).map(String) },
+    { field: 'args', args: (container?.args ?? []).map(String) },
+  ];
+}
+
+export function proxyPods(snapshot: Snapshot): KubeObject[] {
+  const owned = podsOf(snapshot, { kind: 'DaemonSet', namespace: KS, name: PROXY });
+  if (owned.length > 0) return owned;
+  // Static kube-proxy pods (kops, hard-way) carry the label but no DaemonSet owner.
+  return snapshot.pods.filter((p) => p.metadata.namespace === KS && p.metadata.labels?.['k8s-app'] === PROXY);
+}
+
+export function proxyView(snapshot: Snapshot): ProxyView {
+  const ds = snapshot.daemonSets.find((d) => d.metadata.namespace === KS && d.metadata.name === PROXY);
+  const pods = proxyPods(snapshot);
+  const podSpec = ds?.spec?.template?.spec ?? pods[0]?.spec;
+  const containers: KubeObject['spec'][] = podSpec?.containers ?? [];
+  const containerIndex = Math.max(
+    0,
+    containers.findIndex((c) => c?.name === PROXY),
+  );
+  const container = containers[containerIndex];
+  const view: ProxyView = {
+    ds,
+    pods,
+    unhealthy: pods.filter(podUnhealthy),
+    container,
+    configCmAbsent: false,
+    logs: pods
+      .map((pod) => ({ pod, text: allLogText(logsFor(snapshot, pod, container?.name ?? PROXY)) }))
+      .filter((l) => l.text !== ''),
+  };
+  for (const { field, args } of commandLine(container)) {
+    const path = configFlagPath(args);
+    if (path === undefined) continue;
+    const index = args.findIndex((a) => a === `--config=${path}` || a === '--config');
+    view.configArg = { field, index, containerIndex, value: args[index]! };
+    view.configPath = path;
+    break;
+  }
+  if (view.configPath) view.configSource = resolveMountedFile(podSpec, container?.name, view.configPath);
+  const cmName = view.configSource?.configMap ?? snapshot.fingerprint.proxyConfig?.configMap;
+  if (cmName) {
+    view.configCm = configMap(snapshot, KS, cmName);
+    view.configCmAbsent = isAbsent(snapshot, 'configmaps', KS, cmName);
+  }
+  // Read the configuration where it really lives, so a mistyped flag does not hide a broken config.
+  const location = snapshot.fingerprint.proxyConfig;
+  const fromFingerprint = location ? configMap(snapshot, KS, location.configMap)?.data?.[location.key] : undefined;
+  const fromFlag = view.configSource ? view.configCm?.data?.[view.configSource.key] : undefined;
+  view.configText = fromFlag ?? fromFingerprint;
+  view.config = parseDoc(view.configText);
+  const kubeconfigPath = view.config?.value?.clientConnection?.kubeconfig;
+  if (typeof kubeconfigPath === 'string' && kubeconfigPath !== '') {
+    view.kubeconfigPath = kubeconfigPath;
+    view.kubeconfigSource = resolveMountedFile(podSpec, container?.name, kubeconfigPath);
+    if (view.kubeconfigSource) {
+      view.kubeconfigText = configMap(snapshot, KS, view.kubeconfigSource.configMap)?.data?.[view.kubeconfigSource.key];
+      view.kubeconfig = parseDoc(view.kubeconfigText);
+    }
+  }
+  return view;
+}
+
+/** The first log line matching, with the pod it came from. */
+export function findInLogs(view: ProxyView, pattern: string | RegExp): { pod: KubeObject; line: string } | undefined {
+  for (const { pod, text } of view.logs) {
+    const line = findLogLine(text, pattern);
+    if (line) return { pod, line };
+  }
+  return undefined;
+}
+
+/** Every pod whose logs match (for "on every node" statements). */
+export function podsWithLog(view: ProxyView, pattern: string | RegExp): KubeObject[] {
+  return view.logs.filter(({ text }) => findLogLine(text, pattern) !== undefined).map((l) => l.pod);
+}
+
+/** Up to three pod states: the unhealthy ones first. */
+export function podEvidence(view: ProxyView, pods: KubeObject[] = view.unhealthy): string[] {
+  return (pods.length > 0 ? pods : view.pods).slice(0, 3).map(podState);
+}
+
+export function firstPodName(view: ProxyView): string {
+  return (view.unhealthy[0] ?? view.pods[0])?.metadata.name ?? '<kube-proxy-pod>';
+}
+
+/** `kubectl -n kube-system logs <pod>` with `--previous` when the pod restarted. */
+export function logsCommand(view: ProxyView, pod?: KubeObject): string {
+  const target = pod ?? view.unhealthy[0] ?? view.pods[0];
+  const name = target?.metadata.name ?? '<kube-proxy-pod>';
+  const restarted = (target?.status?.containerStatuses ?? []).some(
+    (s: { restartCount?: number }) => (s.restartCount ?? 0) > 0,
+  );
+  return `kubectl -n kube-system logs ${name}${restarted ? ' --previous' : ''}`;
+}
+
+export const GET_PODS = 'kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide';
+export const GREP_PODS = 'kubectl -n kube-system get pods | grep kube-proxy';
+export const RESTART_DS = 'kubectl -n kube-system rollout restart ds/kube-proxy';
+
+export function describeConfigMapCommand(name: string): string {
+  return `kubectl -n kube-system get configmap ${name} -o yaml`;
+}
+
+/** Lines that kube-proxy logs on healthy clusters (catalog trap.kube-proxy-benign-warnings). */
+export const BENIGN_LOG_PATTERNS: RegExp[] = [
+  /lenient decoding as strict decoding failed/i,
+  /nodePortAddresses is unset/,
+  /Kube-proxy configuration may be incomplete or incorrect/,
+  /The ipvs proxier is now deprecated/,
+  /Neither kubeconfig file nor master URL was specified/,
+];
+
+export function isBenign(line: string): boolean {
+  return BENIGN_LOG_PATTERNS.some((p) => p.test(line));
+}

@@ -1,0 +1,201 @@
+// The diagnosis: collect a snapshot, run the checks for the scope, link root causes, and fold everything into the
+// Report contract. Status order (documented in the report): critical > unknown > warning > ok — "we could not look"
+// outranks a warning because a hidden critical problem is possible, but not a critical one we did find.
+import type { Check } from './check.ts';
+import type { ClusterReader } from './cluster-reader.ts';
+import { collect } from './collect.ts';
+import { describeComponent } from './describe.ts';
+import { translator } from './i18n.ts';
+import { dropExplainedFallbacks, type Located, linkRootCauses, sortFindings } from './link.ts';
+import { allChecks, componentOfFinding } from './registry.ts';
+import {
+  type ComponentName,
+  type ComponentReport,
+  Finding,
+  type Lang,
+  Report,
+  type Scope,
+  type Status,
+} from './report.ts';
+
+export interface DiagnoseOptions {
+  scope: Scope;
+  lang?: Lang;
+  cluster: { name: string; server: string };
+  /** Per-call timeout is enforced by the reader (create it with the same value); kept here for callers' symmetry. */
+  timeoutMs?: number;
+  onProgress?: (event: { phase: 'collect' | 'logs' | 'checks' | 'done'; message: string }) => void;
+  now?: () => number;
+  checks?: readonly Check[];
+}
+
+const STATUS_RANK: Record<Status, number> = { critical: 3, unknown: 2, warning: 1, ok: 0 };
+
+export function worstStatus(statuses: readonly Status[]): Status {
+  return statuses.reduce<Status>((worst, s) => (STATUS_RANK[s] > STATUS_RANK[worst] ? s : worst), 'ok');
+}
+
+/** Component status: worst finding severity (info never raises it); `unknown` if data is missing and nothing critical was found. */
+export function componentStatus(findings: readonly Finding[], hasErrors: boolean): Status {
+  if (findings.some((f) => f.severity === 'critical')) return 'critical';
+  if (hasErrors) return 'unknown';
+  if (findings.some((f) => f.severity === 'warning')) return 'warning';
+  return 'ok';
+}
+
+const COMPONENT_ORDER: ComponentName[] = ['cni', 'kube-proxy', 'dns'];
+
+function scopeComponents(scope: Scope): ComponentName[] {
+  if (scope === 'dns') return ['dns'];
+  if (scope === 'cni') return ['cni'];
+  if (scope === 'proxy') return ['kube-proxy'];
+  return COMPONENT_ORDER;
+}
+
+/** Components whose checks must run: `dns` also runs what can be its root cause. */
+function componentsToCheck(scope: Scope): ComponentName[] {
+  return scope === 'dns' ? COMPONENT_ORDER : scopeComponents(scope);
+}
+
+function runChecks(
+  checks: readonly Check[],
+  snapshot: Parameters<Check['run']>[0],
+  ctx: Parameters<Check['run']>[1],
+  errors: Map<ComponentName, string[]>,
+): Located[] {
+  const out: Located[] = [];
+  for (const check of checks) {
+    let findings: Finding[];
+    try {
+      findings = check.run(snapshot, ctx);
+    } catch (error) {
+      // One broken check must not hide what the others found.
+      errors.get(check.component)!.push(`check ${check.name} failed: ${(error as Error).message}`);
+      continue;
+    }
+    for (const finding of findings) {
+      const parsed = Finding.safeParse(finding);
+      if (!parsed.success) {
+        errors.get(check.component)!.push(`check ${check.name} produced an invalid finding ${finding?.id ?? ''}`);
+        continue;
+      }
+      out.push({ component: componentOfFinding(parsed.data.id, checks) ?? check.component, finding: parsed.data });
+    }
+  }
+  return out;
+}
+
+function summarize(
+  component: ComponentName,
+  status: Status,
+  findings: Finding[],
+  all: Located[],
+  errors: string[],
+  tr: (en: string, ko: string) => string,
+): string {
+  const label =
+    component === 'dns'
+      ? tr('Cluster DNS', '클러스터 DNS')
+      : component === 'cni'
+        ? tr('Pod network (CNI)', '파드 네트워크(CNI)')
+        : 'kube-proxy';
+  const lead = findings.find((f) => f.severity !== 'info');
+  if (!lead) {
+    if (status === 'unknown')
+      return tr(
+        `${label} could not be fully checked: ${errors[0] ?? ''}`,
+        `${label}를 모두 확인하지 못했습니다: ${errors[0] ?? ''}`,
+      );
+    return tr(`${label} looks healthy.`, `${label}에 문제가 없습니다.`);
+  }
+  const more = findings.filter((f) => f.severity !== 'info').length - 1;
+  const rest = more > 0 ? tr(` (+${more} more)`, ` (외 ${more}건)`) : '';
+  const cause = lead.causedBy ? all.find((l) => l.finding.id === lead.causedBy) : undefined;
+  if (cause && cause.component !== component) {
+    return tr(
+      `${lead.title}, caused by ${cause.component}: ${cause.finding.title}${rest}`,
+      `${lead.title} — 원인: ${cause.component}: ${cause.finding.title}${rest}`,
+    );
+  }
+  return `${lead.title}${rest}`;
+}
+
+export async function diagnose(reader: ClusterReader, options: DiagnoseOptions): Promise<Report> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const startCount = reader.requestCount;
+  const lang = options.lang ?? 'en';
+  const tr = translator(lang);
+  const progress = options.onProgress;
+
+  const snapshot = await collect(reader, {
+    scope: options.scope,
+    onProgress: progress,
+  });
+
+  progress?.({ phase: 'checks', message: 'running checks' });
+  const toCheck = componentsToCheck(options.scope);
+  const checks = (options.checks ?? allChecks).filter((c) => toCheck.includes(c.component));
+  const errors = new Map<ComponentName, string[]>(COMPONENT_ORDER.map((c) => [c, []]));
+  for (const failure of snapshot.failures) {
+    for (const c of failure.components) errors.get(c)?.push(failure.error.describe());
+  }
+  const located = linkRootCauses(dropExplainedFallbacks(runChecks(checks, snapshot, { lang, tr }, errors)));
+
+  // dns scope: show a lower layer only when it is where a DNS finding's cause lives.
+  const shown = new Set(scopeComponents(options.scope));
+  if (options.scope === 'dns') {
+    for (const { component, finding } of located) {
+      if (component !== 'dns' || !finding.causedBy) continue;
+      const cause = located.find((l) => l.finding.id === finding.causedBy);
+      if (cause) shown.add(cause.component);
+    }
+  }
+
+  const allFindings = located.map((l) => l.finding);
+  const components: ComponentReport[] = COMPONENT_ORDER.filter((c) => shown.has(c)).map((component) => {
+    const findings = sortFindings(
+      located.filter((l) => l.component === component).map((l) => l.finding),
+      allFindings,
+    );
+    const componentErrors = [...new Set(errors.get(component) ?? [])];
+    const status = componentStatus(findings, componentErrors.length > 0);
+    const report: ComponentReport = {
+      component,
+      status,
+      summary: summarize(component, status, findings, located, componentErrors, tr),
+      detected: describeComponent(component, snapshot, tr),
+      findings,
+    };
+    if (componentErrors.length > 0) report.errors = componentErrors;
+    return report;
+  });
+  // Lead with the component that holds a root cause, then by status.
+  const causes = new Set(allFindings.map((f) => f.causedBy).filter(Boolean));
+  const hasRoot = (c: ComponentReport) => c.findings.some((f) => causes.has(f.id) && !f.causedBy);
+  components.sort(
+    (a, b) =>
+      Number(hasRoot(b)) - Number(hasRoot(a)) ||
+      STATUS_RANK[b.status] - STATUS_RANK[a.status] ||
+      COMPONENT_ORDER.indexOf(a.component) - COMPONENT_ORDER.indexOf(b.component),
+  );
+
+  progress?.({ phase: 'done', message: 'done' });
+  const report: Report = {
+    schemaVersion: 1,
+    cluster: {
+      name: options.cluster.name,
+      server: options.cluster.server,
+      flavor: snapshot.fingerprint.flavor,
+      cni: snapshot.fingerprint.cni,
+    },
+    scope: options.scope,
+    lang,
+    startedAt: new Date(started).toISOString(),
+    durationMs: Math.max(0, now() - started),
+    status: worstStatus(components.map((c) => c.status)),
+    components,
+    requests: Math.max(0, reader.requestCount - startCount),
+  };
+  return Report.parse(report);
+}

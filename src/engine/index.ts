@@ -1,0 +1,36 @@
+// The engine's public API: everything the CLI, the Slack worker and the tests import.
+export type {
+  Check,
+  CheckContext,
+  CniKind,
+  CollectFailure,
+  DnsKind,
+  Fingerprint,
+  Flavor,
+  ProxyKind,
+  Snapshot,
+} from './check.ts';
+export {
+  ClusterError,
+  type ClusterReader,
+  type KubeObject,
+  type ListOptions,
+  type LogOptions,
+} from './cluster-reader.ts';
+export { type CollectOptions, collect, componentsForScope } from './collect.ts';
+export { componentStatus, type DiagnoseOptions, diagnose, worstStatus } from './diagnose.ts';
+export { CNI_NAMES, fingerprint } from './fingerprint.ts';
+export { translator } from './i18n.ts';
+export { LINK_RULES, linkRootCauses, sortFindings } from './link.ts';
+export { allChecks, checksFor } from './registry.ts';
+export {
+  type ComponentReport,
+  type Finding,
+  type Lang,
+  Report,
+  reportJsonSchema,
+  SCOPES,
+  Scope,
+  type Severity,
+  type Status,
+} from './report.ts';

@@ -1,0 +1,159 @@
+// The Slack-facing Lambda (API Gateway HTTP API → here). Thin on purpose: verify, parse, authorize,
+// enqueue the worker, answer within Slack's 3 s. Nothing in this module's import graph may load
+// @kubernetes/client-node (test/slack-bundle.test.ts checks the bundle).
+
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { App, AwsLambdaReceiver } from '@slack/bolt';
+import type { Context } from 'aws-lambda';
+import { createDedupeStore } from '../aws/dedupe.ts';
+import { createSecretStore } from '../aws/secrets.ts';
+import { createWorkerInvoker } from '../aws/worker-invoker.ts';
+import { loadConfig } from '../config/load.ts';
+import type { AppConfig } from '../config/schema.ts';
+import { type HttpEvent, type HttpResult, headerOf, rawBodyOf, textResult } from './apigw.ts';
+import { createLog, type Log, redactUrl, slackLogger } from './log.ts';
+import { awsClientConfig, slackSecretsFrom } from './runtime.ts';
+import { verifySlackSignature } from './signature.ts';
+import { type Job, registerListeners } from './slack-app.ts';
+
+export interface SlackSecrets {
+  signingSecret: string;
+  botToken: string;
+}
+
+export interface SlackHandlerDeps {
+  config: AppConfig;
+  /** Loads the signing secret and bot token; called on the first request, memoized, retried after a failure. */
+  secrets: () => Promise<SlackSecrets>;
+  worker: { invoke(job: Job): Promise<unknown> };
+  dedupe: { claim(key: string): Promise<boolean> };
+  log?: Log;
+  /** Clock for the timestamp window (tests). */
+  now?: () => number;
+  /** Timeout of every Slack call made while the user waits for the ack. */
+  slackTimeoutMs?: number;
+}
+
+export type SlackHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+
+/** Builds the handler. Bolt's App and receiver are created after the secrets load (an empty signing secret throws). */
+export function createSlackHandler(deps: SlackHandlerDeps): SlackHandler {
+  const log = deps.log ?? createLog();
+  const now = deps.now ?? Date.now;
+  const timeout = deps.slackTimeoutMs ?? 2500;
+  let ready: Promise<{ secrets: SlackSecrets; run: SlackHandler }> | undefined;
+
+  const build = async () => {
+    const secrets = await deps.secrets();
+    log.redact(secrets.signingSecret, secrets.botToken);
+    const logger = slackLogger(log, 'bolt');
+    const receiver = new AwsLambdaReceiver({
+      signingSecret: secrets.signingSecret,
+      logger,
+      // Reached only if our own check passed and Bolt's did not; never log the signature itself.
+      invalidRequestSignatureHandler: () => log.warn('request rejected by the receiver signature check'),
+    });
+    const { slack } = deps.config;
+    const app = new App({
+      token: secrets.botToken,
+      receiver,
+      logger,
+      // Both ids ⇒ Bolt skips auth.test, one Slack round trip less on a cold start.
+      ...(slack.botId && slack.botUserId ? { botId: slack.botId, botUserId: slack.botUserId } : {}),
+      clientOptions: {
+        ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+        // The defaults retry for 30 minutes with no timeout; the user is waiting on this ack.
+        retryConfig: { retries: 1 },
+        timeout,
+        logger,
+      },
+    });
+    registerListeners(app, {
+      config: deps.config,
+      worker: deps.worker,
+      dedupe: deps.dedupe,
+      log,
+      respond: (url, message) => postResponseUrl(url, message, timeout),
+    });
+    app.error(async (error) => {
+      log.error('listener failed', { error });
+    });
+    return { secrets, run: (await receiver.start()) as SlackHandler };
+  };
+
+  return async (event, context) => {
+    if (!ready) {
+      ready = build();
+      // A failed secret fetch is transient: let the next request try again.
+      ready.catch(() => {
+        ready = undefined;
+      });
+    }
+    const { secrets, run } = await ready;
+    const rawBody = rawBodyOf(event);
+    const verdict = verifySlackSignature({
+      signingSecret: secrets.signingSecret,
+      timestamp: headerOf(event, 'x-slack-request-timestamp'),
+      signature: headerOf(event, 'x-slack-signature'),
+      rawBody,
+      nowMs: now(),
+    });
+    if (!verdict.ok) {
+      log.warn('request rejected', { reason: verdict.reason, path: event.rawPath });
+      return textResult(401);
+    }
+    const retryNum = headerOf(event, 'x-slack-retry-num');
+    if (retryNum) log.info('slack redelivery', { retryNum, retryReason: headerOf(event, 'x-slack-retry-reason') });
+    // Hand Bolt the UTF-8 body: its own base64 decoding is ASCII-only.
+    return run({ ...event, body: rawBody, isBase64Encoded: false }, context);
+  };
+}
+
+/** Ephemeral answers to button clicks go to the click's response_url. */
+export async function postResponseUrl(url: string, message: Record<string, unknown>, timeoutMs: number): Promise<void> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(message),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (!res.ok) throw new Error(`response_url ${redactUrl(url)} answered ${res.status}`);
+}
+
+/** Wires the real AWS clients from the environment. Throws ConfigError (naming the setting) on a misconfiguration. */
+export function slackHandlerFromEnv(
+  env: NodeJS.ProcessEnv,
+  options: { log?: Log; dedupe?: { claim(key: string): Promise<boolean> } } = {},
+): SlackHandler {
+  const config = loadConfig(env);
+  const log = options.log ?? createLog();
+  const secretStore = createSecretStore({
+    client: new SecretsManagerClient(awsClientConfig(config, env, 'secretsManager')),
+    ttlMs: 5 * 60_000,
+  });
+  return createSlackHandler({
+    config,
+    log,
+    secrets: () => slackSecretsFrom(config, secretStore),
+    worker: createWorkerInvoker({
+      client: new LambdaClient(awsClientConfig(config, env, 'lambda')),
+      functionName: config.workerFunctionName,
+    }),
+    dedupe:
+      options.dedupe ??
+      createDedupeStore({
+        client: new DynamoDBClient(awsClientConfig(config, env, 'dynamodb')),
+        table: config.dedupeTable,
+      }),
+  });
+}
+
+let fromEnv: SlackHandler | undefined;
+
+/** The deployed entry point: exactly (event, context); configuration is read once, on the first call. */
+export const handler = async (event: HttpEvent, context: Context): Promise<HttpResult> => {
+  fromEnv ??= slackHandlerFromEnv(process.env);
+  return fromEnv(event, context);
+};

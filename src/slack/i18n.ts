@@ -1,0 +1,169 @@
+// Headings and labels of the Slack messages in English and Korean. The report's own texts (titles, details,
+// runbooks) already arrive in the chosen language; only the frame around them is translated here.
+import type { ComponentName, Lang, Scope, Status } from '../engine/report.ts';
+
+export interface Labels {
+  status: Record<Status, string>;
+  component: Record<ComponentName, string>;
+  scope: Record<Scope, string>;
+  rootCause: string;
+  evidence: string;
+  whyItMatters: string;
+  howToFix: string;
+  whatItCaused: string;
+  causedBy: (what: string) => string;
+  seeComponent: (component: string) => string;
+  furtherFindings: string;
+  couldNotRead: string;
+  rerun: string;
+  fix: (title: string) => string;
+  fixConfirmTitle: string;
+  fixConfirmText: (title: string, cluster: string) => string;
+  fixConfirm: string;
+  fixDeny: string;
+  fixNotEnabled: (title: string) => string;
+  leftOut: (count: number, command: string) => string;
+  leftOutInThread: (count: number) => string;
+  checked: (components: string) => string;
+  apiCalls: (count: number) => string;
+  duration: (ms: number) => string;
+  cluster: (flavor: string, cni: string) => string;
+  requestedBy: (user: string) => string;
+  checking: (scope: string, cluster: string) => string;
+  ackSuffix: string;
+  phase: Record<string, string>;
+  usageTitle: string;
+  subcommands: Record<Scope | 'help', string>;
+  options: string[];
+  clustersYouMayCheck: string;
+  noClusters: string;
+  andMore: (count: number) => string;
+  examples: string;
+  couldNotCheck: (cluster: string) => string;
+  errorHint: string;
+  detailsTitle: (cluster: string, part: number, parts: number) => string;
+  noFurtherFindings: string;
+  healthy: string;
+}
+
+const en: Labels = {
+  status: { ok: 'OK', warning: 'WARNING', critical: 'CRITICAL', unknown: 'UNKNOWN' },
+  component: { cni: 'CNI', dns: 'DNS', 'kube-proxy': 'kube-proxy' },
+  scope: { dns: 'DNS', cni: 'CNI', proxy: 'kube-proxy', all: 'networking' },
+  rootCause: 'Root cause',
+  evidence: 'Evidence',
+  whyItMatters: 'Why it matters',
+  howToFix: 'How to fix',
+  whatItCaused: 'What it caused',
+  causedBy: (what) => `Caused by ${what}`,
+  seeComponent: (component) => `see ${component} above`,
+  furtherFindings: 'Further findings',
+  couldNotRead: 'Could not read',
+  rerun: 'Re-run',
+  fix: (title) => `Fix: ${title}`,
+  fixConfirmTitle: 'Apply the fix?',
+  fixConfirmText: (title, cluster) => `netcheck will apply "${title}" on ${cluster}. Read the runbook first.`,
+  fixConfirm: 'Apply',
+  fixDeny: 'Cancel',
+  fixNotEnabled: (title) => `Automated fix available but not enabled here: ${title}`,
+  leftOut: (count, command) =>
+    `${count} further finding${count === 1 ? ' was' : 's were'} left out to fit Slack's limits. \`${command}\` posts them in the thread.`,
+  leftOutInThread: (count) => `${count} further finding${count === 1 ? ' is' : 's are'} in the thread.`,
+  checked: (components) => `Checked ${components}`,
+  apiCalls: (count) => `${count} API call${count === 1 ? '' : 's'}`,
+  duration: (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`),
+  cluster: (flavor, cni) => `${flavor} · CNI ${cni}`,
+  requestedBy: (user) => `Requested by ${user}`,
+  checking: (scope, cluster) => `Checking ${scope} on ${cluster}…`,
+  ackSuffix: 'The report will appear in this channel.',
+  phase: { collect: 'Reading cluster objects', logs: 'Reading component logs' },
+  usageTitle: 'Diagnose Kubernetes networking',
+  subcommands: {
+    dns: 'CoreDNS / kube-dns: pods, Corefile, RBAC, upstreams',
+    cni: 'the pod network: CNI add-on, node readiness',
+    proxy: 'kube-proxy: DaemonSet, configuration, Service rules',
+    all: 'all of the above',
+    help: 'this help',
+  },
+  options: [
+    '`--cluster NAME` which cluster to check',
+    '`--lang en|ko` language of the report',
+    '`--details` post every finding in the thread',
+  ],
+  clustersYouMayCheck: 'Clusters you may check',
+  noClusters: 'You may not check any cluster from here. Ask an administrator to grant access.',
+  andMore: (count) => `and ${count} more`,
+  examples: 'Examples: `/netcheck dns --cluster prod-eu` · `/netcheck all --details`',
+  couldNotCheck: (cluster) => `Could not check ${cluster}`,
+  errorHint: 'netcheck reads the cluster with its own identity: check the access entry / RBAC named above.',
+  detailsTitle: (cluster, part, parts) => `Further findings on ${cluster}${parts > 1 ? ` (${part}/${parts})` : ''}`,
+  noFurtherFindings: 'No further findings: everything is in the report above.',
+  healthy: 'All checked components are healthy.',
+};
+
+const ko: Labels = {
+  status: { ok: '정상', warning: '경고', critical: '심각', unknown: '알 수 없음' },
+  component: { cni: 'CNI', dns: 'DNS', 'kube-proxy': 'kube-proxy' },
+  scope: { dns: 'DNS', cni: 'CNI', proxy: 'kube-proxy', all: '네트워크' },
+  rootCause: '근본 원인',
+  evidence: '근거',
+  whyItMatters: '영향',
+  howToFix: '조치 방법',
+  whatItCaused: '이로 인해 발생한 문제',
+  causedBy: (what) => `원인: ${what}`,
+  seeComponent: (component) => `위의 ${component} 참고`,
+  furtherFindings: '추가 발견 사항',
+  couldNotRead: '읽지 못함',
+  rerun: '다시 실행',
+  fix: (title) => `조치: ${title}`,
+  fixConfirmTitle: '조치를 적용할까요?',
+  fixConfirmText: (title, cluster) => `netcheck가 ${cluster}에 "${title}" 조치를 적용합니다. 먼저 런북을 확인하세요.`,
+  fixConfirm: '적용',
+  fixDeny: '취소',
+  fixNotEnabled: (title) => `자동 조치가 가능하지만 여기서는 활성화되지 않았습니다: ${title}`,
+  leftOut: (count, command) =>
+    `Slack 메시지 한도 때문에 추가 발견 사항 ${count}개를 생략했습니다. \`${command}\` 를 실행하면 스레드에 게시됩니다.`,
+  leftOutInThread: (count) => `추가 발견 사항 ${count}개는 스레드에 있습니다.`,
+  checked: (components) => `점검: ${components}`,
+  apiCalls: (count) => `API 호출 ${count}회`,
+  duration: (ms) => (ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}초`),
+  cluster: (flavor, cni) => `${flavor} · CNI ${cni}`,
+  requestedBy: (user) => `요청: ${user}`,
+  checking: (scope, cluster) => `${cluster}의 ${scope} 점검 중…`,
+  ackSuffix: '결과는 이 채널에 게시됩니다.',
+  phase: { collect: '클러스터 오브젝트를 읽는 중', logs: '컴포넌트 로그를 읽는 중' },
+  usageTitle: 'Kubernetes 네트워크 진단',
+  subcommands: {
+    dns: 'CoreDNS / kube-dns: 파드, Corefile, RBAC, 업스트림',
+    cni: '파드 네트워크: CNI 애드온, 노드 Ready 상태',
+    proxy: 'kube-proxy: DaemonSet, 설정, Service 규칙',
+    all: '위의 모든 항목',
+    help: '이 도움말',
+  },
+  options: [
+    '`--cluster NAME` 점검할 클러스터',
+    '`--lang en|ko` 보고서 언어',
+    '`--details` 모든 발견 사항을 스레드에 게시',
+  ],
+  clustersYouMayCheck: '점검할 수 있는 클러스터',
+  noClusters: '여기서 점검할 수 있는 클러스터가 없습니다. 관리자에게 권한을 요청하세요.',
+  andMore: (count) => `외 ${count}개`,
+  examples: '예: `/netcheck dns --cluster prod-eu` · `/netcheck all --details`',
+  couldNotCheck: (cluster) => `${cluster}을(를) 점검하지 못했습니다`,
+  errorHint: 'netcheck는 자체 ID로 클러스터를 읽습니다. 위에 나온 액세스 항목 / RBAC 권한을 확인하세요.',
+  detailsTitle: (cluster, part, parts) => `${cluster} 추가 발견 사항${parts > 1 ? ` (${part}/${parts})` : ''}`,
+  noFurtherFindings: '추가 발견 사항이 없습니다. 모든 내용이 위 보고서에 있습니다.',
+  healthy: '점검한 모든 컴포넌트가 정상입니다.',
+};
+
+export function labels(lang: Lang | undefined): Labels {
+  return lang === 'ko' ? ko : en;
+}
+
+/** Slack user locales look like `ko-KR` or `en-US`; anything we do not translate falls back to the caller's default. */
+export function langFromLocale(locale?: string): Lang | undefined {
+  const primary = locale?.trim().toLowerCase().split(/[-_]/)[0];
+  if (primary === 'ko') return 'ko';
+  if (primary === 'en') return 'en';
+  return undefined;
+}

@@ -1,0 +1,16 @@
+// The Lambda Invoke endpoint for tests: the same loopback server `netcheck dev` uses (src/aws/local-lambda.ts).
+import {
+  type LocalFunction,
+  type LocalLambda,
+  type LocalLambdaOptions,
+  startLocalLambda,
+} from '../../src/aws/local-lambda.ts';
+
+export type { Invocation, LocalFunction, LocalLambda } from '../../src/aws/local-lambda.ts';
+
+export function startLambdaInvokeEndpoint(
+  functions: Record<string, LocalFunction>,
+  options: LocalLambdaOptions = {},
+): Promise<LocalLambda> {
+  return startLocalLambda(functions, options);
+}
