@@ -65,8 +65,8 @@ function unzip(zip: Buffer): Map<string, Buffer> {
 }
 
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
-// biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON, narrowed by the assertions.
 type Template = {
+  // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON, narrowed by the assertions.
   Resources: Record<string, { Type: string; Properties: any; DependsOn?: string[] }>;
   Outputs: Record<string, { Value: unknown }>;
 };

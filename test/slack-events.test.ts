@@ -2,7 +2,7 @@
 // monitoring bots answered in the alert's thread, and the bot's own messages ignored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALICE, type Harness, MALLORY, OPS, startHarness } from './support/slack-harness.ts';
-import { eventRequest } from './support/slack-request.ts';
+import { eventRequest, signedRequest } from './support/slack-request.ts';
 
 let h: Harness;
 let n = 0;
@@ -22,6 +22,15 @@ async function deliver(event: Record<string, unknown>, id = eventId(), retryNum?
   await h.lambda.idle();
   return res;
 }
+
+describe('the Events API handshake', () => {
+  it('answers a signed url_verification with its challenge', async () => {
+    const body = JSON.stringify({ token: 'x', challenge: 'c3RhcnQtY2hhbGxlbmdl', type: 'url_verification' });
+    const res = await h.send(signedRequest(body, 'application/json', h.signing));
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body ?? '{}')).toEqual({ challenge: 'c3RhcnQtY2hhbGxlbmdl' });
+  });
+});
 
 describe('mentions', () => {
   it('"@netcheck dns" diagnoses DNS and answers in the thread of the mention', async () => {

@@ -8,12 +8,13 @@ import {
   BOB,
   BOT_TOKEN,
   type Harness,
+  lambdaContext,
   MALLORY,
   OPS,
   SIGNING_SECRET,
   startHarness,
 } from './support/slack-harness.ts';
-import { buttonRequest, commandRequest } from './support/slack-request.ts';
+import { apiGatewayEvent, buttonRequest, commandRequest } from './support/slack-request.ts';
 
 let h: Harness;
 let triggers = 0;
@@ -134,6 +135,19 @@ describe('Slack redeliveries', () => {
   });
 });
 
+describe('how API Gateway delivers the body', () => {
+  it('a base64-encoded body with Korean text is verified and parsed as UTF-8', async () => {
+    const request = command('디엔에스');
+    const event = apiGatewayEvent(request);
+    event.body = Buffer.from(request.body, 'utf8').toString('base64');
+    event.isBase64Encoded = true;
+    const res = await h.slack(event, lambdaContext('netcheck-test-slack'));
+    expect(res.statusCode).toBe(200);
+    // The usage names the unknown word exactly as typed: nothing was mangled on the way.
+    expect(res.body).toContain('디엔에스');
+  });
+});
+
 describe('requests that are not from Slack', () => {
   it('a bad signature gets 401 and nothing runs or posts', async () => {
     const before = { invocations: h.lambda.invocations.length, calls: h.slackApi.calls.length };
@@ -170,6 +184,15 @@ describe('who may check what', () => {
     expect(body.response_type).toBe('ephemeral');
     expect(body.text).toMatch(/not allowed/i);
     expect(body.text).toContain('prod-eu');
+    expect(h.lambda.invocations.length).toBe(before);
+  });
+
+  it('refuses a cluster that may only be checked from another channel, saying so', async () => {
+    const before = h.lambda.invocations.length;
+    const res = await h.send(command('dns payments'));
+    const body = json(res.body);
+    expect(body.response_type).toBe('ephemeral');
+    expect(body.text).toMatch(/cannot be checked from this channel/);
     expect(h.lambda.invocations.length).toBe(before);
   });
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkerJob } from '../src/aws/worker-invoker.ts';
 import { netcheckRbacObjects } from '../src/sandbox/scenarios.ts';
 import { localAwsClientConfig } from './fakes/aws-local.ts';
-import { ALICE, BOB, type Harness, OPS, startHarness, WORKER } from './support/slack-harness.ts';
+import { ALICE, BOB, type Harness, lambdaContext, OPS, startHarness, WORKER } from './support/slack-harness.ts';
 import { commandRequest } from './support/slack-request.ts';
 
 let h: Harness;
@@ -160,6 +160,25 @@ describe('the worker', () => {
   });
 });
 
+describe('the time budget', () => {
+  it('posts that the check ran out of time before Lambda would stop the worker mid-diagnosis', async () => {
+    h.sandbox.setLatency({ fixedMs: 1500 });
+    try {
+      const before = h.slackApi.calls.length;
+      // 5.2 s left of the function's timeout, 5 s of it reserved for the answer: 200 ms for the diagnosis.
+      const context = { ...lambdaContext(WORKER), getRemainingTimeInMillis: () => 5200 };
+      const result = await h.worker(job(), context);
+      expect(result.outcome).toBe('cluster-error');
+      const final = callsSince(before)
+        .filter((c) => c.method === 'chat.update')
+        .at(-1);
+      expect(JSON.stringify(final?.body)).toMatch(/did not finish in time/);
+    } finally {
+      h.sandbox.setLatency(undefined);
+    }
+  });
+});
+
 describe('language', () => {
   it('a user whose Slack locale is ko-KR gets the ack and the report in Korean', async () => {
     h.slackApi.setUser(BOB, { locale: 'ko-KR' });
@@ -184,9 +203,14 @@ describe('language', () => {
         h.signing,
       ),
     );
+    const before = h.slackApi.calls.length;
     expect(JSON.parse(res.body ?? '{}').text).toMatch(/[\uac00-\ud7a3]/);
     await h.lambda.idle();
     expect(h.jobs().at(-1)).toMatchObject({ lang: 'ko', userId: BOB });
+    const final = callsSince(before)
+      .filter((c) => c.method === 'chat.update')
+      .at(-1);
+    expect(String(final?.body.text)).toMatch(/[\uac00-\ud7a3]/);
   });
 
   it('--lang en wins over the Korean locale', async () => {

@@ -63,6 +63,16 @@ describe('createSecretStore', () => {
     expect(fake.calls).toHaveLength(2);
   });
 
+  it('does not keep a value whose fetch was invalidated while in flight', async () => {
+    const store = createSecretStore({ client });
+    const pending = store.get('netcheck/test/slack');
+    store.invalidate('netcheck/test/slack');
+    fake.set('netcheck/test/slack', 'rotated');
+    await pending;
+    expect(await store.get('netcheck/test/slack')).toBe('rotated');
+    expect(fake.calls).toHaveLength(2);
+  });
+
   it('names a missing secret and does not cache the failure', async () => {
     const store = createSecretStore({ client });
     const error = await store.get('netcheck/test/nope').catch((e: unknown) => e);

@@ -58,7 +58,8 @@ export function createSecretStore(opts: {
     if (entry?.inFlight) return entry.inFlight;
     const inFlight = fetchSecret(secretId).then(
       (value) => {
-        cache.set(secretId, { value, expiresAt: now() + ttlMs });
+        // Unless invalidate() ran meanwhile: then the next caller must fetch again.
+        if (cache.get(secretId)?.inFlight === inFlight) cache.set(secretId, { value, expiresAt: now() + ttlMs });
         return value;
       },
       (error: unknown) => {

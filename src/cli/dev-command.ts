@@ -82,9 +82,11 @@ export async function devCommand(argv: string[], io: Io, signal?: AbortSignal): 
 
 /** The ready line, with a curl that signs a slash command the way Slack does (openssl computes the HMAC). */
 export function readyText(url: string, scenario: string): string {
+  // Shell text, not a template: $ts and ${SLACK_API_URL…} are expanded by the user's shell.
   const body =
     'command=%2Fnetcheck&text=dns&user_id=U0DEV&user_name=dev&channel_id=C0DEV&team_id=T0DEV' +
-    '&trigger_id=dev.$ts&response_url=$SLACK_API_URL';
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, on purpose.
+    '&trigger_id=dev.$ts&response_url=${SLACK_API_URL%/api/}/response/dev';
   return [
     `netcheck dev: listening on ${url} (cluster "sandbox", scenario ${scenario})`,
     'Try a signed /netcheck dns:',

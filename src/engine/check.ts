@@ -68,6 +68,8 @@ export interface Snapshot {
    * (cluster-scoped: "resource//name"). Lets checks tell "deleted" apart from "not collected".
    */
   absent?: string[];
+  /** Phase-1 object reads: how many were made and how many failed (all failed = the cluster could not be read). */
+  reads?: { total: number; failed: number };
 }
 
 export interface CheckContext {

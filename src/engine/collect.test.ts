@@ -85,6 +85,22 @@ describe('collect', () => {
     expect(logs.filter((c) => (c.options as { previous?: boolean }).previous)).toHaveLength(3);
   });
 
+  it('does not ask for logs of containers that never started', async () => {
+    const creating = withChanges(kubeadmProxyCluster(), (s) => {
+      for (const pod of s.pods) {
+        pod.status = {
+          phase: 'Pending',
+          containerStatuses: [
+            { name: 'kube-proxy', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } },
+          ],
+        };
+      }
+    });
+    const reader = readerFor(creating);
+    await collect(reader, { scope: 'proxy' });
+    expect(reader.calls.filter((c) => c.verb === 'logs')).toEqual([]);
+  });
+
   it('scope cni skips what only DNS or kube-proxy need', async () => {
     const reader = readerFor(kubeadmProxyCluster());
     await collect(reader, { scope: 'cni' });

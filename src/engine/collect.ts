@@ -9,7 +9,7 @@ import {
   type ListOptions,
   type Resource,
 } from './cluster-reader.ts';
-import { fingerprint } from './fingerprint.ts';
+import { fingerprint, isStaticProxyPod } from './fingerprint.ts';
 import { absentKey, containerNames, isCrashLooping, logKey, podsOf, podUnhealthy, restarts } from './inspect.ts';
 import type { ComponentName, Scope } from './report.ts';
 
@@ -20,6 +20,8 @@ export const COMPONENT_POD_SELECTORS = [
   'k8s-app in (kube-dns,kube-proxy,calico-node,cilium,aws-node,canal,kindnet,calico-kube-controllers)',
   'name=weave-net',
   'app=flannel',
+  // GKE runs kube-proxy as static (mirror) pods labelled component=kube-proxy, without a DaemonSet.
+  'component=kube-proxy',
 ];
 
 /** Namespaces some CNIs install into instead of kube-system (catalog §D traps). */
@@ -64,7 +66,7 @@ export function componentsForScope(scope: Scope): ComponentName[] {
   return ['cni', 'kube-proxy', 'dns'];
 }
 
-type Bucket = Exclude<keyof Snapshot, 'fingerprint' | 'logs' | 'failures' | 'absent'>;
+type Bucket = Exclude<keyof Snapshot, 'fingerprint' | 'logs' | 'failures' | 'absent' | 'reads'>;
 
 interface Request {
   bucket: Bucket;
@@ -187,6 +189,7 @@ async function collectObjects(reader: ClusterReader, scope: Scope): Promise<Omit
     absent: [],
   };
   const results = await Promise.allSettled(requests.map((r) => r.run(reader)));
+  snapshot.reads = { total: requests.length, failed: results.filter((r) => r.status === 'rejected').length };
   results.forEach((result, i) => {
     const request = requests[i]!;
     if (result.status === 'fulfilled') {
@@ -231,6 +234,12 @@ function hadRestart(pod: KubeObject, container: string): boolean {
   return Number(status?.restartCount ?? 0) > 0 || Boolean(status?.lastState?.terminated);
 }
 
+function neverStarted(pod: KubeObject, container: string): boolean {
+  const all = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
+  const status = all.find((s: { name: string }) => s.name === container);
+  return Boolean(status?.state?.waiting) && Number(status?.restartCount ?? 0) === 0 && !status?.lastState?.terminated;
+}
+
 /** Phase 2 plan: unhealthy component pods (≤3 per workload) plus one healthy representative per workload. */
 export function planLogs(snapshot: Snapshot, scope: Scope): LogTarget[] {
   const wanted = new Set(componentsForScope(scope));
@@ -268,9 +277,7 @@ export function planLogs(snapshot: Snapshot, scope: Scope): LogTarget[] {
   for (const { ref, components } of workloads) {
     let pods = podsOf(snapshot, ref);
     // Static kube-proxy pods have no DaemonSet owner.
-    if (pods.length === 0 && ref.name === 'kube-proxy') {
-      pods = snapshot.pods.filter((p) => p.metadata.labels?.['k8s-app'] === 'kube-proxy');
-    }
+    if (pods.length === 0 && ref.name === 'kube-proxy') pods = snapshot.pods.filter(isStaticProxyPod);
     const unhealthy = pods
       .filter(podUnhealthy)
       .sort((a, b) => Number(isCrashLooping(b)) - Number(isCrashLooping(a)) || restarts(b) - restarts(a))
@@ -283,8 +290,10 @@ export function planLogs(snapshot: Snapshot, scope: Scope): LogTarget[] {
         if (seen.has(key)) continue;
         seen.add(key);
         const base = { namespace: pod.metadata.namespace ?? KS, pod: pod.metadata.name, container, components };
-        targets.push({ ...base, previous: false });
-        if (hadRestart(pod, container)) targets.push({ ...base, previous: true });
+        const restarted = hadRestart(pod, container);
+        // A container still waiting for its first start (ContainerCreating, ImagePullBackOff) has no log to read.
+        if (restarted || !neverStarted(pod, container)) targets.push({ ...base, previous: false });
+        if (restarted) targets.push({ ...base, previous: true });
       }
     }
   }
@@ -327,6 +336,8 @@ export async function collect(reader: ClusterReader, options: CollectOptions): P
   options.onProgress?.({ phase: 'collect', message: 'reading cluster objects' });
   const objects = await collectObjects(reader, options.scope);
   const snapshot: Snapshot = { ...objects, fingerprint: fingerprint(objects) };
+  // Nothing could be read (unreachable, bad credentials): logs would fail the same way.
+  if (snapshot.reads && snapshot.reads.failed === snapshot.reads.total) return snapshot;
   options.onProgress?.({ phase: 'logs', message: 'reading component logs' });
   await collectLogs(reader, snapshot, options.scope);
   return snapshot;

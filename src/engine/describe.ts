@@ -11,6 +11,16 @@ function dsReady(snapshot: Snapshot, namespace: string, name: string): string {
   return `, ${ds.status?.numberReady ?? 0}/${ds.status?.desiredNumberScheduled ?? 0} ready`;
 }
 
+/** ", mode ipvs" from the KubeProxyConfiguration; blank mode is kube-proxy's default (iptables). */
+function proxyMode(snapshot: Snapshot): string {
+  const loc = snapshot.fingerprint.proxyConfig;
+  const text = loc ? findObject(snapshot.configMaps, 'kube-system', loc.configMap)?.data?.[loc.key] : undefined;
+  if (typeof text !== 'string') return '';
+  const mode = /^mode:\s*["']?([A-Za-z]*)["']?\s*$/m.exec(text)?.[1];
+  if (mode === undefined) return '';
+  return `, mode ${mode || 'iptables (default)'}`;
+}
+
 export function describeComponent(component: ComponentName, snapshot: Snapshot, tr: Translate): string {
   const fp = snapshot.fingerprint;
   if (component === 'dns') {
@@ -28,7 +38,7 @@ export function describeComponent(component: ComponentName, snapshot: Snapshot, 
         const where = ds
           ? `DaemonSet kube-system/kube-proxy${dsReady(snapshot, 'kube-system', 'kube-proxy')}`
           : tr('static pods', '스태틱 파드');
-        return `kube-proxy (${where})`;
+        return `kube-proxy (${where}${proxyMode(snapshot)})`;
       }
       case 'cilium-kpr':
         return tr(

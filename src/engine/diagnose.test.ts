@@ -60,7 +60,9 @@ describe('diagnose', () => {
       ['kube-proxy', 'ok'],
       ['dns', 'ok'],
     ]);
-    expect(report.components[1]!.detected).toBe('kube-proxy (DaemonSet kube-system/kube-proxy, 3/3 ready)');
+    expect(report.components[1]!.detected).toBe(
+      'kube-proxy (DaemonSet kube-system/kube-proxy, 3/3 ready, mode iptables (default))',
+    );
   });
 
   it('scope proxy reports only the kube-proxy component', async () => {
@@ -102,6 +104,24 @@ describe('diagnose', () => {
     const report = await diagnose(reader(), { scope: 'all', cluster, checks });
     expect(report.components[0]!.component).toBe('cni');
     expect(report.status).toBe('critical');
+  });
+
+  it('an unreachable cluster gives unknown everywhere, no findings, and no log calls', async () => {
+    const { ClusterError } = await import('./cluster-reader.ts');
+    const r = reader();
+    r.failWith = (call) =>
+      new ClusterError({
+        kind: 'unreachable',
+        message: 'ECONNREFUSED',
+        verb: call.verb,
+        resource: call.resource,
+        namespace: call.namespace,
+      });
+    const report = await diagnose(r, { scope: 'all', cluster, checks: proxyChecks });
+    expect(report.status).toBe('unknown');
+    expect(report.components.every((c) => c.status === 'unknown' && c.findings.length === 0)).toBe(true);
+    expect(report.components[0]!.errors).toContain('could not reach the API server to list nodes: ECONNREFUSED');
+    expect(r.calls.some((c) => c.verb === 'logs')).toBe(false);
   });
 
   it('a check that throws is reported, and the others still run', async () => {

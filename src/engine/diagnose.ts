@@ -140,7 +140,11 @@ export async function diagnose(reader: ClusterReader, options: DiagnoseOptions):
   for (const failure of snapshot.failures) {
     for (const c of failure.components) errors.get(c)?.push(failure.error.describe());
   }
-  const located = linkRootCauses(dropExplainedFallbacks(runChecks(checks, snapshot, { lang, tr }, errors)));
+  // When not a single object could be read, every check would judge an empty cluster: report unknown instead.
+  const blind = snapshot.reads !== undefined && snapshot.reads.failed === snapshot.reads.total;
+  const located = blind
+    ? []
+    : linkRootCauses(dropExplainedFallbacks(runChecks(checks, snapshot, { lang, tr }, errors)));
 
   // dns scope: show a lower layer only when it is where a DNS finding's cause lives.
   const shown = new Set(scopeComponents(options.scope));

@@ -280,6 +280,18 @@ describe('fingerprint (catalog §0)', () => {
       ],
     });
     expect(result.proxy).toBe('kube-proxy');
+    const gke = fp({
+      pods: [
+        {
+          metadata: {
+            name: 'kube-proxy-gke-pool-1-abcd',
+            namespace: 'kube-system',
+            labels: { component: 'kube-proxy', tier: 'node' },
+          },
+        },
+      ],
+    });
+    expect(gke.proxy).toBe('kube-proxy');
   });
 
   it('names the DNS Deployment from its pods when Deployments could not be listed', () => {

@@ -203,6 +203,12 @@ function detectCni(data: Collected, flavor: Flavor): Pick<Fingerprint, 'cni' | '
 
 // ---------- kube-proxy ----------
 
+/** kube-proxy pods without a DaemonSet: kops/hard-way (k8s-app=kube-proxy) and GKE (component=kube-proxy). */
+export function isStaticProxyPod(pod: KubeObject): boolean {
+  const labels = pod.metadata.labels ?? {};
+  return pod.metadata.namespace === KS && (labels['k8s-app'] === 'kube-proxy' || labels.component === 'kube-proxy');
+}
+
 const KPR_ON = new Set(['true', 'strict', 'probe']);
 
 function detectProxy(data: Collected, flavor: Flavor, cni: CniKind): ProxyKind {
@@ -214,7 +220,7 @@ function detectProxy(data: Collected, flavor: Flavor, cni: CniKind): ProxyKind {
     return 'kube-proxy';
   }
   // Static kube-proxy pods (kops, hard-way clusters) carry the label but no DaemonSet.
-  if (data.pods.some((p) => p.metadata.labels?.['k8s-app'] === 'kube-proxy')) return 'kube-proxy';
+  if (data.pods.some((p) => isStaticProxyPod(p))) return 'kube-proxy';
   if (cni === 'gke-dataplane-v2') return 'gke-dataplane-v2';
   const kpr = configMapData(data as Snapshot, KS, 'cilium-config')?.['kube-proxy-replacement'];
   if (cni === 'cilium' && kpr && KPR_ON.has(kpr.trim().toLowerCase())) return 'cilium-kpr';

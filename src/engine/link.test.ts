@@ -93,8 +93,13 @@ describe('fallbacks and ordering', () => {
       at('kube-proxy', f('kube-proxy.crashloop')),
       at('kube-proxy', f('kube-proxy.config-path-mismatch')),
       at('dns', f('coredns.crashloop')),
+      at('dns', f('dns.service-no-endpoints')),
     ]);
-    expect(kept.map((l) => l.finding.id)).toEqual(['kube-proxy.config-path-mismatch', 'coredns.crashloop']);
+    expect(kept.map((l) => l.finding.id)).toEqual([
+      'kube-proxy.config-path-mismatch',
+      'coredns.crashloop',
+      'dns.service-no-endpoints',
+    ]);
   });
 
   it('keeps the fallback next to a mere warning', () => {
@@ -115,5 +120,25 @@ describe('fallbacks and ordering', () => {
       'x.warn',
       'dns.nameserver-limit',
     ]);
+  });
+});
+
+describe('lower layers under DNS', () => {
+  it('kube-dns without endpoints and no DNS finding points at a critical CNI finding', () => {
+    expect(
+      causes([at('dns', f('dns.service-no-endpoints')), at('cni', f('cni.flannel.subnet-env-missing'))])[
+        'dns.service-no-endpoints'
+      ],
+    ).toBe('cni.flannel.subnet-env-missing');
+  });
+
+  it('a crashing CoreDNS is preferred over the CNI as the cause of missing endpoints', () => {
+    expect(
+      causes([
+        at('cni', f('cni.flannel.subnet-env-missing')),
+        at('dns', f('dns.service-no-endpoints')),
+        at('dns', f('coredns.crashloop')),
+      ])['dns.service-no-endpoints'],
+    ).toBe('coredns.crashloop');
   });
 });

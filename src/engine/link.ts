@@ -37,6 +37,8 @@ export const LINK_RULES: LinkRule[] = [
         severity: 'critical',
       },
       { id: /^coredns\./, severity: 'critical' },
+      // DNS pods that cannot get a sandbox (FailedCreatePodSandBox) never become endpoints.
+      { id: /^cni\./, severity: 'critical' },
     ],
     // A selector that selects nothing is its own cause, whatever the pods do.
     unless: (f) => f.remediation?.id === 'dns.restore-service-selector',
@@ -46,6 +48,11 @@ export const LINK_RULES: LinkRule[] = [
     effect: /^coredns\./,
     causes: [{ id: 'cni.not-installed' }],
     why: 'Without a pod network no DNS pod can start.',
+  },
+  {
+    effect: /^coredns\.(pending|not-ready)$/,
+    causes: [{ id: /^cni\./, severity: 'critical' }],
+    why: 'A DNS pod whose sandbox cannot be networked stays ContainerCreating / not Ready.',
   },
   {
     effect: 'cni.flannel.subnet-env-missing',
@@ -69,13 +76,11 @@ export const LINK_RULES: LinkRule[] = [
   },
 ];
 
-/** Generic "pods unhealthy" findings that a specific critical finding of the same component already explains. */
-export const FALLBACK_IDS = new Set([
-  'kube-proxy.crashloop',
-  'kube-proxy.pods-not-ready',
-  'coredns.crashloop',
-  'coredns.not-ready',
-]);
+/**
+ * Generic "pods unhealthy" findings that a specific critical finding of the same component already explains.
+ * (The DNS checks suppress their own fallbacks by recognising the log lines, so only kube-proxy's are listed.)
+ */
+export const FALLBACK_IDS = new Set(['kube-proxy.crashloop', 'kube-proxy.pods-not-ready']);
 
 function matches(pattern: string | RegExp, id: string): boolean {
   return typeof pattern === 'string' ? pattern === id : pattern.test(id);

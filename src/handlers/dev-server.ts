@@ -55,7 +55,7 @@ export function requireDevSlackEnv(env: NodeJS.ProcessEnv, socket = false): void
   const missing = needed.filter((name) => !env[name]?.trim());
   if (missing.length) {
     throw new DevSetupError(
-      `netcheck dev needs ${missing.join(', ')} in the environment` +
+      `missing ${missing.join(', ')} in the environment` +
         (missing.includes('SLACK_API_URL')
           ? ' (SLACK_API_URL is the Slack Web API base, e.g. http://127.0.0.1:PORT/api/ for a local fake)'
           : ''),

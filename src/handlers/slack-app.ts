@@ -51,6 +51,19 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
     return 'enqueued';
   };
 
+  // One line per delivery: what it was and whether it is a redelivery; never its text or URLs.
+  app.use(async ({ body, context, next }) => {
+    // biome-ignore lint/suspicious/noExplicitAny: Slack bodies differ by type; only ids are read.
+    const b = body as any;
+    log.info('slack request', {
+      type: b.command ? 'command' : b.type === 'event_callback' ? `event:${b.event?.type}` : b.type,
+      ...(b.actions?.[0]?.action_id ? { action: b.actions[0].action_id } : {}),
+      userId: b.user_id ?? b.user?.id ?? b.event?.user,
+      ...(context.retryNum ? { retryNum: context.retryNum, retryReason: context.retryReason } : {}),
+    });
+    await next();
+  });
+
   // `--lang` wins; otherwise the user's Slack locale (ko-KR → Korean), looked up once per user and bounded
   // in time because the user is waiting for the ack; otherwise the configured default.
   const locales = new Map<string, { lang: Lang | undefined; until: number }>();
@@ -75,10 +88,37 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
     return lang ?? config.defaultLang;
   };
 
+  // allowedGroups: the members of each configured user group (usergroups:read), cached for five minutes.
+  const groupIds = [...new Set(config.clusters.flatMap((c) => c.allowedGroups ?? []))];
+  const members = new Map<string, { users: Set<string>; until: number }>();
+  const groupsOf = async (userId: string, client: WebClient): Promise<string[]> => {
+    if (groupIds.length === 0) return [];
+    const lists = await Promise.all(
+      groupIds.map(async (group) => {
+        const cached = members.get(group);
+        if (cached && cached.until > Date.now()) return cached.users;
+        try {
+          const res = await client.usergroups.users.list({ usergroup: group });
+          const users = new Set(res.users ?? []);
+          members.set(group, { users, until: Date.now() + 5 * 60_000 });
+          return users;
+        } catch (error) {
+          // Fail closed: a group we cannot read grants nothing.
+          log.warn('could not read a user group', { group, error });
+          return new Set<string>();
+        }
+      }),
+    );
+    return groupIds.filter((_, i) => lists[i]?.has(userId));
+  };
+
   app.command(/.*/, async ({ command, ack, body, client }) => {
-    const access = { userId: command.user_id, channelId: command.channel_id };
     const parsed = parseCommand(command.text ?? '');
-    const lang = await languageOf(parsed, access.userId, client);
+    const [lang, userGroups] = await Promise.all([
+      languageOf(parsed, command.user_id, client),
+      groupsOf(command.user_id, client),
+    ]);
+    const access = { userId: command.user_id, channelId: command.channel_id, userGroups };
     const usage = (error?: string) =>
       ack(renderUsage({ clusters: clustersFor(config, access), lang, ...(error ? { error } : {}) }));
 
@@ -117,7 +157,7 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
         channelId: access.channelId,
         responseUrl: command.response_url,
         teamId: command.team_id,
-      } as Job);
+      });
     } catch (error) {
       log.error('could not start the worker', { error, cluster });
       return ack({ response_type: 'ephemeral', text: enqueueFailed(lang) });
@@ -148,7 +188,12 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
         ),
       );
     }
-    const verdict = authorize(config, { userId, channelId, cluster: target.cluster });
+    const verdict = authorize(config, {
+      userId,
+      channelId,
+      userGroups: await groupsOf(userId, client),
+      cluster: target.cluster,
+    });
     if (!verdict.ok) {
       log.warn('rerun refused', { userId, channelId, cluster: target.cluster, reason: verdict.reason });
       return answer(refusal(lang, verdict.reason));
@@ -165,7 +210,7 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
         channelId,
         ...(responseUrl ? { responseUrl } : {}),
         ...(b.team?.id ? { teamId: b.team.id } : {}),
-      } as Job);
+      });
     } catch (error) {
       log.error('could not start the worker', { error, cluster: target.cluster });
       return answer(enqueueFailed(lang));
@@ -192,7 +237,7 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
     const userId = event.user ?? '';
     const channelId = event.channel;
     const threadTs = event.thread_ts ?? event.ts;
-    const access = { userId, channelId };
+    const access = { userId, channelId, userGroups: await groupsOf(userId, client) };
     const said = mentionText(event.text ?? '');
     let parsed = parseCommand(said);
     // People write "@netcheck is DNS broken?": fall back to the keywords when it is not a command.
@@ -244,7 +289,7 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
       channelId,
       threadTs,
       ...((body as { team_id?: string }).team_id ? { teamId: (body as { team_id?: string }).team_id } : {}),
-    } as Job);
+    });
   });
 
   if (!incidentPattern) return;
@@ -265,7 +310,7 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
       details: false,
       userId: channel.creator ?? '',
       channelId: channel.id,
-    } as Job);
+    });
   });
 
   // An alerting bot posts into an incident channel about DNS/kube-proxy/CNI: answer in its thread.
@@ -290,7 +335,7 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
       userId: message.user ?? message.bot_id,
       channelId: message.channel,
       threadTs: message.ts,
-    } as Job);
+    });
   });
 }
 

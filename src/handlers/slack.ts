@@ -104,8 +104,6 @@ export function createSlackHandler(deps: SlackHandlerDeps): SlackHandler {
       log.warn('request rejected', { reason: verdict.reason, path: event.rawPath });
       return textResult(401);
     }
-    const retryNum = headerOf(event, 'x-slack-retry-num');
-    if (retryNum) log.info('slack redelivery', { retryNum, retryReason: headerOf(event, 'x-slack-retry-reason') });
     // Hand Bolt the UTF-8 body: its own base64 decoding is ASCII-only.
     return run({ ...event, body: rawBody, isBase64Encoded: false }, context);
   };

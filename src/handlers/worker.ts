@@ -20,7 +20,7 @@ import { renderDetails, renderError, renderProgress, renderReport } from '../sla
 import { createLog, type Log, slackLogger } from './log.ts';
 import { awsClientConfig, slackSecretsFrom } from './runtime.ts';
 import type { Job } from './slack-app.ts';
-import { createSlackOutput, type SlackMessage } from './slack-output.ts';
+import { createSlackOutput } from './slack-output.ts';
 
 export interface Connection {
   kc: KubeConfig;
@@ -59,7 +59,7 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
   const readerFor =
     deps.reader ?? ((c: Connection, timeoutMs: number) => createKubeReader(c.kc, { timeoutMs, identity: c.identity }));
 
-  return async (event, _context) => {
+  return async (event, context) => {
     const parsed = WorkerJob.safeParse(event);
     if (!parsed.success) {
       // Paths and messages only: the payload may carry a response_url.
@@ -98,13 +98,16 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
       if (!cluster) throw new Error(`cluster "${job.cluster}" is not configured`);
       const connection = await deps.connect(cluster);
       const reader = readerFor(connection, clusterTimeoutMs);
-      report = await diagnose(reader, {
-        scope: job.scope,
-        lang,
-        cluster: { name: cluster.name, server: connection.server },
-        timeoutMs: clusterTimeoutMs,
-        onProgress: (e) => out.progress(renderProgress(ctx, e)),
-      });
+      report = await withinBudget(
+        diagnose(reader, {
+          scope: job.scope,
+          lang,
+          cluster: { name: cluster.name, server: connection.server },
+          timeoutMs: clusterTimeoutMs,
+          onProgress: (e) => out.progress(renderProgress(ctx, e)),
+        }),
+        context,
+      );
     } catch (error) {
       const message = describeClusterFailure(error);
       // Rotated tokens and moved endpoints live in the secret: read it afresh next time.
@@ -122,18 +125,46 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
       return { jobId: job.jobId, outcome: 'cluster-error' };
     }
     log.info('diagnosis finished', { status: report.status, requests: report.requests, durationMs: report.durationMs });
-    await out.finish(
-      renderReport(report, {
+    let rendered: ReturnType<typeof renderReport>;
+    try {
+      rendered = renderReport(report, {
         details: job.details,
         requestedBy: job.kind === 'incident' ? undefined : job.userId,
         lang,
-      }),
-    );
+      });
+    } catch (error) {
+      // Never leave the channel looking at "Checking…" forever.
+      log.error('could not render the report', { error });
+      await out.finish(renderError({ cluster: job.cluster, message: 'the report could not be rendered', lang }));
+      return { jobId: job.jobId, outcome: 'cluster-error' };
+    }
+    await out.finish(rendered);
     if (job.details) {
       for (const message of renderDetails(report, { lang })) await out.reply(message);
     }
     return { jobId: job.jobId, outcome: 'reported' };
   };
+}
+
+/** Time kept in reserve to write the final message before Lambda stops the function. */
+const FINISH_RESERVE_MS = 5000;
+
+/** Fails the diagnosis shortly before the function's own timeout, so the user hears about it. */
+async function withinBudget<T>(work: Promise<T>, context: Context | undefined): Promise<T> {
+  const remaining = context?.getRemainingTimeInMillis?.();
+  if (remaining === undefined || !Number.isFinite(remaining)) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error('the check did not finish in time; the API server may be slow or overloaded')),
+      Math.max(0, remaining - FINISH_RESERVE_MS),
+    );
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The first error when no component could be read at all (bad token, unreachable API server), else undefined. */

@@ -343,7 +343,10 @@ function completePod(pod: KubeObject): void {
           'PodReadyToStartContainers',
           phase === 'Running' ||
             statuses.some((c) => {
-              const st = c as { state?: { running?: unknown; terminated?: unknown }; lastState?: { terminated?: unknown } };
+              const st = c as {
+                state?: { running?: unknown; terminated?: unknown };
+                lastState?: { terminated?: unknown };
+              };
               return Boolean(st.state?.running || st.state?.terminated || st.lastState?.terminated);
             }),
         ),
@@ -492,7 +495,8 @@ function deploymentStatus(deploy: KubeObject, pods: KubeObject[]) {
   const ready = pods.filter(isPodReady).length;
   const desired: number = deploy.spec?.replicas ?? 1;
   const unavailable = Math.max(desired - ready, 0);
-  const available = desired > 0 && ready >= desired - maxUnavailable(deploy.spec?.strategy?.rollingUpdate?.maxUnavailable, desired);
+  const available =
+    desired > 0 && ready >= desired - maxUnavailable(deploy.spec?.strategy?.rollingUpdate?.maxUnavailable, desired);
   return {
     observedGeneration: deploy.metadata.generation ?? 1,
     ...(pods.length > 0 ? { replicas: pods.length, updatedReplicas: pods.length } : {}),

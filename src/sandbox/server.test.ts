@@ -379,6 +379,24 @@ describe('RBAC for the bot', () => {
     });
     expect(review.status?.allowed).toBe(true);
   });
+
+  it('decodes escaped path segments, so names with a colon resolve like on a real apiserver', async () => {
+    sandbox.apply([
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'kubeadm:node-proxier' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:node-proxier' },
+        subjects: [{ kind: 'ServiceAccount', name: 'kube-proxy', namespace: 'kube-system' }],
+      },
+    ]);
+    const res = await rawGet(
+      '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/kubeadm%3Anode-proxier',
+      sandbox.tokens.admin,
+    );
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body).roleRef.name).toBe('system:node-proxier');
+  });
 });
 
 describe('faults and latency', () => {

@@ -124,11 +124,23 @@ type Route =
   | { kind: 'notFound' }
   | { kind: 'resource'; request: Omit<ResourceRequest, 'verb'>; collection: boolean };
 
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** Maps a URL path onto discovery documents or a resource request. */
 function route(path: string, query: URLSearchParams): Route {
   if (path === '/version' || path === '/version/') return { kind: 'static', body: VERSION };
   if (['/healthz', '/livez', '/readyz'].includes(path)) return { kind: 'static', body: 'ok' };
-  const segs = path.split('/').filter((s) => s !== '');
+  // Real apiservers decode each segment: client-node escapes names such as `kubeadm:node-proxier` as `kubeadm%3Anode-proxier`.
+  const segs = path
+    .split('/')
+    .filter((s) => s !== '')
+    .map(safeDecode);
   let group: string;
   let version: string;
   let rest: string[];

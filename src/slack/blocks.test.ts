@@ -585,7 +585,12 @@ describe('details for the thread', () => {
     expect(renderDetails(corednsLoop, {})).toEqual([
       {
         text: 'No further findings: everything is in the report above.',
-        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'No further findings: everything is in the report above.' } }],
+        blocks: [
+          {
+            type: 'section',
+            text: { type: 'mrkdwn', text: 'No further findings: everything is in the report above.' },
+          },
+        ],
       },
     ]);
   });
@@ -596,6 +601,7 @@ describe('details for the thread', () => {
     expect(thread!.text).toBe('lab 추가 발견 사항: coredns.unschedulable-node-not-ready');
     expect(allText(thread!)).toContain('FailedScheduling: 0/1 nodes are available');
     expect(allText(thread!)).not.toContain('kube-flannel.yml');
+    expect(allText(thread!)).toContain('_원인: `cni.not-installed`_');
   });
 });
 

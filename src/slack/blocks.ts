@@ -14,7 +14,7 @@ import type {
 import { ACTIONS, ButtonValue, fixActionId } from './actions.ts';
 import { type Labels, labels } from './i18n.ts';
 import { LIMITS, type SlackMessage } from './limits.ts';
-import { clip, codeBlock, command, escapeMrkdwn, pack, safe } from './mrkdwn.ts';
+import { clip, codeBlock, command, escapeMrkdwn, oneLine, pack, safe } from './mrkdwn.ts';
 
 export { ACTIONS, FIX_ACTION_PATTERN, fixActionId, parseButtonValue } from './actions.ts';
 export { langFromLocale } from './i18n.ts';
@@ -161,7 +161,7 @@ function unitChars(unit: Unit): number {
 function componentHeading(component: ComponentReport, L: Labels): KnownBlock[] {
   const pieces = [
     `${STATUS_EMOJI[component.status]} *${componentName(L, component.component)}* · ${L.status[component.status]}`,
-    component.detected ? `_${safe(component.detected, 500)}_` : '',
+    component.detected ? `_${safe(oneLine(component.detected), 500)}_` : '',
   ].filter(Boolean);
   const errors = (component.errors ?? []).slice(0, 10);
   if (errors.length > 0) {
@@ -175,8 +175,10 @@ function componentHeading(component: ComponentReport, L: Labels): KnownBlock[] {
 function fullFinding(located: Located, graph: Graph, L: Labels): KnownBlock[] {
   const { finding } = located;
   const isRootCause = graph.isRoot(finding) && graph.causesOthers(finding);
-  const title = `${SEVERITY_EMOJI[finding.severity]} *${isRootCause ? `${L.rootCause}: ` : ''}${safe(finding.title, 250)}*  \`${finding.id}\``;
+  const title = `${SEVERITY_EMOJI[finding.severity]} *${isRootCause ? `${L.rootCause}: ` : ''}${safe(oneLine(finding.title), 250)}*  \`${finding.id}\``;
   const what = [title, safe(finding.detail, 1500)];
+  // In the thread a symptom is shown in full: say what it comes from.
+  if (!graph.isRoot(finding) && finding.causedBy) what.push(`_${L.causedBy(`\`${finding.causedBy}\``)}_`);
   if (finding.evidence.length > 0) {
     what.push(
       `*${L.evidence}*\n${codeBlock(finding.evidence.filter(Boolean), { maxLineLength: 300, maxLength: 1400 })}`,
@@ -203,7 +205,7 @@ function fullFinding(located: Located, graph: Graph, L: Labels): KnownBlock[] {
     for (const effect of effects.slice(0, 10)) {
       const where = effect.component === located.component ? '' : ` · ${componentName(L, effect.component.component)}`;
       caused.push(
-        `• ${SEVERITY_EMOJI[effect.finding.severity]} ${safe(effect.finding.title, 250)} \`${effect.finding.id}\`${where}`,
+        `• ${SEVERITY_EMOJI[effect.finding.severity]} ${safe(oneLine(effect.finding.title), 250)} \`${effect.finding.id}\`${where}`,
       );
     }
     if (effects.length > 10) caused.push(`• ${L.andMore(effects.length - 10)}`);
@@ -304,7 +306,7 @@ function layoutReport(report: Report, options: RenderOptions): Layout {
         ? report.components
             .map(
               (c) =>
-                `${STATUS_EMOJI[c.status]} *${componentName(L, c.component)}* — ${safe(c.summary || L.status[c.status], 900)}`,
+                `${STATUS_EMOJI[c.status]} *${componentName(L, c.component)}* — ${safe(oneLine(c.summary) || L.status[c.status], 900)}`,
             )
             .join('\n')
         : L.healthy,

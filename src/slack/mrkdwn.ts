@@ -26,6 +26,11 @@ export function clip(text: string, max: number): string {
   return `${out}…`;
 }
 
+/** Titles and one-line summaries: a newline inside `*bold*` would end the bold and break the line layout. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
 /** Escapes, then cuts: the result is at most `max` long and shows exactly what the reader gets. */
 export function safe(text: string, max: number): string {
   return clip(escapeMrkdwn(text), max);

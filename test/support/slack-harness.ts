@@ -20,6 +20,7 @@ export const ALICE = 'UALICE0001'; // may check prod-eu (the default) and stagin
 export const BOB = 'UBOB000001'; // may check staging only
 export const MALLORY = 'UMALLORY01'; // may check nothing
 export const OPS = 'COPS000001';
+export const PAYMENTS = 'CPAYMENTS1';
 export const WORKER = 'netcheck-test-worker';
 export const TABLE = 'netcheck-test-dedupe';
 
@@ -87,6 +88,13 @@ export async function startHarness(options: { scenario: string; env?: NodeJS.Pro
         auth: { type: 'token-secret', secretId: 'netcheck/clusters/staging' },
         allowedUsers: [ALICE, BOB],
       },
+      // Only from its own channel.
+      {
+        name: 'payments',
+        auth: { type: 'token-secret', secretId: 'netcheck/clusters/staging' },
+        allowedUsers: [ALICE],
+        allowedChannels: [PAYMENTS],
+      },
     ]),
     NETCHECK_INCIDENT_CHANNEL_PATTERN: '^inc-',
     SLACK_SECRET_ID: 'netcheck/slack',
@@ -104,7 +112,8 @@ export async function startHarness(options: { scenario: string; env?: NodeJS.Pro
   };
   const worker = workerHandlerFromEnv(env, { log });
   const lambda = await startLambdaInvokeEndpoint(
-    { [WORKER]: (event) => worker(event, lambdaContext(WORKER)) },
+    // The endpoint's context counts down from the worker's 120 s timeout, as Lambda's does.
+    { [WORKER]: (event, context) => worker(event, { ...lambdaContext(WORKER), ...context }) },
     { onAsyncError: (_name, error) => log.error('worker failed', { error }) },
   );
   env.AWS_ENDPOINT_URL_LAMBDA = lambda.endpoint;

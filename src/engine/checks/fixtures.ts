@@ -1,11 +1,12 @@
 // Realistic healthy cluster objects for the DNS and CNI check tests, shaped after healthy-objects.md (kubeadm CoreDNS,
 // Calico/Flannel/Canal/Cilium/Weave/aws-node, k3s, EKS, GKE kube-dns). Every builder returns fresh objects, so a
 // test can break one without touching another test. The fingerprint is computed by the engine's own fingerprinter.
+
+import { expect } from 'vitest';
 import type { Check, Snapshot } from '../check.ts';
 import type { KubeObject } from '../cluster-reader.ts';
 import { fingerprint } from '../fingerprint.ts';
 import { emptySnapshot, runCheck } from '../inspect.ts';
-import { expect } from 'vitest';
 import { Finding } from '../report.ts';
 
 type Parts = Omit<Snapshot, 'fingerprint'>;
@@ -1104,6 +1105,8 @@ export function expectFinding(check: Check, snapshot: Snapshot, id: string): Fin
   expect(/[\uac00-\ud7a3]/.test(ko!.detail + ko!.runbook[0]!.text)).toBe(true);
   expect(en!.evidence.length).toBeGreaterThan(0);
   expect(en!.runbook.length).toBeGreaterThan(1);
-  expect(en!.runbook.at(-1)!.command ?? en!.runbook.at(-1)!.text).toMatch(/nslookup|rollout status|get events|get nodes/);
+  expect(en!.runbook.at(-1)!.command ?? en!.runbook.at(-1)!.text).toMatch(
+    /nslookup|rollout status|get events|get nodes/,
+  );
   return en!;
 }

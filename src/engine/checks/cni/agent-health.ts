@@ -4,7 +4,17 @@
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import type { Finding } from '../../report.ts';
-import { findLine, isCrashLooping, lastLines, nodeCondition, podLine, podLogs, podReady } from '../dns/util.ts';
+import {
+  containerStatus,
+  failingContainer,
+  findLine,
+  isCrashLooping,
+  lastLines,
+  nodeCondition,
+  podLine,
+  podLogs,
+  podReady,
+} from '../dns/util.ts';
 import { CILIUM_UNREACHABLE } from './cilium.ts';
 import { MISMATCH_LOG, PODCIDR_LOG } from './flannel.ts';
 import { networkNotReadyNodes } from './not-installed.ts';
@@ -22,13 +32,15 @@ import {
 } from './util.ts';
 import { OVERLAP } from './weave.ts';
 
-/** Kinds whose pod health a specific check already owns. */
-const OWNED_ELSEWHERE = new Set(['calico', 'calico-operator', 'canal', 'weave', 'aws-vpc-cni']);
+/** Kinds whose pod health a specific check already owns (Weave: only the router container, see below). */
+const OWNED_ELSEWHERE = new Set(['calico', 'calico-operator', 'canal', 'aws-vpc-cni']);
 
 /** Pods a specific check explains from their logs or from sandbox errors on their node. */
 function explained(snapshot: Snapshot, agent: CniAgent, pod: KubeObject): boolean {
   const logs = podLogs(snapshot, pod);
   if ([PODCIDR_LOG, MISMATCH_LOG, OVERLAP].some((re) => findLine(logs, re))) return true;
+  // cni.weave.router-unreachable owns a weave container that is down; weave-npc trouble stays generic here.
+  if (agent.kind === 'weave' && containerStatus(pod, 'weave')?.ready !== true) return true;
   const node = pod.spec?.nodeName;
   return (
     (agent.kind === 'cilium' || agent.kind === 'gke-dataplane-v2') &&
@@ -52,7 +64,8 @@ export const agentHealthCheck: Check = {
     const crashing = unhealthy.filter(isCrashLooping);
     if (crashing.length > 0) {
       const pod = crashing[0]!;
-      const tail = lastLines(podLogs(snapshot, pod, agent.container), 2);
+      const container = failingContainer(pod) ?? agent.container;
+      const tail = lastLines(podLogs(snapshot, pod, container), 2);
       const nodes = crashing.map((p) => p.spec?.nodeName).filter(Boolean);
       findings.push({
         id: 'cni.agent-crashloop',
@@ -68,7 +81,7 @@ export const agentHealthCheck: Check = {
         ),
         evidence: [...crashing.slice(0, 3).map(podLine), ...tail],
         runbook: [
-          agentLogStep(ctx, agent, pod, true),
+          agentLogStep(ctx, agent, pod, true, container),
           {
             text: ctx.tr(
               'Look at the exit reason, init containers and events.',

@@ -5,7 +5,7 @@ import type { Finding } from '../../report.ts';
 import { eventLine, eventMessage, podEvents, podLine, podReady } from '../dns/util.ts';
 import { cniAgent, nodesOf, sandboxFailures, verifyCniSteps } from './util.ts';
 
-const NO_IP = /failed to assign an IP address to container/;
+export const NO_IP = /failed to assign an IP address to container/;
 
 export const awsCheck: Check = {
   name: 'cni-aws-vpc',

@@ -3,7 +3,7 @@
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import type { Finding } from '../../report.ts';
-import { eventLine, eventMessage, lastLines, podEvents, podLine, podLogs, podReady } from '../dns/util.ts';
+import { eventLine, eventMessage, findLine, lastLines, podEvents, podLine, podLogs, podReady } from '../dns/util.ts';
 import {
   agentLogStep,
   agentPodOn,
@@ -16,7 +16,7 @@ import {
   verifyCniSteps,
 } from './util.ts';
 
-const NODENAME = /stat \/var\/lib\/calico\/nodename/;
+export const NODENAME = /stat \/var\/lib\/calico\/nodename/;
 export const BGP_DOWN = /BGP not established with ([^\s,]+(?:,[^\s,]+)*)/;
 
 export function calicoAgent(snapshot: Snapshot): CniAgent | undefined {
@@ -43,7 +43,16 @@ export const calicoCheck: Check = {
     const bgpPods = agent.pods.filter(
       (p) => p.status?.phase === 'Running' && !podReady(p) && bgpEvents(snapshot, p).length > 0,
     );
-    const down = agent.pods.filter((p) => !podReady(p) && !bgpPods.includes(p));
+    // In Canal, a flannel crash the flannel check explains is not a calico-node problem.
+    const down = agent.pods.filter(
+      (p) =>
+        !podReady(p) &&
+        !bgpPods.includes(p) &&
+        !(
+          agent.kind === 'canal' &&
+          findLine(podLogs(snapshot, p, 'kube-flannel'), /pod cidr not assigned|doesn't contain/)
+        ),
+    );
     const sandbox = sandboxFailures(snapshot).filter((f) => NODENAME.test(f.message));
     const sandboxNodes = nodesOf(sandbox);
     // Nodes whose sandbox errors point at calico-node, but where no calico-node pod runs at all.

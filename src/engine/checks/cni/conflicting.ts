@@ -3,7 +3,14 @@
 import type { Check, CheckContext, CniKind, Snapshot } from '../../check.ts';
 import type { Finding } from '../../report.ts';
 import { eventLine } from '../dns/util.ts';
-import { CNI_LABEL, nodesOf, PLUGIN_TYPE_OWNERS, sandboxFailures, verifyCniSteps } from './util.ts';
+import {
+  CNI_LABEL,
+  nodesOf,
+  PLUGIN_TYPE_OWNERS,
+  type SandboxFailure,
+  sandboxFailures,
+  verifyCniSteps,
+} from './util.ts';
 
 const DS_NAMES: Partial<Record<CniKind, string>> = {
   calico: 'kube-system/calico-node',
@@ -26,17 +33,23 @@ const CONF_FILES: Record<string, string> = {
   'aws-cni': '10-aws.conflist',
 };
 
+/** A sandbox error from a plugin type that belongs to no installed CNI (a leftover config). */
+export function isForeign(snapshot: Snapshot, f: SandboxFailure): boolean {
+  const installed: CniKind[] = [snapshot.fingerprint.cni, ...snapshot.fingerprint.extraCnis];
+  const owners = f.pluginType ? PLUGIN_TYPE_OWNERS[f.pluginType] : undefined;
+  return owners !== undefined && !owners.some((k) => installed.includes(k));
+}
+
 export const conflictingCheck: Check = {
   name: 'cni-conflicting-plugins',
   component: 'cni',
   emits: ['cni.conflicting-plugins'],
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const fp = snapshot.fingerprint;
-    const installed: CniKind[] = [fp.cni, ...fp.extraCnis];
-    const foreign = sandboxFailures(snapshot).filter((f) => {
-      const owners = f.pluginType ? PLUGIN_TYPE_OWNERS[f.pluginType] : undefined;
-      return owners !== undefined && !owners.some((k) => installed.includes(k));
-    });
+    const foreign = sandboxFailures(snapshot).filter((f) => isForeign(snapshot, f));
+    // With two CNIs installed, any sandbox failure (e.g. flannel's `"cni0" already has an IP address different
+    // from …`) is evidence of the clash.
+    const clash = fp.extraCnis.length > 0 ? sandboxFailures(snapshot).filter((f) => !foreign.includes(f)) : [];
     if (fp.extraCnis.length === 0 && foreign.length === 0) return [];
     const types = [...new Set(foreign.map((f) => f.pluginType!))];
     const nodes = nodesOf(foreign);
@@ -67,7 +80,7 @@ export const conflictingCheck: Check = {
           ...[fp.cni, ...fp.extraCnis]
             .filter((k) => k !== 'none')
             .map((k) => `daemonset ${DS_NAMES[k] ?? CNI_LABEL[k]} (${CNI_LABEL[k]})`),
-          ...foreign.slice(0, 2).map((f) => eventLine(f.event)),
+          ...[...foreign, ...clash].slice(0, 2).map((f) => eventLine(f.event)),
         ],
         runbook: [
           {

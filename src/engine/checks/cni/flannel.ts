@@ -16,7 +16,7 @@ import {
   verifyCniSteps,
 } from './util.ts';
 
-const SUBNET_ENV = /subnet\.env: no such file or directory|loadFlannelSubnetEnv failed/;
+export const SUBNET_ENV = /subnet\.env: no such file or directory|loadFlannelSubnetEnv failed/;
 export const PODCIDR_LOG = /pod cidr not assigned/;
 export const MISMATCH_LOG = /specified in the flannel net config doesn't contain/;
 

@@ -9,6 +9,7 @@ import { flannelCheck } from './flannel.ts';
 import { networkPolicyCheck } from './network-policy.ts';
 import { notInstalledCheck } from './not-installed.ts';
 import { pluginBinaryCheck } from './plugin-binary.ts';
+import { sandboxFailedCheck } from './sandbox-failed.ts';
 import { weaveCheck } from './weave.ts';
 
 export const cniChecks: Check[] = [
@@ -22,4 +23,5 @@ export const cniChecks: Check[] = [
   conflictingCheck,
   networkPolicyCheck,
   agentHealthCheck,
+  sandboxFailedCheck,
 ];

@@ -80,7 +80,7 @@ export const notInstalledCheck: Check = {
           {
             text: ctx.tr(
               `Install exactly one CNI whose pod network matches the cluster's pod CIDR${podSubnet ? ` (${podSubnet})` : ''}. ${cni.name} fits${podSubnet ? '' : ' the default 10.244.0.0/16'}; note that Flannel alone does not enforce NetworkPolicy, Calico does.`,
-              `클러스터의 파드 CIDR${podSubnet ? `(${podSubnet})` : ''}에 맞는 CNI를 하나만 설치합니다. ${cni.name}이(가) 맞습니다${podSubnet ? '' : '(기본 10.244.0.0/16)'}. Flannel은 쿠버네티스 네트워크 정책을 지원하지 않으며, Calico는 지원합니다.`,
+              `클러스터의 파드 CIDR${podSubnet ? `(${podSubnet})` : ''}에 맞는 CNI를 하나만 설치합니다. 적합한 CNI는 ${cni.name}입니다${podSubnet ? '' : '(기본값 10.244.0.0/16)'}. 참고로 Flannel은 쿠버네티스 네트워크 정책을 지원하지 않으며, Calico는 지원합니다.`,
             ),
             command: cni.command,
           },

@@ -14,7 +14,7 @@ import {
   verifyCniSteps,
 } from './util.ts';
 
-const NOT_FOUND = /failed to find plugin "([^"]+)" in path \[([^\]]*)\]/;
+export const NOT_FOUND = /failed to find plugin "([^"]+)" in path \[([^\]]*)\]/;
 
 export const pluginBinaryCheck: Check = {
   name: 'cni-plugin-binary',

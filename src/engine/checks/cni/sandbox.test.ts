@@ -21,18 +21,29 @@ import { ciliumCheck } from './cilium.ts';
 import { conflictingCheck } from './conflicting.ts';
 import { flannelCheck } from './flannel.ts';
 import { pluginBinaryCheck } from './plugin-binary.ts';
+import { sandboxFailedCheck } from './sandbox-failed.ts';
 import { weaveCheck } from './weave.ts';
 
-const SANDBOX = 'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "3f2a9c41d7e8": ';
+const SANDBOX =
+  'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "3f2a9c41d7e8": ';
 
 function sandboxEvent(tail: string, node = 'worker-2') {
-  return event({ reason: 'FailedCreatePodSandBox', namespace: 'default', name: 'web-6d4cf56db6-abcde', node, message: SANDBOX + tail, count: 12 });
+  return event({
+    reason: 'FailedCreatePodSandBox',
+    namespace: 'default',
+    name: 'web-6d4cf56db6-abcde',
+    node,
+    message: SANDBOX + tail,
+    count: 12,
+  });
 }
 
 describe('cni.plugin-binary-missing', () => {
   it('reports a missing reference plugin as a node-level install', () => {
     const s = kubeadmFlannel();
-    s.events.push(sandboxEvent('plugin type="loopback" failed (add): failed to find plugin "loopback" in path [/opt/cni/bin]'));
+    s.events.push(
+      sandboxEvent('plugin type="loopback" failed (add): failed to find plugin "loopback" in path [/opt/cni/bin]'),
+    );
     const f = expectFinding(pluginBinaryCheck, s, 'cni.plugin-binary-missing');
     expect(f.title).toContain('"loopback"');
     expect(f.evidence[0]).toContain('Warning FailedCreatePodSandBox pod/web-6d4cf56db6-abcde (x12)');
@@ -42,10 +53,14 @@ describe('cni.plugin-binary-missing', () => {
 
   it('restarts the CNI agent on that node when the missing binary is the agent’s own', () => {
     const s = kubeadmFlannel();
-    s.events.push(sandboxEvent('plugin type="flannel" failed (add): failed to find plugin "flannel" in path [/opt/cni/bin]'));
+    s.events.push(
+      sandboxEvent('plugin type="flannel" failed (add): failed to find plugin "flannel" in path [/opt/cni/bin]'),
+    );
     const f = expectFinding(pluginBinaryCheck, s, 'cni.plugin-binary-missing');
     expect(f.remediation?.id).toBe('cni.restart-agent-on-node');
-    expect(commands(f)).toContain('kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=worker-2');
+    expect(commands(f)).toContain(
+      'kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=worker-2',
+    );
   });
 });
 
@@ -54,7 +69,9 @@ describe('cni.flannel.subnet-env-missing', () => {
     const s = kubeadmFlannel();
     crashLoop(s, FLANNEL_PODS[2]!, 'kube-flannel', 6);
     s.events.push(
-      sandboxEvent('plugin type="flannel" failed (add): loadFlannelSubnetEnv failed: open /run/flannel/subnet.env: no such file or directory'),
+      sandboxEvent(
+        'plugin type="flannel" failed (add): loadFlannelSubnetEnv failed: open /run/flannel/subnet.env: no such file or directory',
+      ),
     );
     const f = expectFinding(flannelCheck, s, 'cni.flannel.subnet-env-missing');
     expect(f.evidence).toContain(`${FLANNEL_PODS[2]} 0/1 CrashLoopBackOff (restarts 6) on worker-2`);
@@ -114,7 +131,8 @@ describe('cni.calico.bgp-peering-down', () => {
       event({
         reason: 'Unhealthy',
         name,
-        message: 'Readiness probe failed: calico/node is not ready: BIRD is not ready: BGP not established with 10.0.0.11,10.0.0.12',
+        message:
+          'Readiness probe failed: calico/node is not ready: BIRD is not ready: BGP not established with 10.0.0.11,10.0.0.12',
         count: 40,
       }),
     );
@@ -155,7 +173,9 @@ describe('cni.cilium.agent-unreachable', () => {
     const f = expectFinding(ciliumCheck, s, 'cni.cilium.agent-unreachable');
     expect(f.evidence).toContain('cilium-w8d4t 0/1 CrashLoopBackOff (restarts 2) on worker-2');
     expect(commands(f)).toContain('kubectl -n kube-system logs cilium-w8d4t -c cilium-agent --previous');
-    expect(commands(f)).toContain('kubectl -n kube-system delete pod -l k8s-app=cilium --field-selector spec.nodeName=worker-2');
+    expect(commands(f)).toContain(
+      'kubectl -n kube-system delete pod -l k8s-app=cilium --field-selector spec.nodeName=worker-2',
+    );
   });
 });
 
@@ -163,7 +183,10 @@ describe('cni.aws.ipamd-unavailable-or-ip-exhausted', () => {
   it('reports IP assignment failures on EKS', () => {
     const s = eks();
     s.events.push(
-      sandboxEvent('plugin type="aws-cni" name="aws-cni" failed (add): add cmd: failed to assign an IP address to container', 'ip-10-0-1-23.ec2.internal'),
+      sandboxEvent(
+        'plugin type="aws-cni" name="aws-cni" failed (add): add cmd: failed to assign an IP address to container',
+        'ip-10-0-1-23.ec2.internal',
+      ),
     );
     const f = expectFinding(awsCheck, s, 'cni.aws.ipamd-unavailable-or-ip-exhausted');
     expect(f.detail).toContain('ip-10-0-1-23.ec2.internal');
@@ -202,8 +225,39 @@ describe('cni.conflicting-plugins', () => {
 
   it('accepts generic plugin types and the installed CNI’s own type', () => {
     const s = kubeadmCalico();
-    s.events.push(sandboxEvent('plugin type="calico" failed (add): error getting ClusterInformation: connection is unauthorized'));
+    s.events.push(
+      sandboxEvent('plugin type="calico" failed (add): error getting ClusterInformation: connection is unauthorized'),
+    );
     s.events.push(sandboxEvent('plugin type="portmap" failed (add): failed to set up portmap'));
     expect(runCheck(conflictingCheck, s)).toEqual([]);
+  });
+});
+
+describe('cni.sandbox-failed (fallback)', () => {
+  it('quotes an unrecognised CNI error and the agent pod on that node', () => {
+    const s = kubeadmCalico();
+    s.events.push(
+      sandboxEvent(
+        'plugin type="calico" failed (add): error getting ClusterInformation: connection is unauthorized: Unauthorized',
+      ),
+    );
+    const f = expectFinding(sandboxFailedCheck, s, 'cni.sandbox-failed');
+    expect(f.severity).toBe('critical');
+    expect(f.detail).toContain('Calico reports: plugin type="calico" failed (add): error getting ClusterInformation');
+    expect(f.evidence).toContain(`${CALICO_PODS[2]} 1/1 Running on worker-2`);
+    expect(commands(f)).toContain('kubectl -n default describe pod web-6d4cf56db6-abcde');
+  });
+
+  it('stays quiet for errors a specific check explains, and on healthy clusters', () => {
+    const s = kubeadmFlannel();
+    s.events.push(
+      sandboxEvent(
+        'plugin type="flannel" failed (add): loadFlannelSubnetEnv failed: open /run/flannel/subnet.env: no such file or directory',
+      ),
+      sandboxEvent('plugin type="loopback" failed (add): failed to find plugin "loopback" in path [/opt/cni/bin]'),
+      sandboxEvent('plugin type="cilium-cni" failed (add): unable to connect to Cilium daemon'),
+    );
+    expect(runCheck(sandboxFailedCheck, s)).toEqual([]);
+    expect(runCheck(sandboxFailedCheck, kubeadmCalico())).toEqual([]);
   });
 });

@@ -146,6 +146,7 @@ export function agentLogStep(
   agent: CniAgent,
   pod: KubeObject | undefined,
   previous: boolean,
+  container = agent.container,
 ): RunbookStep {
   const target = pod ? pod.metadata.name : `ds/${agent.daemonSet}`;
   return {
@@ -155,7 +156,7 @@ export function agentLogStep(
           `${CNI_LABEL[agent.kind]} 에이전트의 마지막 종료 로그를 확인합니다.`,
         )
       : ctx.tr(`Read the ${CNI_LABEL[agent.kind]} agent log.`, `${CNI_LABEL[agent.kind]} 에이전트 로그를 확인합니다.`),
-    command: `kubectl -n ${agent.namespace} logs ${target}${agent.container ? ` -c ${agent.container}` : ''}${previous ? ' --previous' : ''}`,
+    command: `kubectl -n ${agent.namespace} logs ${target}${container ? ` -c ${container}` : ''}${previous ? ' --previous' : ''}`,
   };
 }
 

@@ -6,7 +6,8 @@ import type { Finding, RunbookStep } from '../../report.ts';
 import { containerStatus, eventLine, findLine, isCrashLooping, podLine, podLogs } from '../dns/util.ts';
 import { agentLogStep, agentPodOn, cniAgent, nodesOf, sandboxFailures, verifyCniSteps } from './util.ts';
 
-const ROUTER_REFUSED = /127\.0\.0\.1:6784.*connection refused|plugin type="weave-net".*unable to allocate IP address/;
+export const ROUTER_REFUSED =
+  /127\.0\.0\.1:6784.*connection refused|plugin type="weave-net".*unable to allocate IP address/;
 export const OVERLAP = /Network (\S+) overlaps with existing route (\S+) on host/;
 
 function migrateStep(ctx: CheckContext): RunbookStep {

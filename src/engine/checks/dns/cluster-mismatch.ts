@@ -55,7 +55,8 @@ export const clusterMismatchCheck: Check = {
               `Re-create the Service at ${want} (a brief DNS outage), or instead change kubelet clusterDNS on every node to ${ips[0]}.`,
               `서비스를 ${want}로 다시 만듭니다(잠시 DNS가 끊김). 또는 모든 노드의 kubelet clusterDNS를 ${ips[0]}로 바꿉니다.`,
             ),
-            command: `kubectl -n ${w.namespace} get svc kube-dns -o json | jq '.spec.clusterIP="${want}" | .spec.clusterIPs=["${want}"] | del(.metadata.resourceVersion,.metadata.uid,.metadata.creationTimestamp)' > kube-dns.new.json && kubectl -n ${w.namespace} delete svc kube-dns && kubectl apply -f kube-dns.new.json`,
+            // clusterIP is immutable: `replace --force` deletes and re-creates the Service in one step.
+            command: `kubectl -n ${w.namespace} get svc kube-dns -o yaml | sed 's/${ips[0]!.replace(/\./g, '\\.')}/${want}/g' | kubectl replace --force -f -`,
           },
           ...verifySteps(ctx, w),
         ],

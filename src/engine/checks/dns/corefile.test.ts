@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../inspect.ts';
 import {
   COREDNS_PODS,
+  commands,
   configMapOf,
   crashLoop,
-  commands,
   expectFinding,
   gkeKubeDns,
   k3s,
@@ -23,7 +23,10 @@ function crashingWith(log: string, corefile?: string) {
   if (corefile) configMapOf(s, 'kube-system', 'coredns').data.Corefile = corefile;
   for (const p of COREDNS_PODS) {
     crashLoop(s, p, 'coredns', 9);
-    setLogs(s, 'kube-system', p, 'coredns', { previous: `.:53\nCoreDNS-1.11.3\nlinux/amd64, go1.21.11\n${log}\n`, current: '' });
+    setLogs(s, 'kube-system', p, 'coredns', {
+      previous: `.:53\nCoreDNS-1.11.3\nlinux/amd64, go1.21.11\n${log}\n`,
+      current: '',
+    });
   }
   return s;
 }
@@ -77,7 +80,9 @@ describe('Corefile checks', () => {
   });
 
   it('falls back to a generic parse error for other parse failures', () => {
-    const s = crashingWith("/etc/coredns/Corefile:21 - Error during parsing: Wrong argument count or unexpected line ending after '.'");
+    const s = crashingWith(
+      "/etc/coredns/Corefile:21 - Error during parsing: Wrong argument count or unexpected line ending after '.'",
+    );
     const f = expectFinding(corefileCheck, s, 'coredns.corefile-parse-error');
     expect(f.detail).toContain('line 21');
     expect(f.evidence).toContain('Corefile:21  reload');

@@ -92,7 +92,8 @@ export const corefileCheck: Check = {
     const loops = scan(snapshot, w, LOOP);
     if (loops.length > 0) {
       const forwardNo = cf ? directiveLines(cf, 'forward')[0] : undefined;
-      const forwardLine = forwardNo && cf ? cf.lines[forwardNo - 1]!.trim() : 'forward . /etc/resolv.conf';
+      const forwardLine =
+        forwardNo && cf ? cf.lines[forwardNo - 1]!.trim().replace(/\s*\{$/, '') : 'forward . /etc/resolv.conf';
       findings.push({
         id: 'coredns.loop-detected',
         severity: severityOf(w, loops),

@@ -8,6 +8,7 @@ import type { Finding } from '../../report.ts';
 import {
   eventLine,
   eventMessage,
+  failingContainer,
   isCrashLooping,
   lastLines,
   podEvents,
@@ -50,7 +51,8 @@ export const crashloopCheck: Check = {
     );
     if (looping.length > 0) {
       const pod = looping[0]!;
-      const tail = lastLines(podLogs(snapshot, pod, w.container), 3);
+      const container = failingContainer(pod) ?? w.container;
+      const tail = lastLines(podLogs(snapshot, pod, container), 3);
       const exit = (pod.status?.containerStatuses ?? [])
         .map((c: { lastState?: { terminated?: { exitCode?: number; reason?: string } } }) => c.lastState?.terminated)
         .find(Boolean);
@@ -75,7 +77,7 @@ export const crashloopCheck: Check = {
         runbook: [
           {
             text: ctx.tr('Read the log of the crashed container.', '종료된 컨테이너의 로그를 확인합니다.'),
-            command: `kubectl -n ${ns} logs ${pod.metadata.name} -c ${w.container} --previous`,
+            command: `kubectl -n ${ns} logs ${pod.metadata.name} -c ${container} --previous`,
           },
           {
             text: ctx.tr(
@@ -100,7 +102,7 @@ export const crashloopCheck: Check = {
                     'kube-dns has three containers: check kubedns, dnsmasq and sidecar separately.',
                     'kube-dns는 컨테이너가 세 개입니다. kubedns, dnsmasq, sidecar 로그를 각각 확인합니다.',
                   ),
-                  command: `kubectl -n ${ns} logs ${pod.metadata.name} -c dnsmasq --previous`,
+                  command: `kubectl -n ${ns} logs ${pod.metadata.name} -c ${container === 'dnsmasq' ? 'kubedns' : 'dnsmasq'} --previous`,
                 },
               ]),
           ...verifySteps(ctx, w),

@@ -22,6 +22,8 @@ export const noReplicasCheck: Check = {
       return [missingDeployment(ctx, fp.flavor)];
     }
     if (w.deployment.spec?.replicas !== 0) return [];
+    // GKE with Cloud DNS keeps the kube-dns Deployment scaled to zero on purpose (trap.gke-cloud-dns).
+    if (fp.flavor === 'gke' && w.kind === 'kube-dns') return [];
     const target = fp.flavor === 'k3s' ? 1 : 2;
     const ref = `${w.namespace}/${w.name}`;
     const autoscaled = w.kind === 'kube-dns';

@@ -22,6 +22,7 @@ export const pendingCheck: Check = {
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
     if (!w) return [];
+    // Pods stuck in ContainerCreating on a broken pod network are left to the CNI checks (the root cause).
     const pending = w.pods.filter(unscheduled);
     if (pending.length === 0) return [];
     const events = pending.flatMap((p) => podEvents(snapshot, p).filter((e) => e.reason === 'FailedScheduling'));

@@ -14,7 +14,7 @@ export const permissionDeniedCheck: Check = {
     const w = dnsWorkload(snapshot);
     if (!w) return [];
     const hits = w.pods.flatMap((pod) => {
-      const line = findLine(podLogs(snapshot, pod, w.container), BIND_DENIED);
+      const line = findLine(podLogs(snapshot, pod), BIND_DENIED);
       return line ? [{ pod, line }] : [];
     });
     if (hits.length === 0) return [];

@@ -62,7 +62,9 @@ describe('coredns.crashloop / coredns.not-ready (fallbacks)', () => {
   it('quotes the last log lines of a crash it does not recognise', () => {
     const s = kubeadmCalico();
     crashLoop(s, POD, 'coredns', 7);
-    setLogs(s, 'kube-system', POD, 'coredns', { previous: '.:53\npanic: runtime error: invalid memory address or nil pointer dereference\n' });
+    setLogs(s, 'kube-system', POD, 'coredns', {
+      previous: '.:53\npanic: runtime error: invalid memory address or nil pointer dereference\n',
+    });
     const f = expectFinding(crashloopCheck, s, 'coredns.crashloop');
     expect(f.severity).toBe('warning'); // the second replica still serves
     expect(f.evidence).toContain(`${POD} 0/1 CrashLoopBackOff (restarts 7) on worker-1`);
@@ -82,10 +84,30 @@ describe('coredns.crashloop / coredns.not-ready (fallbacks)', () => {
     expect(commands(f)).not.toContain('Corefile');
   });
 
+  it('reads the container that crashes (dnsmasq in kube-dns)', () => {
+    const s = gkeKubeDns();
+    const name = s.pods[0]!.metadata.name;
+    crashLoop(s, name, 'dnsmasq', 3);
+    setLogs(s, 'kube-system', name, 'dnsmasq', {
+      previous: 'dnsmasq: failed to create listening socket for port 53: Address in use\n',
+    });
+    const f = expectFinding(crashloopCheck, s, 'coredns.crashloop');
+    expect(f.evidence).toContain('dnsmasq: failed to create listening socket for port 53: Address in use');
+    expect(commands(f)).toContain(`kubectl -n kube-system logs ${name} -c dnsmasq --previous`);
+    expect(commands(f)).toContain(`kubectl -n kube-system logs ${name} -c kubedns --previous`);
+  });
+
   it('reports Running pods that fail readiness for an unknown reason', () => {
     const s = kubeadmCalico();
     notReady(s, POD2, 'coredns');
-    s.events.push(event({ reason: 'Unhealthy', name: POD2, message: 'Readiness probe failed: Get "http://10.244.2.3:8181/ready": context deadline exceeded', count: 30 }));
+    s.events.push(
+      event({
+        reason: 'Unhealthy',
+        name: POD2,
+        message: 'Readiness probe failed: Get "http://10.244.2.3:8181/ready": context deadline exceeded',
+        count: 30,
+      }),
+    );
     const f = expectFinding(crashloopCheck, s, 'coredns.not-ready');
     expect(f.evidence).toContain(`${POD2} 0/1 Running on worker-2`);
   });

@@ -23,11 +23,17 @@ function unreadyWith(log: string) {
 describe('coredns.rbac-forbidden', () => {
   it('reports a ClusterRole without endpointslices and the forbidden log line, with the kubeadm RBAC restore', () => {
     const s = unreadyWith(`${FORBIDDEN}\n${WAITING}\n`);
-    s.clusterRoles[0]!.rules = [{ apiGroups: [''], resources: ['endpoints', 'services', 'pods', 'namespaces'], verbs: ['list', 'watch'] }];
+    s.clusterRoles[0]!.rules = [
+      { apiGroups: [''], resources: ['endpoints', 'services', 'pods', 'namespaces'], verbs: ['list', 'watch'] },
+    ];
     const f = expectFinding(rbacCheck, s, 'coredns.rbac-forbidden');
     expect(f.severity).toBe('critical');
     expect(f.evidence).toContain(`${POD} 0/1 Running on worker-1`);
-    expect(f.evidence.some((e) => e.includes('endpointslices.discovery.k8s.io is forbidden: User "system:serviceaccount:kube-system:coredns"'))).toBe(true);
+    expect(
+      f.evidence.some((e) =>
+        e.includes('endpointslices.discovery.k8s.io is forbidden: User "system:serviceaccount:kube-system:coredns"'),
+      ),
+    ).toBe(true);
     expect(f.evidence).toContain('clusterrole/system:coredns lacks list/watch on endpointslices.discovery.k8s.io');
     expect(f.remediation?.id).toBe('coredns.restore-rbac');
     expect(commands(f)).toContain('--serviceaccount=kube-system:coredns');
@@ -74,11 +80,18 @@ describe('coredns.api-unreachable', () => {
   it('reports "Still waiting" that persists, with failing readiness probes', () => {
     const s = unreadyWith(`${WAITING}\n${WAITING}\n`);
     s.events.push(
-      event({ reason: 'Unhealthy', name: POD, message: 'Readiness probe failed: HTTP probe failed with statuscode: 503', count: 12 }),
+      event({
+        reason: 'Unhealthy',
+        name: POD,
+        message: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
+        count: 12,
+      }),
     );
     const f = expectFinding(apiUnreachableCheck, s, 'coredns.api-unreachable');
     expect(f.evidence).toContain(WAITING);
-    expect(f.evidence.some((e) => e.startsWith(`Warning Unhealthy pod/${POD} (x12): Readiness probe failed`))).toBe(true);
+    expect(f.evidence.some((e) => e.startsWith(`Warning Unhealthy pod/${POD} (x12): Readiness probe failed`))).toBe(
+      true,
+    );
   });
 
   it('ignores startup waiting on a Ready pod, and a single early waiting line (trap.coredns-startup-waiting)', () => {
@@ -89,6 +102,8 @@ describe('coredns.api-unreachable', () => {
   });
 
   it('leaves permission problems to coredns.rbac-forbidden', () => {
-    expect(runCheck(apiUnreachableCheck, unreadyWith(`${FORBIDDEN}\n${WAITING}\n${WAITING}\n${WAITING}\n`))).toEqual([]);
+    expect(runCheck(apiUnreachableCheck, unreadyWith(`${FORBIDDEN}\n${WAITING}\n${WAITING}\n${WAITING}\n`))).toEqual(
+      [],
+    );
   });
 });

@@ -11,9 +11,9 @@ import {
   gkeKubeDns,
   k3s,
   kubeadmCalico,
+  kubeadmCorefile,
   kubeDnsEndpointSlice,
   kubeletConfig,
-  kubeadmCorefile,
 } from '../fixtures.ts';
 import { clusterMismatchCheck } from './cluster-mismatch.ts';
 import { nameserverLimitCheck } from './nameserver-limit.ts';
@@ -39,7 +39,9 @@ describe('dns.service-*', () => {
     expect(f.detail).toContain('labelled k8s-app=kube-dns');
     expect(f.evidence).toContain('kubectl -n kube-system get ep kube-dns → <none>');
     expect(f.remediation?.id).toBe('dns.restore-service-selector');
-    expect(commands(f)).toContain(`kubectl -n kube-system patch svc kube-dns --type=merge -p '{"spec":{"selector":{"k8s-app":"kube-dns"}}}'`);
+    expect(commands(f)).toContain(
+      `kubectl -n kube-system patch svc kube-dns --type=json -p '[{"op":"replace","path":"/spec/selector","value":{"k8s-app":"kube-dns"}}]'`,
+    );
     expect(commands(f)).toContain('kubectl -n kube-system get ep kube-dns');
   });
 
@@ -71,7 +73,8 @@ describe('dns.service-*', () => {
       { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 'dns-tcp' },
     ];
     expect(runCheck(serviceCheck, s)).toEqual([]);
-    for (const healthy of [kubeadmCalico(), k3s(), eks(), gkeKubeDns()]) expect(runCheck(serviceCheck, healthy)).toEqual([]);
+    for (const healthy of [kubeadmCalico(), k3s(), eks(), gkeKubeDns()])
+      expect(runCheck(serviceCheck, healthy)).toEqual([]);
   });
 });
 
@@ -81,16 +84,24 @@ describe('dns.clusterip-mismatch / dns.cluster-domain-mismatch', () => {
     s.services[0]!.spec.clusterIP = '10.96.0.53';
     s.services[0]!.spec.clusterIPs = ['10.96.0.53'];
     const f = expectFinding(clusterMismatchCheck, s, 'dns.clusterip-mismatch');
-    expect(f.evidence).toEqual(['kube-system/kubelet-config clusterDNS: [10.96.0.10]', 'service/kube-dns clusterIP: 10.96.0.53']);
+    expect(f.evidence).toEqual([
+      'kube-system/kubelet-config clusterDNS: [10.96.0.10]',
+      'service/kube-dns clusterIP: 10.96.0.53',
+    ]);
     expect(commands(f)).toContain('kubectl -n kube-system get svc kube-dns -o yaml > kube-dns.bak.yaml');
+    expect(commands(f)).toContain("sed 's/10\\.96\\.0\\.53/10.96.0.10/g' | kubectl replace --force -f -");
   });
 
   it('reports a Corefile zone that does not cover kubelet clusterDomain, quoting the kubernetes line', () => {
     const s = kubeadmCalico();
-    s.configMaps = s.configMaps.map((c) => (c.metadata.name === 'kubelet-config' ? kubeletConfig('10.96.0.10', 'cka.local') : c));
+    s.configMaps = s.configMaps.map((c) =>
+      c.metadata.name === 'kubelet-config' ? kubeletConfig('10.96.0.10', 'cka.local') : c,
+    );
     const f = expectFinding(clusterMismatchCheck, s, 'dns.cluster-domain-mismatch');
     expect(f.evidence).toContain('Corefile:7  kubernetes cluster.local in-addr.arpa ip6.arpa {');
-    expect(f.runbook.some((st) => st.text.includes('kubernetes cka.local cluster.local in-addr.arpa ip6.arpa {'))).toBe(true);
+    expect(f.runbook.some((st) => st.text.includes('kubernetes cka.local cluster.local in-addr.arpa ip6.arpa {'))).toBe(
+      true,
+    );
   });
 
   it('accepts matching settings, a domain served among several zones, and clusters without kubelet-config', () => {

@@ -103,9 +103,18 @@ export const serviceCheck: Check = {
     const selectorMatches =
       Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => template[k] === v);
     const ready = readyEndpoints(snapshot, ns);
-    const slicesKnown = collected(snapshot, 'endpointslices');
-    if (slicesKnown && ready.length === 0 && (w.deployment || w.pods.length > 0)) {
-      const diff = Object.keys(template).length > 0 && !selectorMatches;
+    const slices = snapshot.endpointSlices.filter(
+      (x) => x.metadata.namespace === ns && x.metadata.labels?.['kubernetes.io/service-name'] === SERVICE,
+    );
+    const diff = Object.keys(template).length > 0 && !selectorMatches;
+    // No slice at all while DNS pods are Ready and selected means "not collected", not "no endpoints".
+    const believable = slices.length > 0 || diff || !w.pods.some(podReady);
+    if (
+      collected(snapshot, 'endpointslices') &&
+      believable &&
+      ready.length === 0 &&
+      (w.deployment || w.pods.length > 0)
+    ) {
       const canRestore = diff && template['k8s-app'] === 'kube-dns';
       const unready = w.pods.filter((p) => !podReady(p));
       findings.push({
@@ -138,7 +147,7 @@ export const serviceCheck: Check = {
               'With no endpoints, compare the Service selector and ports with the DNS pods.',
               '엔드포인트가 없으면 서비스의 셀렉터와 포트를 DNS 파드와 비교합니다.',
             ),
-            command: `kubectl -n ${ns} get svc ${SERVICE} -o jsonpath='{.spec.selector}{"\\n"}{.spec.ports}' && kubectl -n ${ns} get pods --show-labels -l k8s-app=kube-dns`,
+            command: `kubectl -n ${ns} get svc ${SERVICE} -o jsonpath='{.spec.selector}{"\\n"}{.spec.ports}' && kubectl -n ${ns} get pods --show-labels -l ${selectorText(Object.keys(template).length > 0 ? template : { 'k8s-app': 'kube-dns' })}`,
           },
           diff
             ? {
@@ -146,7 +155,8 @@ export const serviceCheck: Check = {
                   `Restore the selector to ${selectorText(template['k8s-app'] ? { 'k8s-app': template['k8s-app'] } : template)}.`,
                   `셀렉터를 ${selectorText(template['k8s-app'] ? { 'k8s-app': template['k8s-app'] } : template)}로 되돌립니다.`,
                 ),
-                command: `kubectl -n ${ns} patch svc ${SERVICE} --type=merge -p '{"spec":{"selector":${JSON.stringify(template['k8s-app'] ? { 'k8s-app': template['k8s-app'] } : template)}}}'`,
+                // A JSON patch replaces the whole selector; a merge patch would keep the wrong keys next to the right one.
+                command: `kubectl -n ${ns} patch svc ${SERVICE} --type=json -p '[{"op":"replace","path":"/spec/selector","value":${JSON.stringify(template['k8s-app'] ? { 'k8s-app': template['k8s-app'] } : template)}}]'`,
               }
             : {
                 text: ctx.tr(

@@ -119,3 +119,13 @@ export function eventPodName(ev: KubeObject): string | undefined {
 export function eventNamespace(ev: KubeObject): string | undefined {
   return eventTarget(ev).namespace ?? ev.metadata.namespace;
 }
+
+/** The container that is failing (crash-looping first, then any not ready), for log commands that name it. */
+export function failingContainer(pod: KubeObject): string | undefined {
+  const statuses: { name: string; ready?: boolean; state?: { waiting?: { reason?: string } } }[] =
+    pod.status?.containerStatuses ?? [];
+  return (
+    statuses.find((s) => s.state?.waiting?.reason === 'CrashLoopBackOff')?.name ??
+    statuses.find((s) => s.ready === false)?.name
+  );
+}

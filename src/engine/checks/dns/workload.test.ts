@@ -43,7 +43,9 @@ describe('coredns.unschedulable-node-not-ready / coredns.pending', () => {
     expect(f.severity).toBe('critical');
     expect(f.evidence).toContain(`${POD} 0/1 Pending (not scheduled)`);
     expect(f.evidence).toContain(`Warning FailedScheduling pod/${POD}: ${TAINT_MSG}`);
-    expect(f.evidence.some((e) => e.startsWith('node/control-plane-1 Ready=False: container runtime network not ready'))).toBe(true);
+    expect(
+      f.evidence.some((e) => e.startsWith('node/control-plane-1 Ready=False: container runtime network not ready')),
+    ).toBe(true);
     expect(f.detail).toContain('CNI');
     expect(f.runbook.some((st) => st.text.includes('not-ready toleration'))).toBe(true);
     expect(commands(f)).toContain('kubectl describe node control-plane-1');
@@ -52,13 +54,23 @@ describe('coredns.unschedulable-node-not-ready / coredns.pending', () => {
   it('reports other scheduling failures with the scheduler message as the reason', () => {
     const s = kubeadmCalico();
     unscheduled(s, POD2);
-    const msg = '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient memory.';
+    const msg =
+      '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient memory.';
     s.events.push(event({ reason: 'FailedScheduling', name: POD2, message: msg, count: 4 }));
     const f = expectFinding(pendingCheck, s, 'coredns.pending');
     expect(f.severity).toBe('warning'); // the other replica serves DNS
     expect(f.detail).toContain('Insufficient memory');
     expect(commands(f)).toContain(`kubectl -n kube-system describe pod ${POD2}`);
     expect(runCheck(pendingCheck, s).map((x) => x.id)).toEqual(['coredns.pending']);
+  });
+
+  it('leaves DNS pods stuck on a broken pod network to the CNI checks', () => {
+    const s = kubeadmCalico();
+    replacePod(s, POD, { containers: [{ name: 'coredns', waiting: 'ContainerCreating' }] });
+    const msg =
+      'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "9c2f": plugin type="calico" failed (add): error getting ClusterInformation: connection is unauthorized: Unauthorized';
+    s.events.push(event({ reason: 'FailedCreatePodSandBox', name: POD, message: msg, count: 6 }));
+    expect(runCheck(pendingCheck, s)).toEqual([]);
   });
 
   it('is silent when every DNS pod is scheduled', () => {
@@ -79,7 +91,12 @@ describe('coredns.configmap-missing / coredns.configmap-key-missing', () => {
     s.absent = ['configmaps/kube-system/coredns'];
     containerCreating(s, POD);
     s.events.push(
-      event({ reason: 'FailedMount', name: POD, message: 'MountVolume.SetUp failed for volume "config-volume" : configmap "coredns" not found', count: 9 }),
+      event({
+        reason: 'FailedMount',
+        name: POD,
+        message: 'MountVolume.SetUp failed for volume "config-volume" : configmap "coredns" not found',
+        count: 9,
+      }),
     );
     const f = expectFinding(configMapCheck, s, 'coredns.configmap-missing');
     expect(f.severity).toBe('critical');
@@ -106,7 +123,8 @@ describe('coredns.configmap-missing / coredns.configmap-key-missing', () => {
       event({
         reason: 'FailedMount',
         name: s.pods[0]!.metadata.name,
-        message: 'MountVolume.SetUp failed for volume "config-volume" : configmap references non-existent config key: NodeHosts',
+        message:
+          'MountVolume.SetUp failed for volume "config-volume" : configmap references non-existent config key: NodeHosts',
       }),
     );
     const f = expectFinding(configMapCheck, s, 'coredns.configmap-key-missing');
@@ -156,7 +174,9 @@ describe('coredns.image-pull', () => {
   it('reports ImagePullBackOff and suggests the nested coredns/coredns path', () => {
     const s = kubeadmCalico();
     for (const p of COREDNS_PODS) {
-      replacePod(s, p, { containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns:v1.8.6', waiting: 'ImagePullBackOff' }] });
+      replacePod(s, p, {
+        containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns:v1.8.6', waiting: 'ImagePullBackOff' }],
+      });
     }
     s.events.push(
       event({
@@ -169,7 +189,9 @@ describe('coredns.image-pull', () => {
     const f = expectFinding(imagePullCheck, s, 'coredns.image-pull');
     expect(f.severity).toBe('critical');
     expect(f.evidence).toContain(`${POD} 0/1 ImagePullBackOff on worker-1`);
-    expect(commands(f)).toContain('kubectl -n kube-system set image deploy/coredns coredns=registry.k8s.io/coredns/coredns:v1.8.6');
+    expect(commands(f)).toContain(
+      'kubectl -n kube-system set image deploy/coredns coredns=registry.k8s.io/coredns/coredns:v1.8.6',
+    );
   });
 
   it('is silent for pulled images', () => {
@@ -209,5 +231,8 @@ describe('coredns.no-replicas', () => {
     expect(runCheck(noReplicasCheck, k)).toEqual([]);
     expect(runCheck(noReplicasCheck, kubeadmCalico())).toEqual([]);
     expect(runCheck(noReplicasCheck, gkeKubeDns())).toEqual([]);
+    const cloudDns = gkeKubeDns();
+    cloudDns.deployments[0]!.spec.replicas = 0;
+    expect(runCheck(noReplicasCheck, cloudDns)).toEqual([]);
   });
 });

@@ -67,19 +67,27 @@ interface Invalid {
   allowed: string;
 }
 
-function validationProblems(view: ProxyView): Invalid[] {
+function validationProblems(view: ProxyView, tr: Translate): Invalid[] {
   const value = view.config?.value;
   if (!value || typeof value !== 'object' || value.kind === 'Config') return [];
   const problems: Invalid[] = [];
   const mode = value.mode ?? '';
   if (typeof mode !== 'string' || !VALID_MODES.includes(mode)) {
-    problems.push({ field: 'mode', value: String(mode), allowed: 'iptables, ipvs, nftables or "" (blank)' });
+    problems.push({
+      field: 'mode',
+      value: String(mode),
+      allowed: tr('iptables, ipvs, nftables or "" (blank)', 'iptables, ipvs, nftables 또는 ""(빈 값)'),
+    });
   }
   const cidr = value.clusterCIDR;
   if (typeof cidr === 'string' && cidr.trim() !== '') {
     const bad = cidr.split(',').filter((c) => !isValidCidr(c.trim()));
     if (bad.length > 0)
-      problems.push({ field: 'clusterCIDR', value: cidr, allowed: 'a CIDR list such as 10.244.0.0/16' });
+      problems.push({
+        field: 'clusterCIDR',
+        value: cidr,
+        allowed: tr('a CIDR list such as 10.244.0.0/16', '10.244.0.0/16 같은 CIDR 목록'),
+      });
   }
   return problems;
 }
@@ -143,7 +151,7 @@ export const configErrorsCheck: Check = {
       );
     }
 
-    const invalid = decode ? [] : validationProblems(view);
+    const invalid = decode ? [] : validationProblems(view, tr);
     const validateLog = findInLogs(view, VALIDATE_LOG);
     if (invalid.length > 0 || validateLog) {
       const badMode = invalid.find((p) => p.field === 'mode');

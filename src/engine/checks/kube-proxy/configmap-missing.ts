@@ -20,6 +20,7 @@ export const configMapMissingCheck: Check = {
       )
       .filter((n: string | undefined): n is string => Boolean(n));
     const podEvents = eventsFor(snapshot, { kind: 'Pod', namespace: KS, namePrefix: 'kube-proxy-' });
+    const kubeadm = ['kubeadm', 'kind'].includes(snapshot.fingerprint.flavor);
     const findings = [];
     for (const name of new Set(mounted)) {
       const events = eventsMatching(snapshot, `configmap "${name}" not found`, podEvents);
@@ -31,11 +32,11 @@ export const configMapMissingCheck: Check = {
           severity: 'critical',
           title: tr(
             `ConfigMap kube-system/${name} used by kube-proxy is missing`,
-            `kube-proxy가 쓰는 ConfigMap kube-system/${name}이 없음`,
+            `kube-proxy가 쓰는 ConfigMap kube-system/${name} 없음`,
           ),
           detail: tr(
             `DaemonSet kube-system/kube-proxy mounts ConfigMap ${name}, which does not exist, so kubelet cannot start the kube-proxy containers.`,
-            `DaemonSet kube-system/kube-proxy가 ConfigMap ${name}을 마운트하는데 이 ConfigMap이 없어서 kubelet이 kube-proxy 컨테이너를 시작할 수 없습니다.`,
+            `DaemonSet kube-system/kube-proxy는 ConfigMap ${name}의 마운트가 필요한데 이 ConfigMap이 없어서 kubelet이 kube-proxy 컨테이너를 시작할 수 없습니다.`,
           ),
           impact: tr(
             'New or restarted nodes get no kube-proxy, so Service ClusterIPs and NodePorts stop working there (CoreDNS included).',
@@ -56,13 +57,28 @@ export const configMapMissingCheck: Check = {
               tr('See the mount failures.', '마운트 실패 이벤트를 확인합니다.'),
               'kubectl -n kube-system get events --field-selector reason=FailedMount',
             ),
-            step(
-              tr(
-                'On a control-plane node, re-create the kube-proxy add-on objects from the kubeadm configuration (or restore the ConfigMap from a backup).',
-                '컨트롤 플레인 노드에서 kubeadm 설정으로 kube-proxy 애드온 오브젝트를 다시 만듭니다(또는 백업에서 ConfigMap을 복원합니다).',
-              ),
-              'kubeadm init phase addon kube-proxy --config kubeadm-config.yaml',
-            ),
+            ...(kubeadm
+              ? [
+                  step(
+                    tr('Save the cluster configuration kubeadm needs.', 'kubeadm에 필요한 클러스터 설정을 저장합니다.'),
+                    "kubectl -n kube-system get configmap kubeadm-config -o jsonpath='{.data.ClusterConfiguration}' > kubeadm-config.yaml",
+                  ),
+                  step(
+                    tr(
+                      'On a control-plane node, re-create the kube-proxy add-on objects from it (or restore the ConfigMap from a backup).',
+                      '컨트롤 플레인 노드에서 이 설정으로 kube-proxy 애드온 오브젝트를 다시 만듭니다(또는 백업에서 ConfigMap을 복원합니다).',
+                    ),
+                    'kubeadm init phase addon kube-proxy --config kubeadm-config.yaml',
+                  ),
+                ]
+              : [
+                  step(
+                    tr(
+                      `Restore ConfigMap ${name} from a backup, or re-install the provider's kube-proxy add-on (e.g. EKS: update the kube-proxy add-on).`,
+                      `백업에서 ConfigMap ${name}을 복원하거나 배포판의 kube-proxy 애드온을 다시 설치합니다(예: EKS kube-proxy 애드온 업데이트).`,
+                    ),
+                  ),
+                ]),
             step(
               tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'),
               'kubectl -n kube-system rollout restart ds/kube-proxy',

@@ -13,6 +13,8 @@ export const daemonSetMissingCheck: Check = {
   run(snapshot, { tr }) {
     const fp = snapshot.fingerprint;
     if (fp.proxy !== 'missing') return [];
+    // GKE manages kube-proxy itself (static pods on the node image); there is no DaemonSet to restore.
+    if (fp.flavor === 'gke') return [];
     // Without the DaemonSet list (or the cilium-config that could excuse it) absence proves nothing.
     if (failedToRead(snapshot, 'daemonsets', KS) || failedToRead(snapshot, 'daemonSets', KS)) return [];
     if (fp.cni === 'cilium' && !snapshot.configMaps.some((c) => c.metadata.name === 'cilium-config')) return [];

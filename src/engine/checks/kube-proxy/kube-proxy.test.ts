@@ -415,6 +415,22 @@ describe('kube-proxy.daemonset-missing', () => {
     expect(runAll(s)).toEqual([]);
   });
 
+  it('is not reported on GKE, which manages kube-proxy itself', () => {
+    const s = withChanges(kubeadmProxyCluster(), (s) => {
+      s.daemonSets = [];
+      s.pods = [];
+      s.configMaps = [];
+      s.deployments = [
+        {
+          metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
+          spec: { template: { spec: { containers: [{ name: 'kubedns' }, { name: 'dnsmasq' }, { name: 'sidecar' }] } } },
+        },
+      ];
+    });
+    expect([s.fingerprint.flavor, s.fingerprint.proxy]).toEqual(['gke', 'missing']);
+    expect(only(daemonSetMissingCheck, s)).toEqual([]);
+  });
+
   it('is suppressed by Calico eBPF parking kube-proxy on a non-calico node selector', () => {
     const s = withChanges(kubeadmProxyCluster(), (s) => {
       proxyDs(s).spec.template.spec.nodeSelector = { 'kubernetes.io/os': 'linux', 'non-calico': 'true' };

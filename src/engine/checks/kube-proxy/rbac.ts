@@ -44,12 +44,12 @@ export const rbacCheck: Check = {
     const detail = crbMissing
       ? tr(
           `ClusterRoleBinding ${CRB} does not exist, so ServiceAccount kube-system/${serviceAccount} may not list Services, EndpointSlices or Nodes.`,
-          `ClusterRoleBinding ${CRB}이 없어서 ServiceAccount kube-system/${serviceAccount}가 Service, EndpointSlice, Node를 조회할 수 없습니다.`,
+          `ClusterRoleBinding ${CRB} 바인딩이 없어서 ServiceAccount kube-system/${serviceAccount}가 Service, EndpointSlice, Node를 조회할 수 없습니다.`,
         )
       : problem
         ? tr(
             `ClusterRoleBinding ${CRB} does not bind ClusterRole ${ROLE} to ServiceAccount kube-system/${serviceAccount} (${problem}).`,
-            `ClusterRoleBinding ${CRB}이 ClusterRole ${ROLE}을 ServiceAccount kube-system/${serviceAccount}에 바인딩하지 않습니다 (${problem}).`,
+            `ClusterRoleBinding ${CRB} 바인딩이 ClusterRole ${ROLE}을(를) ServiceAccount kube-system/${serviceAccount}에 바인딩하지 않습니다 (${problem}).`,
           )
         : tr(
             'The API server denies kube-proxy access to the objects it watches.',

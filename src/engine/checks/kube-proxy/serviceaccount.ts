@@ -27,11 +27,11 @@ export const serviceAccountCheck: Check = {
         severity: 'critical',
         title: tr(
           `ServiceAccount kube-system/${name} used by kube-proxy is missing`,
-          `kube-proxy가 쓰는 ServiceAccount kube-system/${name}이 없음`,
+          `kube-proxy가 쓰는 ServiceAccount kube-system/${name} 없음`,
         ),
         detail: tr(
           `DaemonSet kube-system/kube-proxy runs as ServiceAccount ${name}, which does not exist, so the DaemonSet controller cannot create its pods (${ds.numberAvailable ?? 0}/${ds.desiredNumberScheduled ?? '?'} available).`,
-          `DaemonSet kube-system/kube-proxy가 ServiceAccount ${name}으로 실행되는데 이 계정이 없어서 DaemonSet 컨트롤러가 파드를 만들 수 없습니다 (${ds.numberAvailable ?? 0}/${ds.desiredNumberScheduled ?? '?'} 사용 가능).`,
+          `DaemonSet kube-system/kube-proxy가 ServiceAccount ${name} 계정으로 실행되는데 이 계정이 없어서 DaemonSet 컨트롤러가 파드를 만들 수 없습니다 (${ds.numberAvailable ?? 0}/${ds.desiredNumberScheduled ?? '?'} 사용 가능).`,
         ),
         impact: tr(
           'Nodes that lose their kube-proxy pod (new nodes, evictions, upgrades) get none back, and Services stop working there.',

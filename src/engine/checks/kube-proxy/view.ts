@@ -3,7 +3,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
-import { configFlagPath, resolveMountedFile } from '../../fingerprint.ts';
+import { configFlagPath, isStaticProxyPod, resolveMountedFile } from '../../fingerprint.ts';
 import {
   allLogText,
   configMap,
@@ -74,8 +74,8 @@ function commandLine(container: KubeObject['spec']): { field: 'command' | 'args'
 export function proxyPods(snapshot: Snapshot): KubeObject[] {
   const owned = podsOf(snapshot, { kind: 'DaemonSet', namespace: KS, name: PROXY });
   if (owned.length > 0) return owned;
-  // Static kube-proxy pods (kops, hard-way) carry the label but no DaemonSet owner.
-  return snapshot.pods.filter((p) => p.metadata.namespace === KS && p.metadata.labels?.['k8s-app'] === PROXY);
+  // Static kube-proxy pods (kops, hard-way, GKE) carry a label but no DaemonSet owner.
+  return snapshot.pods.filter(isStaticProxyPod);
 }
 
 export function proxyView(snapshot: Snapshot): ProxyView {
