@@ -34,7 +34,16 @@ describe('infra/slack/manifest.yml', () => {
 
   it('grants exactly the scopes the bot uses', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ['app_mentions:read', 'channels:history', 'channels:read', 'chat:write', 'commands', 'users:read'].sort(),
+      [
+        'app_mentions:read',
+        'channels:history',
+        'channels:join',
+        'channels:read',
+        'chat:write',
+        'commands',
+        'usergroups:read',
+        'users:read',
+      ].sort(),
     );
   });
 

@@ -6,6 +6,7 @@ import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import type { Finding } from '../../report.ts';
 import {
+  eventCount,
   eventLine,
   eventMessage,
   failingContainer,
@@ -114,11 +115,12 @@ export const crashloopCheck: Check = {
       if (p.status?.phase !== 'Running' || podReady(p) || crashing(p)) return false;
       const logs = podLogs(snapshot, p);
       if (recognised(logs) || logs.some((t) => WAITING.test(t))) return false;
-      return podEvents(snapshot, p).some((e) => e.reason === 'Unhealthy');
+      // A probe or two failing while a pod starts is normal; a repeated failure is not.
+      return podEvents(snapshot, p, 'Unhealthy').some((e) => eventCount(e) >= 3);
     });
     if (unready.length > 0) {
       const pod = unready[0]!;
-      const probe = podEvents(snapshot, pod).find((e) => e.reason === 'Unhealthy')!;
+      const probe = podEvents(snapshot, pod, 'Unhealthy').find((e) => eventCount(e) >= 3)!;
       findings.push({
         id: 'coredns.not-ready',
         severity: anyReady ? 'warning' : 'critical',
