@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { generateLargeCluster } from '../src/sandbox/generate.ts';
 import { startSandbox } from '../src/sandbox/server.ts';
+import { slackBench } from './slack.ts';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
@@ -139,6 +140,7 @@ try {
     engineTable(rows),
     '',
   );
+  sections.push(...(await slackBench(tmp, quick)));
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
