@@ -76,6 +76,16 @@ describe('root-cause linking', () => {
     ).toBe('cni.flannel.podcidr-not-assigned');
   });
 
+  it('unrecognised sandbox failures and the generic agent fallbacks are caused by a crash-looping agent', () => {
+    const linked = causes([at('cni', f('cni.sandbox-failed')), at('cni', f('cni.agent-crashloop'))]);
+    expect(linked['cni.sandbox-failed']).toBe('cni.agent-crashloop');
+    expect(
+      causes([at('cni', f('cni.weave.router-unreachable')), at('cni', f('cni.agent-crashloop'))])[
+        'cni.weave.router-unreachable'
+      ],
+    ).toBe('cni.agent-crashloop');
+  });
+
   it('keeps a cause a check set itself and never creates a cycle', () => {
     const own = f('coredns.api-unreachable', 'critical', { causedBy: 'cni.not-installed' });
     expect(causes([at('dns', own), at('kube-proxy', f('kube-proxy.crashloop'))])['coredns.api-unreachable']).toBe(

@@ -12,7 +12,8 @@ export interface LinkRule {
   why: string;
 }
 
-const CNI_AGENT_DOWN = /^cni\.(.+\.)?(crashloop|pods-not-ready|not-ready|agent-down|node-agent-down|agent-not-ready)$/;
+const CNI_AGENT_DOWN =
+  /^cni\.(.+\.)?(crashloop|pods-not-ready|not-ready|agent-down|node-agent-down|agent-crashloop|agent-not-ready)$/;
 
 export const LINK_RULES: LinkRule[] = [
   {
@@ -70,7 +71,7 @@ export const LINK_RULES: LinkRule[] = [
   },
   {
     effect:
-      /^cni\.(plugin-binary-missing|calico\.node-agent-down|cilium\.agent-unreachable|aws\.ipamd-unavailable-or-ip-exhausted)$/,
+      /^cni\.(plugin-binary-missing|sandbox-failed|calico\.node-agent-down|cilium\.agent-unreachable|aws\.ipamd-unavailable-or-ip-exhausted)$/,
     causes: [{ id: CNI_AGENT_DOWN }],
     why: 'Sandbox creation fails while the CNI agent on the node is down.',
   },

@@ -37,6 +37,9 @@ export interface RequestRecord {
   query: string;
   status: number;
   user: string;
+  /** Epoch milliseconds when the request arrived and when its response finished (benchmarks count round-trip waves). */
+  receivedAt?: number;
+  finishedAt?: number;
 }
 
 export interface Sandbox {
@@ -212,10 +215,18 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     const r = route(path, url.searchParams);
     const collectionGet = method === 'GET' && r.kind === 'resource' && r.collection;
     const verb = collectionGet ? (url.searchParams.get('watch') === 'true' ? 'WATCH' : 'LIST') : method;
-    const record: RequestRecord = { verb, path, query: url.search.replace(/^\?/, ''), status: 0, user: '' };
+    const record: RequestRecord = {
+      verb,
+      path,
+      query: url.search.replace(/^\?/, ''),
+      status: 0,
+      user: '',
+      receivedAt: Date.now(),
+    };
     requests.push(record);
     res.on('finish', () => {
       record.status = res.statusCode;
+      record.finishedAt = Date.now();
     });
 
     const delay = faults.delayMs();

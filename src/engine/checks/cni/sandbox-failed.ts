@@ -26,6 +26,8 @@ export const sandboxFailedCheck: Check = {
   component: 'cni',
   emits: ['cni.sandbox-failed'],
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
+    // With two CNIs installed, cni.conflicting-plugins is the root cause of any sandbox failure: report only it.
+    if (snapshot.fingerprint.extraCnis.length > 0) return [];
     const failures = sandboxFailures(snapshot).filter(
       (f) => !RECOGNISED.some((re) => re.test(f.message)) && !isForeign(snapshot, f),
     );

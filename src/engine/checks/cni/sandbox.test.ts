@@ -259,5 +259,17 @@ describe('cni.sandbox-failed (fallback)', () => {
     );
     expect(runCheck(sandboxFailedCheck, s)).toEqual([]);
     expect(runCheck(sandboxFailedCheck, kubeadmCalico())).toEqual([]);
+    // Two CNIs installed: cni.conflicting-plugins is the root cause of the cni0 bridge clash.
+    const both = kubeadmFlannel();
+    both.fingerprint = { ...both.fingerprint, extraCnis: ['calico'] };
+    both.events.push(
+      sandboxEvent(
+        'plugin type="flannel" failed (add): failed to delegate add: failed to set bridge addr: "cni0" already has an IP address different from 10.244.2.1/24',
+      ),
+    );
+    expect(runCheck(sandboxFailedCheck, both)).toEqual([]);
+    expect(
+      runCheck(conflictingCheck, both)[0]!.evidence.some((e) => e.includes('"cni0" already has an IP address')),
+    ).toBe(true);
   });
 });

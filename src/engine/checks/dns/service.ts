@@ -1,5 +1,6 @@
 // The kube-dns Service (named kube-dns for CoreDNS too, by design): missing, selecting nothing, or on the wrong ports.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import { failedToRead } from '../../inspect.ts';
 import type { Finding } from '../../report.ts';
 import { kubeletDns } from './cluster-config.ts';
 import { collected, findObject, type Labels, podLine, podReady } from './util.ts';
@@ -108,7 +109,9 @@ export const serviceCheck: Check = {
     );
     const diff = Object.keys(template).length > 0 && !selectorMatches;
     // No slice at all while DNS pods are Ready and selected means "not collected", not "no endpoints".
-    const believable = slices.length > 0 || diff || !w.pods.some(podReady);
+    // Unreadable pods (403) prove nothing either way: then only an existing, empty slice counts.
+    const podsKnown = !failedToRead(snapshot, 'pods', ns);
+    const believable = slices.length > 0 || diff || (podsKnown && !w.pods.some(podReady));
     if (
       collected(snapshot, 'endpointslices') &&
       believable &&
@@ -204,7 +207,7 @@ export const serviceCheck: Check = {
           'DNS queries time out even though endpoints exist.',
           '엔드포인트가 있어도 DNS 질의가 타임아웃됩니다.',
         ),
-        evidence: [`service ports: ${shown || '(none)'}`, ...problems],
+        evidence: [`service/${SERVICE} ports: ${shown || '(none)'}`, ...problems],
         runbook: [
           {
             text: ctx.tr('Look at the Service ports.', '서비스 포트를 확인합니다.'),
