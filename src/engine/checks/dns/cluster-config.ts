@@ -10,14 +10,23 @@ export interface KubeletDns {
   clusterDomain?: string;
 }
 
+// Several DNS and CNI checks ask for the same two documents in one diagnosis: parse each text once.
+const parsed = new Map<string, Record<string, unknown> | undefined>();
+
 function parseYaml(text: string | undefined): Record<string, unknown> | undefined {
   if (!text) return undefined;
-  try {
-    const doc = parse(text);
-    return doc && typeof doc === 'object' ? (doc as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
+  if (!parsed.has(text)) {
+    let value: Record<string, unknown> | undefined;
+    try {
+      const doc = parse(text);
+      value = doc && typeof doc === 'object' ? (doc as Record<string, unknown>) : undefined;
+    } catch {
+      value = undefined;
+    }
+    if (parsed.size >= 64) parsed.clear();
+    parsed.set(text, value);
   }
+  return structuredClone(parsed.get(text));
 }
 
 export function kubeletDns(snapshot: Snapshot): KubeletDns | undefined {

@@ -24,13 +24,23 @@ export interface ParsedDoc {
   error?: string;
 }
 
+// Every kube-proxy check builds the view, so the same few documents would be parsed a dozen times per diagnosis
+// (cold YAML parsing is the largest CPU cost after the network). Keyed by text; callers get their own copy.
+const parsedDocs = new Map<string, ParsedDoc>();
+
 export function parseDoc(text: string | undefined): ParsedDoc | undefined {
   if (text === undefined) return undefined;
-  try {
-    return { value: parseYaml(text) };
-  } catch (error) {
-    return { error: (error as Error).message.split('\n')[0] };
+  let doc = parsedDocs.get(text);
+  if (!doc) {
+    try {
+      doc = { value: parseYaml(text) };
+    } catch (error) {
+      doc = { error: (error as Error).message.split('\n')[0] };
+    }
+    if (parsedDocs.size >= 64) parsedDocs.clear();
+    parsedDocs.set(text, doc);
   }
+  return structuredClone(doc);
 }
 
 export interface ProxyPodLog {
