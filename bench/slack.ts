@@ -18,7 +18,8 @@ const SIGNING_SECRET = 'bench-signing-secret-0123456789';
 const WORKER = 'netcheck-bench-worker';
 const TABLE = 'netcheck-bench-dedupe';
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 
 /** The AWS and Slack endpoints the slack function talks to, all on loopback. The worker is a no-op: it runs elsewhere. */
 async function startEnvironment() {
@@ -31,7 +32,12 @@ async function startEnvironment() {
   const env: NodeJS.ProcessEnv = {
     NETCHECK_MODE: 'lambda',
     NETCHECK_CLUSTERS: JSON.stringify([
-      { name: 'prod-eu', auth: { type: 'token-secret', secretId: 'netcheck/bench/prod-eu' }, allowedUsers: ['U1'], default: true },
+      {
+        name: 'prod-eu',
+        auth: { type: 'token-secret', secretId: 'netcheck/bench/prod-eu' },
+        allowedUsers: ['U1'],
+        default: true,
+      },
     ]),
     SLACK_SECRET_ID: 'netcheck/bench/slack',
     SLACK_API_URL: slackApi.url,
@@ -59,7 +65,13 @@ async function startEnvironment() {
 const command = (i: number) =>
   apiGatewayEvent(
     commandRequest(
-      { text: 'dns', userId: 'U1', channelId: 'C1', triggerId: `bench-${i}-${Date.now()}`, responseUrl: 'http://127.0.0.1:9/r' },
+      {
+        text: 'dns',
+        userId: 'U1',
+        channelId: 'C1',
+        triggerId: `bench-${i}-${Date.now()}`,
+        responseUrl: 'http://127.0.0.1:9/r',
+      },
       { signingSecret: SIGNING_SECRET },
     ),
   );
@@ -110,11 +122,16 @@ process.exit(0);
       });
       const processMs = performance.now() - started;
       // The handler logs JSON lines to stdout too; the runner's result is the last line.
-      const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as { importMs: number; answerMs: number; status: number };
+      const result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
+        importMs: number;
+        answerMs: number;
+        status: number;
+      };
       if (result.status !== 200) throw new Error(`cold start answered ${result.status}`);
       samples.push({ processMs, importMs: result.importMs, answerMs: result.answerMs });
     }
-    const med = (k: keyof (typeof samples)[number]) => samples.map((s) => s[k]).sort((a, b) => a - b)[Math.floor(runs / 2)] ?? 0;
+    const med = (k: keyof (typeof samples)[number]) =>
+      samples.map((s) => s[k]).sort((a, b) => a - b)[Math.floor(runs / 2)] ?? 0;
     return { processMs: med('processMs'), importMs: med('importMs'), answerMs: med('answerMs') };
   } finally {
     await environment.close();

@@ -42,7 +42,8 @@ describe.concurrent.each(scenarios.map((s) => [s.name, s] as const))('scenario %
       expect(result.stderr).toBe('');
       const report = Report.parse(JSON.parse(result.stdout));
       const findings = report.components.flatMap((c) => c.findings);
-      const ids = (severity: string) => [...new Set(findings.filter((f) => f.severity === severity).map((f) => f.id))].sort();
+      const ids = (severity: string) =>
+        [...new Set(findings.filter((f) => f.severity === severity).map((f) => f.id))].sort();
       expect({ critical: ids('critical'), warning: ids('warning') }).toEqual({
         critical: [...scenario.expect.critical].sort(),
         warning: [...scenario.expect.warning].sort(),

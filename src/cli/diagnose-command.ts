@@ -80,7 +80,12 @@ export async function diagnoseCommand(argv: string[], io: Io): Promise<number> {
 
 /** Runs the engine and prints; shared by `netcheck [scope]` and `netcheck demo`. */
 export async function runDiagnosis(
-  connection: { kc: import('@kubernetes/client-node').KubeConfig; clusterName: string; server: string; user?: string },
+  connection: {
+    kc: import('../cluster/kubeconfig-lite.ts').KubeConnectionConfig;
+    clusterName: string;
+    server: string;
+    user?: string;
+  },
   args: Pick<DiagnoseArgs, 'scope' | 'output' | 'lang' | 'timeoutSeconds'>,
   io: Io,
 ): Promise<number> {

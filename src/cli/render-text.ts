@@ -17,12 +17,15 @@ export function renderText(report: Report, options: TextOptions): string {
     `${paint('bold', `netcheck ${report.scope}`)} ${cluster.name} (${cluster.flavor}, CNI ${cluster.cni}) — ${paintStatus(report.status, paint)}`,
   );
   for (const component of report.components) {
-    out.push(`  ${paintStatus(component.status, paint).padEnd(options.color ? 17 : 8)} ${component.component.padEnd(10)} ${component.summary}`);
+    out.push(
+      `  ${paintStatus(component.status, paint).padEnd(options.color ? 17 : 8)} ${component.component.padEnd(10)} ${component.summary}`,
+    );
   }
   for (const component of report.components) {
     if (component.status === 'ok') continue;
     out.push('', paint('bold', `── ${component.component}: ${component.detected}`));
-    for (const error of component.errors ?? []) out.push(`  ${paint('grey', ko ? '읽지 못함' : 'unreadable')}: ${error}`);
+    for (const error of component.errors ?? [])
+      out.push(`  ${paint('grey', ko ? '읽지 못함' : 'unreadable')}: ${error}`);
     for (const finding of orderRootFirst(component)) out.push(...renderFinding(finding, report, paint, ko));
   }
   out.push(
@@ -57,7 +60,12 @@ function orderRootFirst(component: ComponentReport): Finding[] {
 }
 
 function renderFinding(finding: Finding, report: Report, paint: Paint, ko: boolean): string[] {
-  const severity = finding.severity === 'critical' ? paint('red', 'CRITICAL') : finding.severity === 'warning' ? paint('yellow', 'WARNING') : paint('cyan', 'INFO');
+  const severity =
+    finding.severity === 'critical'
+      ? paint('red', 'CRITICAL')
+      : finding.severity === 'warning'
+        ? paint('yellow', 'WARNING')
+        : paint('cyan', 'INFO');
   const lines = ['', `  ${severity} ${paint('bold', finding.title)} ${paint('grey', `[${finding.id}]`)}`];
   lines.push(...wrap(finding.detail, 4));
   if (finding.causedBy) {
@@ -73,11 +81,14 @@ function renderFinding(finding: Finding, report: Report, paint: Paint, ko: boole
     lines.push(`    ${ko ? '조치 순서' : 'Fix'}:`);
     finding.runbook.forEach((step, index) => {
       lines.push(`      ${index + 1}. ${step.text}`);
-      if (step.command) for (const line of step.command.split('\n')) lines.push(`         ${paint('cyan', `$ ${line}`)}`);
+      if (step.command)
+        for (const line of step.command.split('\n')) lines.push(`         ${paint('cyan', `$ ${line}`)}`);
     });
   }
   if (finding.remediation) {
-    lines.push(`    ${ko ? '자동 조치 가능' : 'Automated fix available'}: ${finding.remediation.title} (${finding.remediation.id})`);
+    lines.push(
+      `    ${ko ? '자동 조치 가능' : 'Automated fix available'}: ${finding.remediation.title} (${finding.remediation.id})`,
+    );
   }
   return lines;
 }

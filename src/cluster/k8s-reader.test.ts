@@ -6,6 +6,7 @@ import { ClusterError } from '../engine/cluster-reader.ts';
 import { loadScenario } from '../sandbox/scenarios.ts';
 import { type Sandbox, startSandbox } from '../sandbox/server.ts';
 import { createKubeReader, identityFromMessage } from './k8s-reader.ts';
+import { parseLiteKubeConfig } from './kubeconfig-lite.ts';
 
 let sandbox: Sandbox;
 const BOT = 'system:serviceaccount:netcheck:netcheck-bot';
@@ -78,6 +79,27 @@ describe('lists', () => {
     expect((await r.list('nodes')).length).toBeGreaterThan(0);
     const events = await r.list('events', { fieldSelector: 'reason=BackOff' });
     expect(events.map((e) => e.involvedObject.name)).toContain('kube-proxy-7qpdl');
+  });
+});
+
+describe('connections', () => {
+  it('reuses one kept-alive TLS connection for sequential calls', async () => {
+    const r = reader();
+    await r.list('nodes');
+    await r.get('configmaps', 'kube-proxy', 'kube-system');
+    await r.list('pods', { namespace: 'kube-system', limit: 1 });
+    expect(r.requestCount).toBe(3);
+    expect(sandbox.connections).toBe(1);
+  });
+
+  it('works from the lite kubeconfig, with the CA verified', async () => {
+    const r = createKubeReader(parseLiteKubeConfig(sandbox.kubeconfig('bot'), '/nowhere/config')!, { timeoutMs: 3000 });
+    expect((await r.list('nodes')).length).toBeGreaterThan(0);
+    const untrusted = parseLiteKubeConfig(
+      sandbox.kubeconfig('bot').replace(/certificate-authority-data: .*/, ''),
+      '/nowhere/config',
+    )!;
+    expect((await failure(createKubeReader(untrusted, { timeoutMs: 3000 }).list('nodes'))).kind).toBe('unreachable');
   });
 });
 

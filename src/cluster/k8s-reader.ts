@@ -1,13 +1,12 @@
 // ClusterReader over HTTPS. The KubeConfig (client-node) supplies credentials, CA and TLS options; the requests
 // themselves go through one keep-alive agent with a shared TLS context, so a diagnosis costs a handful of handshakes
 // instead of one per request, and bodies stay wire JSON (RFC 3339 strings, unknown fields intact) without the
-// generated client's per-object deserialisation. Only a type is imported from client-node: loading its generated
-// APIs costs hundreds of milliseconds per process.
+// generated client's per-object deserialisation. Nothing is imported from client-node: loading its generated APIs
+// costs hundreds of milliseconds per process; the kubeconfig may be client-node's KubeConfig or the lite one.
 import type { Agent as HttpAgent, IncomingMessage } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import { createSecureContext } from 'node:tls';
-import type { KubeConfig } from '@kubernetes/client-node';
 import {
   ClusterError,
   type ClusterErrorKind,
@@ -17,6 +16,8 @@ import {
   type LogOptions,
   type Resource,
 } from '../engine/cluster-reader.ts';
+import { Interner } from './intern.ts';
+import type { KubeConnectionConfig } from './kubeconfig-lite.ts';
 
 export interface KubeReaderOptions {
   /** Per-request timeout (each page, each log call). */
@@ -133,7 +134,7 @@ class RequestTimeout extends Error {
  * How requests reach the API server: the kubeconfig's own agent when it goes through a proxy, otherwise one
  * keep-alive agent built once from its TLS material (a per-connection CA parse is measurable at 40 parallel calls).
  */
-function transportFor(kc: KubeConfig, applied: RequestOptions & { agent?: unknown }) {
+function transportFor(kc: KubeConnectionConfig, applied: RequestOptions & { agent?: unknown }) {
   const server = kc.getCurrentCluster()?.server ?? '';
   const url = new URL(server);
   const secure = url.protocol === 'https:';
@@ -161,7 +162,7 @@ function transportFor(kc: KubeConfig, applied: RequestOptions & { agent?: unknow
   };
 }
 
-export function createKubeReader(kc: KubeConfig, options: KubeReaderOptions = {}): ClusterReader {
+export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOptions = {}): ClusterReader {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   let requestCount = 0;
@@ -193,8 +194,12 @@ export function createKubeReader(kc: KubeConfig, options: KubeReaderOptions = {}
           ...(credentials.auth ? { auth: credentials.auth } : {}),
         },
         (res: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          // Decoded as it arrives: no Buffer copies of multi-megabyte pages waiting for a GC outside the JS heap.
+          res.setEncoding('utf8');
+          let text = '';
+          res.on('data', (chunk: string) => {
+            text += chunk;
+          });
           res.on('error', reject);
           res.on('end', () => {
             clearTimeout(timer);
@@ -202,7 +207,7 @@ export function createKubeReader(kc: KubeConfig, options: KubeReaderOptions = {}
             for (const [key, value] of Object.entries(res.headers)) {
               if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
             }
-            resolve({ status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString('utf8'), reused });
+            resolve({ status: res.statusCode ?? 0, headers, text, reused });
           });
         },
       );
@@ -291,6 +296,7 @@ export function createKubeReader(kc: KubeConfig, options: KubeReaderOptions = {}
       const what = { verb: 'list', resource, namespace };
       const path = collectionPath(resource, namespace);
       const items: KubeObject[] = [];
+      const interner = new Interner();
       let next: string | undefined;
       do {
         const query = queryString({
@@ -302,7 +308,10 @@ export function createKubeReader(kc: KubeConfig, options: KubeReaderOptions = {}
         });
         const response = await call(`${path}${query}`, what);
         const body = JSON.parse(response.text) as { items?: KubeObject[]; metadata?: { continue?: string } };
-        for (const item of body.items ?? []) items.push(item);
+        for (const item of body.items ?? []) {
+          interner.object(item);
+          items.push(item);
+        }
         next = opts.limit === undefined ? body.metadata?.continue || undefined : undefined;
       } while (next);
       return items;

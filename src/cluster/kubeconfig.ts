@@ -1,11 +1,14 @@
 // Finds and loads a kubeconfig the way kubectl does: --kubeconfig, then the first KUBECONFIG entry, then ~/.kube/config.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { type KubeConnectionConfig, parseLiteKubeConfig } from './kubeconfig-lite.ts';
 
 export interface LoadedKubeConfig {
-  kc: KubeConfig;
+  /** The lite reader's config for plain token/certificate kubeconfigs, client-node's KubeConfig for the rest. */
+  kc: KubeConnectionConfig;
   clusterName: string;
   server: string;
   user: string;
@@ -27,9 +30,9 @@ export function loadKubeConfig(opts: {
 }): LoadedKubeConfig {
   const path = resolveKubeConfigPath(opts);
   if (!existsSync(path)) throw new Error(`kubeconfig ${path} not found`);
-  const kc = new KubeConfig();
+  let kc: KubeConnectionConfig | undefined;
   try {
-    kc.loadFromFile(path);
+    kc = parseLiteKubeConfig(readFileSync(path, 'utf8'), path) ?? loadWithClientNode(path);
   } catch (error) {
     throw new Error(`cannot read kubeconfig ${path}: ${(error as Error).message}`);
   }
@@ -54,4 +57,14 @@ export function loadKubeConfig(opts: {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error(`context "${current}" in ${path} names a cluster that is not defined`);
   return { kc, clusterName: cluster.name, server: cluster.server, user: kc.getCurrentUser()?.name ?? '' };
+}
+
+/** Exec plugins, auth providers, proxies: client-node's KubeConfig, loaded only when needed (it is slow to load). */
+function loadWithClientNode(path: string): KubeConfig {
+  const { KubeConfig } = createRequire(import.meta.url)(
+    '@kubernetes/client-node',
+  ) as typeof import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  kc.loadFromFile(path);
+  return kc;
 }

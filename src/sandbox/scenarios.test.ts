@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -13,7 +14,7 @@ import {
   ScenarioFileError,
   UnknownScenarioError,
 } from './scenarios.ts';
-import { applyObjects } from './server.ts';
+import { applyObjects, startSandbox } from './server.ts';
 import { ObjectStore } from './store.ts';
 import type { Scenario } from './types.ts';
 
@@ -409,5 +410,55 @@ describe('loader API', () => {
       a: { b: 1, d: 3 },
       l: [9],
     });
+  });
+});
+
+describe('coredns-proxy-plugin served by the sandbox', () => {
+  function call(
+    sandbox: { url: string; caPem: string; tokens: { admin: string } },
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${sandbox.tokens.admin}` };
+      if (body !== undefined) headers['content-type'] = 'application/merge-patch+json';
+      const req = request(new URL(path, sandbox.url), { method, ca: sandbox.caPem, headers }, (res) => {
+        let text = '';
+        res.on('data', (d) => {
+          text += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.end(body === undefined ? undefined : JSON.stringify(body));
+    });
+  }
+
+  it('heals once the Corefile uses forward and the Deployment is restarted, as kubectl would do it', async () => {
+    const sandbox = await startSandbox({ scenario: await loadScenario('coredns-proxy-plugin') });
+    try {
+      const cmPath = '/api/v1/namespaces/kube-system/configmaps/coredns';
+      const cm = JSON.parse((await call(sandbox, 'GET', cmPath)).text);
+      const fixed = (cm.data.Corefile as string).replace('proxy . /etc/resolv.conf', 'forward . /etc/resolv.conf');
+      expect((await call(sandbox, 'PATCH', cmPath, { data: { Corefile: fixed } })).status).toBe(200);
+      const restart = {
+        spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': 'now' } } } },
+      };
+      const deployPath = '/apis/apps/v1/namespaces/kube-system/deployments/coredns';
+      expect((await call(sandbox, 'PATCH', deployPath, restart)).status).toBe(200);
+
+      const pods = JSON.parse(
+        (await call(sandbox, 'GET', '/api/v1/namespaces/kube-system/pods?labelSelector=k8s-app%3Dkube-dns')).text,
+      ).items as KubeObject[];
+      expect(pods.map((p) => p.metadata.name).sort()).toEqual(['coredns-7c65d6cfc9-p9w4d', 'coredns-7c65d6cfc9-x2bqk']);
+      for (const pod of pods) expect(isPodReady(pod)).toBe(true);
+      expect(JSON.parse((await call(sandbox, 'GET', deployPath)).text).status.readyReplicas).toBe(2);
+      const log = await call(sandbox, 'GET', `/api/v1/namespaces/kube-system/pods/${pods[0]!.metadata.name}/log`);
+      expect(log.text).toContain('CoreDNS-1.11.3');
+      expect(log.text).not.toContain('Unknown directive');
+    } finally {
+      await sandbox.close();
+    }
   });
 });

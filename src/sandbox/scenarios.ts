@@ -319,40 +319,39 @@ export function completeObject(obj: KubeObject): KubeObject {
   return obj;
 }
 
+interface ContainerStatusShape {
+  name?: string;
+  ready?: boolean;
+  state?: { running?: unknown; terminated?: unknown };
+  lastState?: { terminated?: unknown };
+}
+
 function completePod(pod: KubeObject): void {
   pod.status ??= {};
   const status = pod.status;
   if (status.conditions) return;
   const phase: string = status.phase ?? 'Pending';
-  const statuses: { ready?: boolean }[] = status.containerStatuses ?? [];
-  const allReady = statuses.length > 0 && statuses.every((c) => c.ready === true);
-  const scheduled = Boolean(pod.spec?.nodeName);
-  const started = status.startTime ?? SANDBOX_EPOCH;
-  const cond = (type: string, ok: boolean) => ({
+  const statuses: ContainerStatusShape[] = status.containerStatuses ?? [];
+  const ready = phase === 'Running' && statuses.length > 0 && statuses.every((c) => c.ready === true);
+  // The sandbox exists once any container got as far as running or exiting.
+  const sandboxReady =
+    phase === 'Running' ||
+    statuses.some((c) => Boolean(c.state?.running || c.state?.terminated || c.lastState?.terminated));
+  const since = status.startTime ?? SANDBOX_EPOCH;
+  const cond = (type: string, ok: boolean, why?: { reason: string; message: string }) => ({
     type,
     status: ok ? 'True' : 'False',
     lastProbeTime: null,
-    lastTransitionTime: started,
-    ...(ok || type !== 'Ready' ? {} : { reason: 'ContainersNotReady', message: notReadyMessage(statuses) }),
-    ...(ok || type !== 'ContainersReady' ? {} : { reason: 'ContainersNotReady', message: notReadyMessage(statuses) }),
+    lastTransitionTime: since,
+    ...(ok || !why ? {} : why),
   });
-  status.conditions = scheduled
+  const notReady = { reason: 'ContainersNotReady', message: notReadyMessage(statuses) };
+  status.conditions = pod.spec?.nodeName
     ? [
-        // The sandbox exists once any container got as far as running or exiting.
-        cond(
-          'PodReadyToStartContainers',
-          phase === 'Running' ||
-            statuses.some((c) => {
-              const st = c as {
-                state?: { running?: unknown; terminated?: unknown };
-                lastState?: { terminated?: unknown };
-              };
-              return Boolean(st.state?.running || st.state?.terminated || st.lastState?.terminated);
-            }),
-        ),
+        cond('PodReadyToStartContainers', sandboxReady),
         cond('Initialized', true),
-        cond('Ready', phase === 'Running' && allReady),
-        cond('ContainersReady', phase === 'Running' && allReady),
+        cond('Ready', ready, notReady),
+        cond('ContainersReady', ready, notReady),
         cond('PodScheduled', true),
       ]
     : [cond('PodScheduled', false)];

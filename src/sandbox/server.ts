@@ -54,6 +54,8 @@ export interface Sandbox {
   apply(objects: KubeObject[]): void;
   /** Every request served; status 0 while unanswered or when the connection was dropped on purpose. */
   readonly requests: RequestRecord[];
+  /** TLS connections accepted since start or the last resetRequests(): clients should reuse them. */
+  readonly connections: number;
   resetRequests(): void;
   close(): Promise<void>;
 }
@@ -292,6 +294,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       sendError(res, apiErr);
     });
   });
+  let connections = 0;
+  server.on('secureConnection', () => {
+    connections++;
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -313,8 +319,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       reactions.evaluate();
     },
     requests,
+    get connections() {
+      return connections;
+    },
     resetRequests: () => {
       requests.length = 0;
+      connections = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {
