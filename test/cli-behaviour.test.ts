@@ -4,7 +4,6 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KubeObject } from '../src/engine/cluster-reader.ts';
 import { Report } from '../src/engine/report.ts';
 import { loadScenario } from '../src/sandbox/scenarios.ts';
 import { type Sandbox, startSandbox } from '../src/sandbox/server.ts';
