@@ -34,8 +34,10 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function diagnoseInChild(kubeconfig: string) {
   const started = performance.now();
+  // bin/netcheck.js turns the compile cache on before any TypeScript loads; the env does the same for this .ts entry.
   const { stdout } = await run(process.execPath, [join(root, 'bench/diagnose-child.ts'), kubeconfig], {
     maxBuffer: 16 * 1024 * 1024,
+    env: { ...process.env, NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? join(tmpdir(), 'node-compile-cache') },
   });
   const processMs = performance.now() - started;
   const result = JSON.parse(stdout) as { wallMs: number; requests: number; maxRssMb: number; findings: string[] };

@@ -93,3 +93,35 @@ describe('generateLargeCluster', () => {
     expect(() => generateLargeCluster({ nodes: 20_000 })).toThrow(RangeError);
   });
 });
+
+describe('generateLargeCluster app Services', () => {
+  const cluster = generateLargeCluster({ nodes: 60, podsPerNode: 40 });
+
+  it('gives every app Deployment a Service whose EndpointSlices (max 100 endpoints each) list exactly its pods', () => {
+    const services = cluster.objects.filter((o) => o.kind === 'Service' && o.metadata.namespace?.startsWith('team-'));
+    const deployments = cluster.objects.filter(
+      (o) => o.kind === 'Deployment' && o.metadata.namespace?.startsWith('team-'),
+    );
+    expect(services).toHaveLength(deployments.length);
+    const clusterIPs = cluster.objects.filter((o) => o.kind === 'Service').map((s) => s.spec.clusterIP);
+    expect(new Set(clusterIPs).size).toBe(clusterIPs.length);
+    for (const svc of services) {
+      const pods = cluster.objects.filter(
+        (o) =>
+          o.kind === 'Pod' &&
+          o.metadata.namespace === svc.metadata.namespace &&
+          o.metadata.labels?.app === svc.spec.selector.app,
+      );
+      const slices = cluster.objects.filter(
+        (o) =>
+          o.kind === 'EndpointSlice' &&
+          o.metadata.namespace === svc.metadata.namespace &&
+          o.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name,
+      );
+      for (const slice of slices) expect(slice.endpoints.length).toBeLessThanOrEqual(100);
+      const ips = slices.flatMap((s) => s.endpoints.map((e: { addresses: string[] }) => e.addresses[0])).sort();
+      expect(ips).toEqual(pods.map((p) => p.status.podIP).sort());
+    }
+    expect(cluster.objects.filter((o) => o.kind === 'EndpointSlice').length).toBeGreaterThan(services.length);
+  });
+});

@@ -280,6 +280,7 @@ export function generateLargeCluster(opts: LargeClusterOptions): Scenario {
           controller: true,
         },
       ];
+      const endpoints: { ip: string; node: string; name: string; uid: string }[] = [];
       for (let r = 0; r < replicas; r++) {
         // Round-robin over worker nodes (cp-1 is tainted), like a scheduler spreading evenly.
         const nodeIndex = 1 + (placed++ % (nodeCount - 1));
@@ -318,7 +319,10 @@ export function generateLargeCluster(opts: LargeClusterOptions): Scenario {
             containerStatuses: runningStatus,
           },
         });
+        const pod = objects[objects.length - 1]!;
+        endpoints.push({ ip: podIP, node: nodeNames[nodeIndex]!, name: pod.metadata.name, uid: pod.metadata.uid! });
       }
+      objects.push(...appService(ns, app, index, endpoints, uid));
     }
   }
 
@@ -344,6 +348,78 @@ export function generateLargeCluster(opts: LargeClusterOptions): Scenario {
     reactions: [],
   };
 }
+
+/** EndpointSlice controller limit: at most 100 endpoints per slice. */
+const MAX_ENDPOINTS_PER_SLICE = 100;
+
+/** A ClusterIP Service for an app Deployment, with its Endpoints and EndpointSlices (chunked like the controller). */
+function appService(
+  ns: string,
+  app: string,
+  index: number,
+  endpoints: { ip: string; node: string; name: string; uid: string }[],
+  uid: () => string,
+): KubeObject[] {
+  // Inside the 10.96.0.0/12 service CIDR, clear of 10.96.0.1 (kubernetes) and 10.96.0.10 (kube-dns).
+  const n = index + 1;
+  const clusterIP = `10.${100 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
+  const svcUid = uid();
+  const ports = [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }];
+  const service: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: app, namespace: ns, uid: svcUid, creationTimestamp: SANDBOX_EPOCH, labels: { app } },
+    spec: { type: 'ClusterIP', clusterIP, clusterIPs: [clusterIP], selector: { app }, ports, sessionAffinity: 'None' },
+    status: { loadBalancer: {} },
+  };
+  const targetRef = (e: { name: string; uid: string }) => ({ kind: 'Pod', namespace: ns, name: e.name, uid: e.uid });
+  const endpointsObject: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: app, namespace: ns, uid: uid(), creationTimestamp: SANDBOX_EPOCH, labels: { app } },
+    ...(endpoints.length
+      ? {
+          subsets: [
+            {
+              addresses: endpoints.map((e) => ({ ip: e.ip, nodeName: e.node, targetRef: targetRef(e) })),
+              ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+            },
+          ],
+        }
+      : {}),
+  };
+  const slices: KubeObject[] = [];
+  for (let i = 0; i === 0 || i < endpoints.length; i += MAX_ENDPOINTS_PER_SLICE) {
+    slices.push({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      addressType: 'IPv4',
+      metadata: {
+        name: `${app}-${suffix(index * 1000 + i / MAX_ENDPOINTS_PER_SLICE)}`,
+        generateName: `${app}-`,
+        namespace: ns,
+        uid: uid(),
+        creationTimestamp: SANDBOX_EPOCH,
+        labels: {
+          app,
+          'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+          'kubernetes.io/service-name': app,
+        },
+        ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: app, uid: svcUid, controller: true }],
+      },
+      endpoints: endpoints.slice(i, i + MAX_ENDPOINTS_PER_SLICE).map((e) => ({
+        addresses: [e.ip],
+        conditions: READY_ENDPOINT,
+        nodeName: e.node,
+        targetRef: targetRef(e),
+      })),
+      ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+    });
+  }
+  return [service, endpointsObject, ...slices];
+}
+
+const READY_ENDPOINT = { ready: true, serving: true, terminating: false };
 
 /** Rewrites the template's 10.244.0.0/16 pod network (too small for 5k nodes) to POD_SUBNET. */
 function readdress(o: KubeObject): KubeObject {
