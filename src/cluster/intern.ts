@@ -34,16 +34,20 @@ export function shareWith(value: Json, template: Json): Json {
   let count = 0;
   for (const key in value) {
     count++;
-    if (!Object.hasOwn(template, key)) {
+    const t = template[key];
+    if (t === undefined) {
       same = false;
       continue;
     }
-    const shared = shareWith(value[key], template[key]);
-    if (shared !== template[key]) same = false;
+    const shared = shareWith(value[key], t);
+    if (shared !== t) same = false;
     value[key] = shared;
   }
-  if (same && count !== Object.keys(template).length) same = false;
-  return same ? template : value;
+  // Equal so far: equal only if the template has no keys beyond these (counted without allocating).
+  if (same) {
+    for (const _ in template) if (--count < 0) return value;
+  }
+  return same && count === 0 ? template : value;
 }
 
 /** Per list: one template per owner (pods of one DaemonSet share a template; unowned objects share another). */

@@ -29,17 +29,6 @@ describe('collect', () => {
     ]);
   });
 
-  it('lists kube-proxy and the per-node CNI agents separately, so their pages are read in parallel', () => {
-    const perNode = ['kube-proxy', 'calico-node', 'cilium', 'aws-node', 'canal', 'kindnet'];
-    const covering = (app: string) => COMPONENT_POD_SELECTORS.filter((s) => s.includes(app));
-    for (const app of [...perNode, 'kube-dns', 'calico-kube-controllers'])
-      expect(covering(app).length).toBeGreaterThan(0);
-    const proxySelectors = covering('kube-proxy');
-    for (const agent of perNode.slice(1)) {
-      for (const selector of covering(agent)) expect(proxySelectors).not.toContain(selector);
-    }
-  });
-
   it('narrows events, EndpointSlices and NetworkPolicies with selectors and first-page limits', async () => {
     const reader = readerFor(kubeadmProxyCluster());
     await collect(reader, { scope: 'all' });

@@ -15,15 +15,9 @@ import type { ComponentName, Scope } from './report.ts';
 
 const KS = 'kube-system';
 
-/**
- * Component pods by label (kube-system). Weave and legacy Flannel use other label keys. kube-proxy and the CNI agents
- * run one pod per node, so they are separate lists: their pages (500 pods each) are then read in parallel instead of
- * one after the other, which halves the sequential round trips on a big cluster.
- */
+/** Component pods by label (kube-system). Weave and legacy Flannel use other label keys. */
 export const COMPONENT_POD_SELECTORS = [
-  'k8s-app=kube-proxy',
-  'k8s-app in (calico-node,cilium,aws-node,canal,kindnet)',
-  'k8s-app in (kube-dns,calico-kube-controllers)',
+  'k8s-app in (kube-dns,kube-proxy,calico-node,cilium,aws-node,canal,kindnet,calico-kube-controllers)',
   'name=weave-net',
   'app=flannel',
   // GKE runs kube-proxy as static (mirror) pods labelled component=kube-proxy, without a DaemonSet.
