@@ -10,7 +10,16 @@ import {
   type Resource,
 } from './cluster-reader.ts';
 import { fingerprint, isStaticProxyPod } from './fingerprint.ts';
-import { absentKey, containerNames, isCrashLooping, logKey, podsOf, podUnhealthy, restarts } from './inspect.ts';
+import {
+  absentKey,
+  containerNames,
+  emptySnapshot,
+  isCrashLooping,
+  logKey,
+  podsOf,
+  podUnhealthy,
+  restarts,
+} from './inspect.ts';
 import type { ComponentName, Scope } from './report.ts';
 
 const KS = 'kube-system';
@@ -170,24 +179,7 @@ function dedupe(objects: KubeObject[]): KubeObject[] {
 async function collectObjects(reader: ClusterReader, scope: Scope): Promise<Omit<Snapshot, 'fingerprint'>> {
   const wanted = new Set(componentsForScope(scope));
   const requests = plan().filter((r) => r.always || r.components.some((c) => wanted.has(c)));
-  const snapshot: Omit<Snapshot, 'fingerprint'> = {
-    nodes: [],
-    pods: [],
-    deployments: [],
-    daemonSets: [],
-    replicaSets: [],
-    services: [],
-    endpointSlices: [],
-    configMaps: [],
-    serviceAccounts: [],
-    events: [],
-    networkPolicies: [],
-    clusterRoles: [],
-    clusterRoleBindings: [],
-    logs: {},
-    failures: [],
-    absent: [],
-  };
+  const { fingerprint: _none, ...snapshot } = emptySnapshot({ absent: [] });
   const results = await Promise.allSettled(requests.map((r) => r.run(reader)));
   snapshot.reads = { total: requests.length, failed: results.filter((r) => r.status === 'rejected').length };
   results.forEach((result, i) => {

@@ -8,6 +8,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { App } from '@slack/bolt';
 import type { Context } from 'aws-lambda';
 import { type LocalLambda, startLocalLambda } from '../aws/local-lambda.ts';
+import { startLocalSecretsManager } from '../aws/local-secrets-manager.ts';
 import { createWorkerInvoker } from '../aws/worker-invoker.ts';
 import { loadConfig } from '../config/load.ts';
 import { loadScenario } from '../sandbox/scenarios.ts';
@@ -15,7 +16,6 @@ import type { Sandbox } from '../sandbox/server.ts';
 import { startSandbox } from '../sandbox/server.ts';
 import type { Latency } from '../sandbox/types.ts';
 import type { HttpEvent, HttpResult } from './apigw.ts';
-import { startLocalSecrets } from './local-secrets.ts';
 import { createLog, type Log, slackLogger } from './log.ts';
 import { awsClientConfig } from './runtime.ts';
 import { postResponseUrl, type SlackHandler, slackHandlerFromEnv } from './slack.ts';
@@ -80,7 +80,7 @@ async function startBackend(options: Omit<DevServerOptions, 'port'>): Promise<Ba
     ...(options.latency ? { latency: options.latency } : {}),
   });
   // The cluster's credentials live where production keeps them: a token-secret in Secrets Manager.
-  const secrets = await startLocalSecrets({
+  const secrets = await startLocalSecretsManager({
     [CLUSTER_SECRET]: JSON.stringify({
       server: sandbox.url,
       caData: Buffer.from(sandbox.caPem).toString('base64'),
