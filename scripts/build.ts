@@ -20,9 +20,10 @@ const FORBIDDEN: Record<FunctionName, string[]> = {
 /**
  * Bolt's index loads every receiver, so a bundle would carry Express and raw-body (with iconv-lite) and the Socket
  * Mode client (with undici) that AwsLambdaReceiver never uses: ~1 MB of code parsed at every cold start, inside the
- * 3 s Slack budget. Imports of these packages *from Bolt only* get a stub that throws if anything ever calls it.
+ * 3 s Slack budget. Likewise @slack/oauth (~15 ms to load), which only those receivers' OAuth installers use: our
+ * App gets a bot token. Imports of these packages *from Bolt only* get a stub that throws if anything ever calls it.
  */
-const UNUSED_BY_BOLT_ON_LAMBDA = ['express', 'raw-body', '@slack/socket-mode'];
+const UNUSED_BY_BOLT_ON_LAMBDA = ['express', 'raw-body', '@slack/socket-mode', '@slack/oauth'];
 
 const stubUnusedBoltDependencies: Plugin = {
   name: 'stub-unused-bolt-dependencies',
@@ -39,6 +40,28 @@ module.exports = new Proxy(function () {}, {
   apply: unavailable,
   construct: unavailable,
 });`,
+    }));
+  },
+};
+
+/**
+ * An ESM `import` of a Node builtin builds a facade that reads every export, and `node:http`'s lazy `WebSocket`,
+ * `MessageEvent` and `CloseEvent` getters then load Node's bundled undici: ~30 ms of a cold start spent on code the
+ * AWS SDK never uses. Through `require` the getters stay lazy.
+ */
+const LAZY_BUILTINS = /^(node:)?https?$/;
+const requireLazyBuiltins: Plugin = {
+  name: 'require-lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: LAZY_BUILTINS }, (args) =>
+      args.kind === 'import-statement' || args.kind === 'dynamic-import'
+        ? { path: args.path.replace(/^(node:)?/, 'node:'), namespace: 'netcheck-builtin' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'netcheck-builtin' }, (args) => ({
+      loader: 'js',
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      resolveDir: '/',
     }));
   },
 };
@@ -91,7 +114,7 @@ export async function buildBundles(
       banner: { js: BANNER },
       // Optional native speed-ups of `ws`; absent on Lambda and not needed.
       external: ['bufferutil', 'utf-8-validate'],
-      plugins: [stubUnusedBoltDependencies],
+      plugins: [stubUnusedBoltDependencies, requireLazyBuiltins],
       logLevel: 'warning',
     });
     const inputs = Object.keys(result.metafile.inputs);

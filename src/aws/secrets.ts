@@ -5,11 +5,11 @@ import {
   type GetSecretValueCommandOutput,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { z } from 'zod';
+import { type core, safeParse } from 'zod/mini';
 
 export interface SecretStore {
   get(secretId: string): Promise<string>;
-  getJson<T>(secretId: string, schema: z.ZodType<T>): Promise<T>;
+  getJson<T>(secretId: string, schema: core.$ZodType<T>): Promise<T>;
   /** Forget one secret (e.g. after Slack says `invalid_auth` because it was rotated) or all of them. */
   invalidate(secretId?: string): void;
 }
@@ -72,7 +72,7 @@ export function createSecretStore(opts: {
     return inFlight;
   }
 
-  async function getJson<T>(secretId: string, schema: z.ZodType<T>): Promise<T> {
+  async function getJson<T>(secretId: string, schema: core.$ZodType<T>): Promise<T> {
     const raw = await get(secretId);
     let json: unknown;
     try {
@@ -80,7 +80,7 @@ export function createSecretStore(opts: {
     } catch {
       throw new SecretError(secretId, 'is not valid JSON');
     }
-    const parsed = schema.safeParse(json);
+    const parsed = safeParse(schema, json);
     if (!parsed.success) {
       // Field names and expectations only: zod's default messages name types, never the input.
       const fields = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);

@@ -1,22 +1,23 @@
 // The Slack function hands long work to the worker function with an asynchronous (`Event`) invoke and acks at once.
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { z } from 'zod';
-import { Lang, Scope } from '../engine/report.ts';
+// zod/mini and the mini vocabulary keep classic zod out of the Slack function (src/config/vocabulary.ts).
+import * as z from 'zod/mini';
+import { Lang, Scope } from '../config/vocabulary.ts';
 
 /** The worker's payload. Only what the worker needs: never secrets (they are read from Secrets Manager). */
 export const WorkerJob = z.object({
   kind: z.enum(['slash-command', 'rerun', 'incident']),
   /** Idempotency key: the worker may see the same job twice. */
-  jobId: z.string().min(1),
-  cluster: z.string().min(1),
+  jobId: z.string().check(z.minLength(1)),
+  cluster: z.string().check(z.minLength(1)),
   scope: Scope,
   lang: Lang,
   details: z.boolean(),
   userId: z.string(),
   channelId: z.string(),
-  responseUrl: z.url().optional(),
-  threadTs: z.string().optional(),
-  teamId: z.string().optional(),
+  responseUrl: z.optional(z.url()),
+  threadTs: z.optional(z.string()),
+  teamId: z.optional(z.string()),
 });
 export type WorkerJob = z.infer<typeof WorkerJob>;
 

@@ -1,6 +1,5 @@
 // Parses the environment once at cold start; every mistake is reported with the env var and JSON path it came from.
-import type { z } from 'zod';
-import { Lang } from '../engine/report.ts';
+import type { core } from 'zod/mini';
 import {
   type AppConfig,
   type AwsEndpoints,
@@ -9,6 +8,7 @@ import {
   Mode,
   type SlackConfig,
 } from './schema.ts';
+import { Lang } from './vocabulary.ts';
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -28,7 +28,7 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** Zod issues as `VAR[1].auth.region: Required`; messages never quote the input value. */
-export function describeIssues(prefix: string, error: z.ZodError): string[] {
+export function describeIssues(prefix: string, error: core.$ZodError): string[] {
   return error.issues.map((issue) => {
     const missing = issue.code === 'invalid_type' && /received undefined$/.test(issue.message);
     return `${prefix}${formatPath(issue.path)}: ${missing ? 'Required' : issue.message}`;

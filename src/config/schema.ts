@@ -24,45 +24,50 @@
 //     "allowedUsers": ["U123"], "allowedGroups": ["S456"], "allowedChannels": ["C789"], "approvers": ["U123"], "default": true }
 // In lambda mode every cluster needs an allow-list (users, groups or channels): access is closed by default.
 // In dev mode every user may check every cluster unless allow-lists are configured.
-import { z } from 'zod';
+// zod/mini keeps the Slack function's bundle small (src/config/vocabulary.ts).
+import * as z from 'zod/mini';
 import type { Lang } from '../engine/report.ts';
+import './vocabulary.ts';
 
 export const ClusterAuth = z.discriminatedUnion('type', [
   // endpoint + CA from config, or from eks:DescribeCluster at run time when absent.
   z.object({
     type: z.literal('eks'),
-    clusterName: z.string().min(1),
-    region: z.string().min(1),
-    endpoint: z.url().optional(),
-    caData: z.string().optional(),
+    clusterName: z.string().check(z.minLength(1)),
+    region: z.string().check(z.minLength(1)),
+    endpoint: z.optional(z.url()),
+    caData: z.optional(z.string()),
   }),
-  z.object({ type: z.literal('kubeconfig-secret'), secretId: z.string().min(1), context: z.string().optional() }),
+  z.object({
+    type: z.literal('kubeconfig-secret'),
+    secretId: z.string().check(z.minLength(1)),
+    context: z.optional(z.string()),
+  }),
   // Secret JSON: { server, caData (base64 PEM), token }.
-  z.object({ type: z.literal('token-secret'), secretId: z.string().min(1) }),
+  z.object({ type: z.literal('token-secret'), secretId: z.string().check(z.minLength(1)) }),
 ]);
 export type ClusterAuth = z.infer<typeof ClusterAuth>;
 export type EksAuth = Extract<ClusterAuth, { type: 'eks' }>;
 
 export const ClusterConfig = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, at most 63'),
+  name: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, at most 63')),
   auth: ClusterAuth,
   /** Slack user ids (U…/W…) allowed to check this cluster. */
-  allowedUsers: z.array(z.string()).optional(),
+  allowedUsers: z.optional(z.array(z.string())),
   /** Slack user-group ids (S…); the caller resolves the user's groups (needs `usergroups:read`). */
-  allowedGroups: z.array(z.string()).optional(),
+  allowedGroups: z.optional(z.array(z.string())),
   /** Slack channel ids (C…) where this cluster may be checked. */
-  allowedChannels: z.array(z.string()).optional(),
+  allowedChannels: z.optional(z.array(z.string())),
   /** Slack user ids allowed to approve remediations. */
-  approvers: z.array(z.string()).optional(),
+  approvers: z.optional(z.array(z.string())),
   /** The cluster to check when the user names none. */
-  default: z.boolean().optional(),
+  default: z.optional(z.boolean()),
 });
 export type ClusterConfig = z.infer<typeof ClusterConfig>;
 
-export const ClusterList = z
-  .array(ClusterConfig)
-  .min(1)
-  .superRefine((clusters, ctx) => {
+export const ClusterList = z.array(ClusterConfig).check(
+  z.minLength(1),
+  z.superRefine((clusters: ClusterConfig[], ctx) => {
     const seen = new Set<string>();
     clusters.forEach((c, i) => {
       if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `duplicate cluster name` });
@@ -72,13 +77,17 @@ export const ClusterList = z
     if (defaults.length > 1) {
       ctx.addIssue({ code: 'custom', path: [], message: `more than one default cluster: ${defaults.join(', ')}` });
     }
-  });
+  }),
+);
 
 export const Mode = z.enum(['lambda', 'dev']);
 export type Mode = z.infer<typeof Mode>;
 
 /** The Slack secret stored in Secrets Manager under SLACK_SECRET_ID. */
-export const SlackSecret = z.object({ signingSecret: z.string().min(1), botToken: z.string().min(1) });
+export const SlackSecret = z.object({
+  signingSecret: z.string().check(z.minLength(1)),
+  botToken: z.string().check(z.minLength(1)),
+});
 export type SlackSecret = z.infer<typeof SlackSecret>;
 
 export interface SlackConfig {

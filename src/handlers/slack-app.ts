@@ -2,7 +2,7 @@
 // response leaves (AwsLambdaReceiver awaits them), so each does at most a DynamoDB put and a 202 invoke
 // and never touches a cluster.
 import type { App, webApi } from '@slack/bolt';
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { WorkerJob } from '../aws/worker-invoker.ts';
 import { authorize, clustersFor, defaultClusterFor } from '../config/load.ts';
 import type { AppConfig } from '../config/schema.ts';
@@ -27,6 +27,8 @@ export interface SlackAppDeps {
   respond: (responseUrl: string, message: Record<string, unknown>) => Promise<void>;
   /** Upper bound on the users.info locale lookup made while the user waits (default 800 ms). */
   localeTimeoutMs?: number;
+  /** The user's Slack locale (users.info); defaults to the listener's WebClient. */
+  lookupLocale?: (userId: string) => Promise<string | undefined>;
 }
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
@@ -72,10 +74,12 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
     const cached = locales.get(userId);
     if (cached && cached.until > Date.now()) return cached.lang ?? config.defaultLang;
     if (!/^[UW][A-Z0-9]+$/.test(userId)) return config.defaultLang;
-    const lookup = client.users
-      .info({ user: userId, include_locale: true })
-      .then((info) => {
-        const lang = info.user?.locale ? langFromLocale(info.user.locale) : undefined;
+    const locale = deps.lookupLocale
+      ? deps.lookupLocale(userId)
+      : client.users.info({ user: userId, include_locale: true }).then((info) => info.user?.locale);
+    const lookup = locale
+      .then((userLocale) => {
+        const lang = userLocale ? langFromLocale(userLocale) : undefined;
         // Cached even when the race below was lost: the next command from this user is answered right.
         locales.set(userId, { lang, until: Date.now() + 60 * 60_000 });
         return lang;

@@ -17,6 +17,7 @@ import { createLog, type Log, redactUrl, slackLogger } from './log.ts';
 import { awsClientConfig, slackSecretsFrom } from './runtime.ts';
 import { verifySlackSignature } from './signature.ts';
 import { type Job, registerListeners } from './slack-app.ts';
+import { createLocaleLookup } from './slack-locale.ts';
 
 export interface SlackSecrets {
   signingSecret: string;
@@ -76,6 +77,11 @@ export function createSlackHandler(deps: SlackHandlerDeps): SlackHandler {
       dedupe: deps.dedupe,
       log,
       respond: (url, message) => postResponseUrl(url, message, timeout),
+      lookupLocale: createLocaleLookup({
+        token: secrets.botToken,
+        ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}),
+        timeoutMs: timeout,
+      }),
     });
     app.error(async (error) => {
       log.error('listener failed', { error });

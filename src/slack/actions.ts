@@ -1,7 +1,8 @@
 // Buttons carry their target as JSON in `value`. The value comes back from the Slack client, so it is parsed
 // strictly here and never trusted for authorization: the action handler checks the user and cluster again.
-import { z } from 'zod';
-import { Finding, Scope } from '../engine/report.ts';
+// zod/mini: this module is in the Slack function's bundle (src/config/vocabulary.ts).
+import * as z from 'zod/mini';
+import { FindingId, Scope } from '../config/vocabulary.ts';
 import { LIMITS } from './limits.ts';
 
 export const ACTIONS = { rerun: 'netcheck_rerun', fix: 'netcheck_fix' } as const;
@@ -16,16 +17,13 @@ export function fixActionId(index: number): string {
   return index === 0 ? ACTIONS.fix : `${ACTIONS.fix}:${index + 1}`;
 }
 
-export const ClusterName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'not a cluster name');
+export const ClusterName = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'not a cluster name'));
 
 export const ButtonValue = z.strictObject({
   cluster: ClusterName,
   scope: Scope,
-  remediation: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9._-]{0,99}$/)
-    .optional(),
-  finding: Finding.shape.id.max(200).optional(),
+  remediation: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,99}$/))),
+  finding: z.optional(FindingId.check(z.maxLength(200))),
 });
 export type ButtonValue = z.infer<typeof ButtonValue>;
 

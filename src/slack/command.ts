@@ -1,14 +1,16 @@
 // `/netcheck <dns|cni|proxy|all|help> [--cluster NAME] [--lang en|ko] [--details]`, parsed tolerantly: people type
 // this on phones, Slack escapes `&<>`, auto-links names that look like hosts, and some clients turn `--` into `—`.
-import { z } from 'zod';
-import { Lang, Scope } from '../engine/report.ts';
+// zod/mini: this module is in the Slack function's bundle (src/config/vocabulary.ts).
+import * as z from 'zod/mini';
+import { Lang, Scope } from '../config/vocabulary.ts';
+import type { Lang as LangName, Scope as ScopeName } from '../engine/report.ts';
 import { ClusterName } from './actions.ts';
 import { unescapeSlack } from './mrkdwn.ts';
 
 export { renderAck, renderUsage } from './blocks.ts';
 
 export type NetcheckCommand =
-  | { kind: 'check'; scope: Scope; cluster?: string; lang?: Lang; details: boolean }
+  | { kind: 'check'; scope: ScopeName; cluster?: string; lang?: LangName; details: boolean }
   | { kind: 'help' };
 
 export type ParseResult = { ok: true; command: NetcheckCommand } | { ok: false; error: string };
@@ -29,8 +31,8 @@ const OPTIONS = ['--cluster', '--lang', '--details'] as const;
 const CheckCommand = z.object({
   kind: z.literal('check'),
   scope: Scope,
-  cluster: ClusterName.optional(),
-  lang: Lang.optional(),
+  cluster: z.optional(ClusterName),
+  lang: z.optional(Lang),
   details: z.boolean(),
 });
 
@@ -75,7 +77,7 @@ export function parseCommand(text: string): ParseResult {
       cluster = value;
     } else {
       lang = value.toLowerCase();
-      if (!Lang.options.includes(lang as Lang)) return fail(`--lang must be en or ko, not "${value}"`);
+      if (!Lang.options.includes(lang as LangName)) return fail(`--lang must be en or ko, not "${value}"`);
     }
   }
 
