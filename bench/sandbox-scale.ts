@@ -1,8 +1,8 @@
-// Measures the sandbox at cluster scale: `node src/sandbox/scale-check.ts [pods] [nodes]`.
+// Measures the sandbox at cluster scale: `node bench/sandbox-scale.ts [pods] [nodes]`.
 // Prints start-up time, paged list times and heap use; it asserts nothing (numbers go into reports).
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import type { KubeObject } from '../engine/cluster-reader.ts';
-import { startSandbox } from './server.ts';
+import type { KubeObject } from '../src/engine/cluster-reader.ts';
+import { startSandbox } from '../src/sandbox/server.ts';
 
 const podCount = Number(process.argv[2] ?? 100_000);
 const nodeCount = Number(process.argv[3] ?? 5_000);
