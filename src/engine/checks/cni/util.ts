@@ -2,6 +2,7 @@
 // failures kubelet reports for application pods (the CNI's most direct failure signal).
 import type { CheckContext, CniKind, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { CNI_NAMES } from '../../fingerprint.ts';
 import type { RunbookStep } from '../../report.ts';
 import {
   eventMessage,
@@ -15,20 +16,8 @@ import {
   podsMatching,
 } from '../dns/util.ts';
 
-export const CNI_LABEL: Record<CniKind, string> = {
-  calico: 'Calico',
-  'calico-operator': 'Calico (operator)',
-  flannel: 'Flannel',
-  'flannel-legacy': 'Flannel',
-  weave: 'Weave Net',
-  cilium: 'Cilium',
-  'gke-dataplane-v2': 'GKE Dataplane V2',
-  'aws-vpc-cni': 'AWS VPC CNI',
-  canal: 'Canal',
-  kindnet: 'kindnet',
-  'k3s-flannel': 'k3s embedded Flannel',
-  none: 'none',
-};
+/** The CNI's human name, as the fingerprint reports it. */
+export const CNI_LABEL = CNI_NAMES;
 
 /** The container that carries each agent's story. */
 const MAIN_CONTAINER: Partial<Record<CniKind, string>> = {
