@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Loopback only: never let an AWS SDK credential chain fall through to the instance metadata endpoint.
+    env: { AWS_EC2_METADATA_DISABLED: 'true' },
   },
 });

@@ -9,6 +9,8 @@ import { startSandbox } from '../src/sandbox/server.ts';
 import { slackBench } from './slack.ts';
 
 const run = promisify(execFile);
+// Loopback only: no AWS credential chain may fall through to the instance metadata endpoint.
+process.env.AWS_EC2_METADATA_DISABLED = 'true';
 const root = new URL('..', import.meta.url).pathname;
 const quick = process.argv.includes('--quick');
 const sizes = quick ? [10, 1000] : [10, 1000, 5000];
