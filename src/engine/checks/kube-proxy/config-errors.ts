@@ -7,12 +7,11 @@ import type { Finding } from '../../report.ts';
 import {
   describeConfigMapCommand,
   findInLogs,
-  GREP_PODS,
-  logsCommand,
   type ProxyView,
   podEvidence,
   proxyView,
   RESTART_DS,
+  triageSteps,
 } from './view.ts';
 
 const DECODE = 'kube-proxy.config-decode-error';
@@ -102,8 +101,7 @@ export const configErrorsCheck: Check = {
     const { cm, key } = location(snapshot, view);
     const findings: Finding[] = [];
     const common = [
-      step(tr('Check the kube-proxy pods.', 'kube-proxy 파드 상태를 확인합니다.'), GREP_PODS),
-      step(tr('Read the log of a failing pod.', '실패한 파드의 로그를 확인합니다.'), logsCommand(view)),
+      ...triageSteps(tr, view),
       step(
         tr(`Look at ${key} in ConfigMap ${cm}.`, `ConfigMap ${cm}의 ${key}를 확인합니다.`),
         describeConfigMapCommand(cm),

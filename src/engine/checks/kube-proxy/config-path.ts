@@ -4,12 +4,11 @@ import { makeFinding, step } from '../../inspect.ts';
 import {
   describeConfigMapCommand,
   findInLogs,
-  GREP_PODS,
-  logsCommand,
   type ProxyView,
   podEvidence,
   podsWithLog,
   proxyView,
+  triageSteps,
 } from './view.ts';
 
 const ID = 'kube-proxy.config-path-mismatch';
@@ -80,8 +79,7 @@ export const configPathCheck: Check = {
           logHit ? `${logHit.pod.metadata.name}: ${logHit.line}` : '',
         ],
         runbook: [
-          step(tr('Check the kube-proxy pods.', 'kube-proxy 파드 상태를 확인합니다.'), GREP_PODS),
-          step(tr('Read the log of a failing pod.', '실패한 파드의 로그를 확인합니다.'), logsCommand(view)),
+          ...triageSteps(tr, view),
           step(
             tr('Compare the --config flag with the ConfigMap keys.', '--config 플래그와 ConfigMap 키를 비교합니다.'),
             "kubectl -n kube-system get ds kube-proxy -o jsonpath='{.spec.template.spec.containers[0].command}'",

@@ -3,7 +3,7 @@
 import type { Check } from '../../check.ts';
 import { makeFinding, step } from '../../inspect.ts';
 import type { Finding } from '../../report.ts';
-import { findInLogs, GREP_PODS, logsCommand, podEvidence, podsWithLog, proxyView, RESTART_DS } from './view.ts';
+import { findInLogs, podEvidence, podsWithLog, proxyView, RESTART_DS, triageSteps } from './view.ts';
 
 const CONNTRACK = 'kube-proxy.conntrack-sysctl-permission';
 const INOTIFY = 'kube-proxy.inotify-exhausted';
@@ -36,11 +36,7 @@ export const hostLimitsCheck: Check = {
           ),
           evidence: [`${conntrack.pod.metadata.name}: ${conntrack.line}`, ...podEvidence(view)],
           runbook: [
-            step(tr('Check the kube-proxy pods.', 'kube-proxy 파드 상태를 확인합니다.'), GREP_PODS),
-            step(
-              tr('Read the log of a failing pod.', '실패한 파드의 로그를 확인합니다.'),
-              logsCommand(view, conntrack.pod),
-            ),
+            ...triageSteps(tr, view, conntrack.pod),
             step(
               tr(
                 'Set conntrack.maxPerCore: 0 (leave the limit as-is) in the configuration.',
@@ -73,11 +69,7 @@ export const hostLimitsCheck: Check = {
           ),
           evidence: [`${inotify.pod.metadata.name}: ${inotify.line}`, ...podEvidence(view)],
           runbook: [
-            step(tr('Check the kube-proxy pods.', 'kube-proxy 파드 상태를 확인합니다.'), GREP_PODS),
-            step(
-              tr('Read the log of a failing pod.', '실패한 파드의 로그를 확인합니다.'),
-              logsCommand(view, inotify.pod),
-            ),
+            ...triageSteps(tr, view, inotify.pod),
             step(
               tr('On the host, raise the inotify limits.', '호스트에서 inotify 한도를 올립니다.'),
               'sysctl fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=512',

@@ -2,7 +2,7 @@
 // instead of falling back; older releases fell back to iptables (a warning, not an outage).
 import type { Check } from '../../check.ts';
 import { makeFinding, step } from '../../inspect.ts';
-import { findInLogs, GREP_PODS, logsCommand, podEvidence, proxyView, RESTART_DS } from './view.ts';
+import { findInLogs, podEvidence, proxyView, RESTART_DS, triageSteps } from './view.ts';
 
 const ID = 'kube-proxy.ipvs-unavailable';
 const FATAL =
@@ -53,8 +53,7 @@ export const ipvsCheck: Check = {
           view.config?.value?.mode ? `mode: ${view.config.value.mode}` : '',
         ],
         runbook: [
-          step(tr('Check the kube-proxy pods.', 'kube-proxy 파드 상태를 확인합니다.'), GREP_PODS),
-          step(tr('Read the log of a failing pod.', '실패한 파드의 로그를 확인합니다.'), logsCommand(view, hit.pod)),
+          ...triageSteps(tr, view, hit.pod),
           step(
             tr(
               'On each node, load the IPVS modules and install ipset (or check ipvs.scheduler names an existing scheduler).',

@@ -6,12 +6,11 @@ import { makeFinding, step } from '../../inspect.ts';
 import {
   describeConfigMapCommand,
   findInLogs,
-  GREP_PODS,
-  logsCommand,
   type ProxyView,
   podEvidence,
   proxyView,
   RESTART_DS,
+  triageSteps,
 } from './view.ts';
 
 const ID = 'kube-proxy.kubeconfig-missing-or-invalid';
@@ -88,8 +87,7 @@ export const kubeconfigCheck: Check = {
           log ? `${log.pod.metadata.name}: ${log.line}` : '',
         ],
         runbook: [
-          step(tr('Check the kube-proxy pods.', 'kube-proxy 파드 상태를 확인합니다.'), GREP_PODS),
-          step(tr('Read the log of a failing pod.', '실패한 파드의 로그를 확인합니다.'), logsCommand(view)),
+          ...triageSteps(tr, view),
           step(
             tr('Check the kubeconfig in the ConfigMap.', 'ConfigMap에 정의된 kubeconfig를 확인합니다.'),
             describeConfigMapCommand(cm),

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { configFlagPath, isStaticProxyPod, resolveMountedFile } from '../../fingerprint.ts';
+import type { Translate } from '../../i18n.ts';
 import {
   allLogText,
   configMap,
@@ -13,7 +14,9 @@ import {
   podState,
   podsOf,
   podUnhealthy,
+  step,
 } from '../../inspect.ts';
+import type { RunbookStep } from '../../report.ts';
 
 export const KS = 'kube-system';
 export const PROXY = 'kube-proxy';
@@ -171,6 +174,14 @@ export function logsCommand(view: ProxyView, pod?: KubeObject): string {
     (s: { restartCount?: number }) => (s.restartCount ?? 0) > 0,
   );
   return `kubectl -n kube-system logs ${name}${restarted ? ' --previous' : ''}`;
+}
+
+/** The guide's first two steps for any kube-proxy failure: look at the pods, then at a failing pod's log. */
+export function triageSteps(tr: Translate, view: ProxyView, pod?: KubeObject): RunbookStep[] {
+  return [
+    step(tr('Check the kube-proxy pods.', 'kube-proxy 파드 상태를 확인합니다.'), GREP_PODS),
+    step(tr('Read the log of a failing pod.', '실패한 파드의 로그를 확인합니다.'), logsCommand(view, pod)),
+  ];
 }
 
 export const GET_PODS = 'kubectl -n kube-system get pods -l k8s-app=kube-proxy -o wide';
