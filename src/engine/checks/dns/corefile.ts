@@ -172,20 +172,7 @@ export const corefileCheck: Check = {
               `ConfigMap ${w.namespace}/${cm} uses the directive \`${directive}\`${lineNo ? ` on line ${lineNo}` : ''}, which image ${dnsImage(w) ?? '?'} does not include.`,
               `컨피그맵 ${w.namespace}/${cm}${lineNo ? `의 ${lineNo}번째 줄` : ''}이 이미지 ${dnsImage(w) ?? '?'}에 포함되지 않은 \`${directive}\` 지시어를 사용합니다.`,
             ),
-        impact:
-          removedPlugin.length > 0
-            ? ctx.tr(
-                'CoreDNS cannot parse its config and crash-loops; cluster DNS is down.',
-                'CoreDNS가 설정을 해석하지 못해 CrashLoopBackOff에 빠지고 클러스터 DNS가 멈춥니다.',
-              )
-            : ctx.tr(
-                'The next CoreDNS restart will fail to parse the Corefile and take cluster DNS down.',
-                '다음에 CoreDNS가 재시작하면 Corefile을 해석하지 못해 클러스터 DNS가 멈춥니다.',
-              ),
-        evidence: [
-          ...evidenceOf(removedPlugin, cf, lineNo ? [lineNo] : []),
-          ...(removedPlugin.length === 0 ? [`image: ${dnsImage(w) ?? '?'}`] : []),
-        ],
+        ...parseFailure(ctx, w, cf, removedPlugin, lineNo),
         runbook: [
           ...(removedPlugin.length > 0
             ? [
@@ -266,20 +253,7 @@ export const corefileCheck: Check = {
               `ConfigMap ${w.namespace}/${cm} sets \`${option}\` in the kubernetes plugin${lineNo ? ` on line ${lineNo}` : ''}; CoreDNS 1.7.0 removed it (image ${dnsImage(w) ?? '?'}).`,
               `컨피그맵 ${w.namespace}/${cm}${lineNo ? `의 ${lineNo}번째 줄` : ''}에서 kubernetes 플러그인에 \`${option}\`을(를) 설정했는데, 이 옵션은 CoreDNS 1.7.0에서 제거되었습니다(이미지 ${dnsImage(w) ?? '?'}).`,
             ),
-        impact:
-          removedOption.length > 0
-            ? ctx.tr(
-                'CoreDNS cannot parse its config and crash-loops; cluster DNS is down.',
-                'CoreDNS가 설정을 해석하지 못해 CrashLoopBackOff에 빠지고 클러스터 DNS가 멈춥니다.',
-              )
-            : ctx.tr(
-                'The next CoreDNS restart will fail to parse the Corefile and take cluster DNS down.',
-                '다음에 CoreDNS가 재시작하면 Corefile을 해석하지 못해 클러스터 DNS가 멈춥니다.',
-              ),
-        evidence: [
-          ...evidenceOf(removedOption, cf, lineNo ? [lineNo] : []),
-          ...(removedOption.length === 0 ? [`image: ${dnsImage(w) ?? '?'}`] : []),
-        ],
+        ...parseFailure(ctx, w, cf, removedOption, lineNo),
         runbook: [
           ...editSteps(
             ctx,
@@ -341,3 +315,29 @@ export const corefileCheck: Check = {
     return findings;
   },
 };
+
+/** Impact and evidence of a Corefile CoreDNS cannot parse: already crashing (log lines), or latent (only the image). */
+function parseFailure(
+  ctx: CheckContext,
+  w: DnsWorkload,
+  cf: Corefile | undefined,
+  logHits: Hit[],
+  lineNo: number | undefined,
+): Pick<Finding, 'impact' | 'evidence'> {
+  const crashing = logHits.length > 0;
+  return {
+    impact: crashing
+      ? ctx.tr(
+          'CoreDNS cannot parse its config and crash-loops; cluster DNS is down.',
+          'CoreDNS가 설정을 해석하지 못해 CrashLoopBackOff에 빠지고 클러스터 DNS가 멈춥니다.',
+        )
+      : ctx.tr(
+          'The next CoreDNS restart will fail to parse the Corefile and take cluster DNS down.',
+          '다음에 CoreDNS가 재시작하면 Corefile을 해석하지 못해 클러스터 DNS가 멈춥니다.',
+        ),
+    evidence: [
+      ...evidenceOf(logHits, cf, lineNo ? [lineNo] : []),
+      ...(crashing ? [] : [`image: ${dnsImage(w) ?? '?'}`]),
+    ],
+  };
+}
