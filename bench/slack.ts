@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { buildBundles } from '../scripts/build.ts';
 import { createLog } from '../src/handlers/log.ts';
-import { slackHandlerFromEnv } from '../src/handlers/slack.ts';
+import { slackHandlerFromEnv } from '../src/handlers/slack/lambda.ts';
 import { startDynalite } from '../test/fakes/dynalite.ts';
 import { startLambdaInvokeEndpoint } from '../test/fakes/lambda-invoke.ts';
 import { startSecretsManagerFake } from '../test/fakes/secrets-manager.ts';

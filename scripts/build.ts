@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
 
 export const FUNCTIONS = {
-  slack: 'src/handlers/slack.ts',
-  worker: 'src/handlers/worker.ts',
+  slack: 'src/handlers/slack/lambda.ts',
+  worker: 'src/handlers/worker/lambda.ts',
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devCommand } from '../src/cli/dev-command.ts';
 import type { Io } from '../src/cli/io.ts';
-import { type DevServer, startDevServer } from '../src/handlers/dev-server.ts';
+import { type DevServer, startDevServer } from '../src/dev/dev-server.ts';
 import { createLog } from '../src/handlers/log.ts';
 import { type SlackApiFake, startSlackApiFake } from './fakes/slack-api.ts';
 import { commandRequest, type SignedRequest } from './support/slack-request.ts';

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 
 describe('the deployed handlers', () => {
   it('take exactly (event, context): nodejs24.x refuses callback-style handlers at init', async () => {
-    const slack = await import('../src/handlers/slack.ts');
-    const worker = await import('../src/handlers/worker.ts');
+    const slack = await import('../src/handlers/slack/lambda.ts');
+    const worker = await import('../src/handlers/worker/lambda.ts');
     expect(slack.handler.length).toBe(2);
     expect(worker.handler.length).toBe(2);
   });
@@ -25,10 +25,10 @@ describe('the deployed handlers', () => {
       });
       return Object.keys(result.metafile.inputs);
     };
-    const inputs = await bundle('src/handlers/slack.ts');
+    const inputs = await bundle('src/handlers/slack/lambda.ts');
     expect(inputs.filter((p) => p.includes('@kubernetes/client-node'))).toEqual([]);
     // Not vacuous: the bundle did follow the handler into node_modules.
     expect(inputs.some((p) => p.includes('node_modules/@slack/bolt/'))).toBe(true);
-    expect(inputs).toContain('src/handlers/slack-app.ts');
+    expect(inputs).toContain('src/handlers/slack/app.ts');
   });
 });

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BundleReport, buildBundles } from '../scripts/build.ts';
-import type { WorkerJob } from '../src/aws/worker-invoker.ts';
+import type { Job } from '../src/jobs/job.ts';
 import { type DynaliteFake, startDynalite } from './fakes/dynalite.ts';
 import { type LocalLambda, startLambdaInvokeEndpoint } from './fakes/lambda-invoke.ts';
 import { type SecretsManagerFake, startSecretsManagerFake } from './fakes/secrets-manager.ts';
@@ -375,7 +375,7 @@ process.exit(0);
     expect(lambda.invocations.map((i) => [i.functionName, i.invocationType])).toEqual([
       ['netcheck-test-worker', 'Event'],
     ]);
-    expect(lambda.invocations[0]?.payload as WorkerJob).toMatchObject({
+    expect(lambda.invocations[0]?.payload as Job).toMatchObject({
       kind: 'slash-command',
       cluster: 'prod',
       scope: 'dns',

@@ -22,7 +22,7 @@ describe('cold start of the deployed handlers', () => {
     vi.stubEnv('SLACK_SECRET_ID', 'netcheck/slack');
     vi.stubEnv('WORKER_FUNCTION_NAME', 'netcheck-worker');
     vi.stubEnv('DEDUPE_TABLE', 'netcheck-dedupe');
-    const { handler } = await import('../src/handlers/slack.ts');
+    const { handler } = await import('../src/handlers/slack/lambda.ts');
     await expect(handler(request(), lambdaContext('netcheck-slack'))).rejects.toThrow(/NETCHECK_CLUSTERS/);
   });
 
@@ -35,7 +35,7 @@ describe('cold start of the deployed handlers', () => {
     vi.stubEnv('SLACK_SECRET_ID', '');
     vi.stubEnv('WORKER_FUNCTION_NAME', 'netcheck-worker');
     vi.stubEnv('DEDUPE_TABLE', 'netcheck-dedupe');
-    const { handler } = await import('../src/handlers/worker.ts');
+    const { handler } = await import('../src/handlers/worker/lambda.ts');
     await expect(handler({}, lambdaContext('netcheck-worker'))).rejects.toThrow(/SLACK_SECRET_ID/);
   });
 });

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkerJob } from '../src/aws/worker-invoker.ts';
+import type { Job } from '../src/jobs/job.ts';
 import { netcheckRbacObjects } from '../src/sandbox/scenarios.ts';
 import { localAwsClientConfig } from './fakes/aws-local.ts';
 import { ALICE, BOB, type Harness, lambdaContext, OPS, startHarness, WORKER } from './support/slack-harness.ts';
@@ -24,7 +24,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-function job(overrides: Partial<WorkerJob> = {}): WorkerJob {
+function job(overrides: Partial<Job> = {}): Job {
   return {
     kind: 'slash-command',
     jobId: `command:worker-test-${++n}`,
@@ -63,7 +63,7 @@ async function closedPort(): Promise<number> {
 const callsSince = (index: number) => h.slackApi.calls.slice(index);
 
 describe('the worker', () => {
-  it('rejects a payload that is not a WorkerJob, logs it, and touches nothing', async () => {
+  it('rejects a payload that is not a Job, logs it, and touches nothing', async () => {
     const before = { calls: h.slackApi.calls.length, requests: h.sandbox.requests.length };
     const result = await run({ kind: 'rm-rf', cluster: 'prod-eu' });
     expect(result).toEqual({ outcome: 'invalid-job' });

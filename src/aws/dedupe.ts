@@ -1,10 +1,6 @@
 // Slack retries a delivery when the ack is slow (X-Slack-Retry-Num); the first claim of an event id wins.
 import { ConditionalCheckFailedException, type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-
-export interface DedupeStore {
-  /** True the first time `key` is claimed within the TTL, false for every repeat. */
-  claim(key: string): Promise<boolean>;
-}
+import type { DedupeStore } from '../jobs/ports.ts';
 
 export function createDedupeStore(opts: {
   client: DynamoDBClient;

@@ -2,9 +2,10 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { localAwsClientConfig } from '../../test/fakes/aws-local.ts';
 import { type LocalLambda, startLambdaInvokeEndpoint } from '../../test/fakes/lambda-invoke.ts';
-import { createWorkerInvoker, type WorkerJob } from './worker-invoker.ts';
+import type { Job } from '../jobs/job.ts';
+import { createWorkerInvoker } from './worker-invoker.ts';
 
-const job: WorkerJob = {
+const job: Job = {
   kind: 'slash-command',
   jobId: 'trigger-1',
   cluster: 'prod',
@@ -66,7 +67,7 @@ describe('createWorkerInvoker', () => {
 
   it('sends only the validated job fields', async () => {
     const invoker = createWorkerInvoker({ client, functionName: 'netcheck-test-worker' });
-    await invoker.invoke({ ...job, botToken: 'xoxb-leak' } as WorkerJob);
+    await invoker.invoke({ ...job, botToken: 'xoxb-leak' } as Job);
     release();
     await lambda.idle();
     expect(lambda.invocations[0]?.payload).toEqual(job);
@@ -74,7 +75,7 @@ describe('createWorkerInvoker', () => {
 
   it('refuses an invalid job before calling Lambda', async () => {
     const invoker = createWorkerInvoker({ client, functionName: 'netcheck-test-worker' });
-    await expect(invoker.invoke({ ...job, scope: 'everything' } as unknown as WorkerJob)).rejects.toThrow(/scope/);
+    await expect(invoker.invoke({ ...job, scope: 'everything' } as unknown as Job)).rejects.toThrow(/scope/);
     expect(lambda.invocations).toEqual([]);
   });
 

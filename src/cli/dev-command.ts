@@ -36,7 +36,7 @@ export async function devCommand(argv: string[], io: Io, signal?: AbortSignal): 
   const scenario = values.scenario ?? 'coredns-loop';
 
   const { DevSetupError, requireDevSlackEnv, startDevServer, startSocketModeDev } = await import(
-    '../handlers/dev-server.ts'
+    '../dev/dev-server.ts'
   );
   const { createLog } = await import('../handlers/log.ts');
   const log = createLog({ write: (line) => io.stderr.write(`${line}\n`) });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { localAwsClientConfig } from '../../test/fakes/aws-local.ts';
 import { type SecretsManagerFake, startSecretsManagerFake } from '../../test/fakes/secrets-manager.ts';
 import { createSecretStore, type SecretStore } from '../aws/secrets.ts';
-import type { ClusterConfig } from '../config/schema.ts';
+import type { ClusterConfig } from '../handlers/config/schema.ts';
 import { type Sandbox, startSandbox } from '../sandbox/server.ts';
 import type { Scenario } from '../sandbox/types.ts';
 import { createClusterConnector } from './connect.ts';

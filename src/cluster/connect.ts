@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { EksDescription } from '../aws/eks-describe.ts';
 import { createEksTokenProvider, type TokenProvider } from '../aws/eks-token.ts';
 import type { SecretStore } from '../aws/secrets.ts';
-import type { ClusterConfig, EksAuth } from '../config/schema.ts';
+import type { ClusterConfig, EksAuth } from '../handlers/config/schema.ts';
 
 export interface ClusterConnection {
   kc: KubeConfig;

@@ -1,7 +1,7 @@
 // Shared wiring for the deployed handlers and `netcheck dev`: AWS client options and the Slack secret.
 // Kept free of Kubernetes imports: the Slack handler's bundle includes this file.
 import type { SecretStore } from '../aws/secrets.ts';
-import { type AppConfig, type AwsEndpoints, SlackSecret } from '../config/schema.ts';
+import { type AppConfig, type AwsEndpoints, SlackSecret } from './config/schema.ts';
 
 /** Options for an AWS SDK client: region, optional endpoint override, and short timeouts. */
 export function awsClientConfig(config: AppConfig, env: NodeJS.ProcessEnv, service: keyof AwsEndpoints) {

@@ -1,8 +1,8 @@
 // Buttons carry their target as JSON in `value`. The value comes back from the Slack client, so it is parsed
 // strictly here and never trusted for authorization: the action handler checks the user and cluster again.
-// zod/mini: this module is in the Slack function's bundle (src/config/vocabulary.ts).
+// zod/mini: this module is in the Slack function's bundle (src/jobs/vocabulary.ts).
 import * as z from 'zod/mini';
-import { FindingId, Scope } from '../config/vocabulary.ts';
+import { FindingId, Scope } from '../jobs/vocabulary.ts';
 import { LIMITS } from './limits.ts';
 
 export const ACTIONS = { rerun: 'netcheck_rerun', fix: 'netcheck_fix' } as const;

@@ -1,9 +1,9 @@
 // `/netcheck <dns|cni|proxy|all|help> [--cluster NAME] [--lang en|ko] [--details]`, parsed tolerantly: people type
 // this on phones, Slack escapes `&<>`, auto-links names that look like hosts, and some clients turn `--` into `—`.
-// zod/mini: this module is in the Slack function's bundle (src/config/vocabulary.ts).
+// zod/mini: this module is in the Slack function's bundle (src/jobs/vocabulary.ts).
 import * as z from 'zod/mini';
-import { Lang, Scope } from '../config/vocabulary.ts';
 import type { Lang as LangName, Scope as ScopeName } from '../engine/report.ts';
+import { Lang, Scope } from '../jobs/vocabulary.ts';
 import { ClusterName } from './actions.ts';
 import { unescapeSlack } from './mrkdwn.ts';
 

@@ -44,6 +44,14 @@ export interface Labels {
   detailsTitle: (cluster: string, part: number, parts: number) => string;
   noFurtherFindings: string;
   healthy: string;
+  // Answers of the Slack listeners (src/handlers/slack/).
+  nameACluster: string;
+  unknownCluster: (cluster: string) => string;
+  /** `reason` comes from authorize() (English) and names the cluster and what is missing. */
+  refused: (reason: string) => string;
+  couldNotStart: string;
+  buttonExpired: string;
+  fixNeedsApproval: string;
 }
 
 const en: Labels = {
@@ -99,6 +107,13 @@ const en: Labels = {
   detailsTitle: (cluster, part, parts) => `Further findings on ${cluster}${parts > 1 ? ` (${part}/${parts})` : ''}`,
   noFurtherFindings: 'No further findings: everything is in the report above.',
   healthy: 'All checked components are healthy.',
+  nameACluster: 'Name a cluster to check.',
+  unknownCluster: (cluster) => `Unknown cluster "${cluster}".`,
+  refused: (reason) => `:no_entry: ${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`,
+  couldNotStart: ':warning: Could not start the check right now. Please try again in a minute.',
+  buttonExpired: 'This button is no longer valid; run /netcheck again.',
+  fixNeedsApproval:
+    'Automated fixes need an approval flow, which is not enabled yet. Follow the runbook steps in the report.',
 };
 
 const ko: Labels = {
@@ -154,6 +169,12 @@ const ko: Labels = {
   detailsTitle: (cluster, part, parts) => `${cluster} 추가 발견 사항${parts > 1 ? ` (${part}/${parts})` : ''}`,
   noFurtherFindings: '추가 발견 사항이 없습니다. 모든 내용이 위 보고서에 있습니다.',
   healthy: '점검한 모든 컴포넌트가 정상입니다.',
+  nameACluster: '확인할 클러스터를 지정하세요.',
+  unknownCluster: (cluster) => `알 수 없는 클러스터 "${cluster}"입니다.`,
+  refused: (reason) => `:no_entry: 허용되지 않습니다: ${reason}.`,
+  couldNotStart: ':warning: 지금은 점검을 시작할 수 없습니다. 잠시 후 다시 시도하세요.',
+  buttonExpired: '이 버튼은 더 이상 유효하지 않습니다. /netcheck 를 다시 실행하세요.',
+  fixNeedsApproval: '자동 조치에는 승인 절차가 필요하며 아직 활성화되지 않았습니다. 보고서의 런북 단계를 따라 주세요.',
 };
 
 export function labels(lang: Lang | undefined): Labels {

@@ -1,12 +1,12 @@
-// The Lambda Invoke endpoint for tests: the same loopback server `netcheck dev` uses (src/aws/local-lambda.ts).
+// The Lambda Invoke endpoint for tests: the same loopback server `netcheck dev` uses (src/dev/local-lambda.ts).
 import {
   type LocalFunction,
   type LocalLambda,
   type LocalLambdaOptions,
   startLocalLambda,
-} from '../../src/aws/local-lambda.ts';
+} from '../../src/dev/local-lambda.ts';
 
-export type { Invocation, LocalFunction, LocalLambda } from '../../src/aws/local-lambda.ts';
+export type { Invocation, LocalFunction, LocalLambda } from '../../src/dev/local-lambda.ts';
 
 export function startLambdaInvokeEndpoint(
   functions: Record<string, LocalFunction>,

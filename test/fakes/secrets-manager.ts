@@ -2,4 +2,4 @@
 export {
   type LocalSecretsManager as SecretsManagerFake,
   startLocalSecretsManager as startSecretsManagerFake,
-} from '../../src/aws/local-secrets-manager.ts';
+} from '../../src/dev/local-secrets-manager.ts';

@@ -2,10 +2,10 @@
 // cluster, the Slack Web API fake, Secrets Manager, DynamoDB (dynalite) and the Lambda Invoke API running the
 // real worker. The handlers are built from an environment exactly as on Lambda (slackHandlerFromEnv).
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { WorkerJob } from '../../src/aws/worker-invoker.ts';
 import { createLog } from '../../src/handlers/log.ts';
-import { type SlackHandler, slackHandlerFromEnv } from '../../src/handlers/slack.ts';
-import { type WorkerHandler, workerHandlerFromEnv } from '../../src/handlers/worker.ts';
+import { type SlackHandler, slackHandlerFromEnv } from '../../src/handlers/slack/lambda.ts';
+import { type WorkerHandler, workerHandlerFromEnv } from '../../src/handlers/worker/lambda.ts';
+import type { Job } from '../../src/jobs/job.ts';
 import { loadScenario } from '../../src/sandbox/scenarios.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
 import { type DynaliteFake, startDynalite } from '../fakes/dynalite.ts';
@@ -39,7 +39,7 @@ export interface Harness {
   /** Sends a signed request through the handler as API Gateway would deliver it. */
   send(request: SignedRequest): Promise<APIGatewayProxyStructuredResultV2>;
   /** Jobs the worker was invoked with, in order. */
-  jobs(): WorkerJob[];
+  jobs(): Job[];
   close(): Promise<void>;
 }
 
@@ -131,7 +131,7 @@ export async function startHarness(options: { scenario: string; env?: NodeJS.Pro
     worker,
     signing: { signingSecret: SIGNING_SECRET },
     send: (request) => slack(apiGatewayEvent(request), lambdaContext('netcheck-test-slack')),
-    jobs: () => lambda.invocations.map((i) => i.payload as WorkerJob),
+    jobs: () => lambda.invocations.map((i) => i.payload as Job),
     async close() {
       await lambda.idle();
       await lambda.close();

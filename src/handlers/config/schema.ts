@@ -24,10 +24,10 @@
 //     "allowedUsers": ["U123"], "allowedGroups": ["S456"], "allowedChannels": ["C789"], "approvers": ["U123"], "default": true }
 // In lambda mode every cluster needs an allow-list (users, groups or channels): access is closed by default.
 // In dev mode every user may check every cluster unless allow-lists are configured.
-// zod/mini keeps the Slack function's bundle small (src/config/vocabulary.ts).
+// zod/mini keeps the Slack function's bundle small (src/jobs/vocabulary.ts).
 import * as z from 'zod/mini';
-import type { Lang } from '../engine/report.ts';
-import './vocabulary.ts';
+import type { Lang } from '../../engine/report.ts';
+import '../../jobs/vocabulary.ts';
 
 export const ClusterAuth = z.discriminatedUnion('type', [
   // endpoint + CA from config, or from eks:DescribeCluster at run time when absent.

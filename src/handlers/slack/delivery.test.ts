@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dedupeKey, isIncidentChannel, mentionText, scopeFromAlert } from './triggers.ts';
+import { dedupeKey, mentionText } from './delivery.ts';
 
 describe('delivery keys (what a Slack retry has in common with its original)', () => {
   it('uses the trigger_id of a slash command', () => {
@@ -23,21 +23,5 @@ describe('mentions', () => {
   it('strip the bot mention so the rest parses like a command', () => {
     expect(mentionText('<@U0BOT> dns   prod-eu')).toBe('dns prod-eu');
     expect(mentionText('hey <@U0BOT|netcheck> check cni')).toBe('hey check cni');
-  });
-});
-
-describe('incident triggers', () => {
-  it('match channel names against the configured pattern', () => {
-    expect(isIncidentChannel('inc-2231-dns', /^inc-/)).toBe(true);
-    expect(isIncidentChannel('general', /^inc-/)).toBe(false);
-    expect(isIncidentChannel(undefined, /^inc-/)).toBe(false);
-  });
-  it('recognize DNS, kube-proxy and CNI alerts, and ignore the rest', () => {
-    expect(scopeFromAlert('[FIRING] CoreDNS error rate high in prod-eu')).toBe('dns');
-    expect(scopeFromAlert('KubeProxyDown: kube-proxy not ready on 3 nodes')).toBe('proxy');
-    expect(scopeFromAlert('calico-node crash looping')).toBe('cni');
-    expect(scopeFromAlert('NXDOMAIN spikes and calico-node restarts')).toBe('all');
-    expect(scopeFromAlert('Disk 91% full on db-3')).toBeUndefined();
-    expect(scopeFromAlert('dnsmasq-ish words like adnsb do not count')).toBeUndefined();
   });
 });

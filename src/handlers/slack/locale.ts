@@ -1,4 +1,4 @@
-// The user-locale lookup the Slack function makes while the user waits for the ack (slack-app.ts languageOf).
+// The user-locale lookup the Slack function makes while the user waits for the ack (access.ts languageOf).
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 

@@ -1,7 +1,7 @@
 // The throttle that keeps chat.update under Slack's rate limit, and the ordering of the final edit.
 import { describe, expect, it } from 'vitest';
-import { createLog } from './log.ts';
-import type { Job } from './slack-app.ts';
+import type { Job } from '../../jobs/job.ts';
+import { createLog } from '../log.ts';
 import { createSlackOutput } from './slack-output.ts';
 
 function recordingClient() {

@@ -7,20 +7,21 @@ import type { AddressInfo } from 'node:net';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { App } from '@slack/bolt';
 import type { Context } from 'aws-lambda';
-import { type LocalLambda, startLocalLambda } from '../aws/local-lambda.ts';
-import { startLocalSecretsManager } from '../aws/local-secrets-manager.ts';
 import { createWorkerInvoker } from '../aws/worker-invoker.ts';
-import { loadConfig } from '../config/load.ts';
+import type { HttpEvent, HttpResult } from '../handlers/apigw.ts';
+import { loadConfig } from '../handlers/config/load.ts';
+import { createLog, type Log, slackLogger } from '../handlers/log.ts';
+import { awsClientConfig } from '../handlers/runtime.ts';
+import { registerListeners } from '../handlers/slack/app.ts';
+import { postResponseUrl, type SlackHandler, slackHandlerFromEnv } from '../handlers/slack/lambda.ts';
+import { workerHandlerFromEnv } from '../handlers/worker/lambda.ts';
+import type { DedupeStore } from '../jobs/ports.ts';
 import { loadScenario } from '../sandbox/scenarios.ts';
 import type { Sandbox } from '../sandbox/server.ts';
 import { startSandbox } from '../sandbox/server.ts';
 import type { Latency } from '../sandbox/types.ts';
-import type { HttpEvent, HttpResult } from './apigw.ts';
-import { createLog, type Log, slackLogger } from './log.ts';
-import { awsClientConfig } from './runtime.ts';
-import { postResponseUrl, type SlackHandler, slackHandlerFromEnv } from './slack.ts';
-import { registerListeners } from './slack-app.ts';
-import { workerHandlerFromEnv } from './worker.ts';
+import { type LocalLambda, startLocalLambda } from './local-lambda.ts';
+import { startLocalSecretsManager } from './local-secrets-manager.ts';
 
 export const DEV_WORKER = 'netcheck-dev-worker';
 export const DEV_CLUSTER = 'sandbox';
@@ -68,7 +69,7 @@ interface Backend {
   lambda: LocalLambda;
   env: NodeJS.ProcessEnv;
   log: Log;
-  dedupe: { claim(key: string): Promise<boolean> };
+  dedupe: DedupeStore;
   close(): Promise<void>;
 }
 

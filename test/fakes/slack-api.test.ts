@@ -1,8 +1,8 @@
 // The Slack Web API fake other integration tests rely on, driven by the real WebClient over HTTP.
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SlackApiFake, startSlackApiFake } from '../../test/fakes/slack-api.ts';
-import { renderReport } from './blocks.ts';
+import { renderReport } from '../../src/slack/blocks.ts';
+import { type SlackApiFake, startSlackApiFake } from './slack-api.ts';
 
 const TOKEN = 'xoxb-1111-2222-faketoken';
 let slack: SlackApiFake;

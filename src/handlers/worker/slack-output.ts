@@ -2,14 +2,12 @@
 // then the report); the thread for details. When the bot may not post in the channel, the command's
 // response_url takes over (no progress edits there: a response_url accepts only five posts).
 import type { webApi } from '@slack/bolt';
-import type { Log } from './log.ts';
-import type { Job } from './slack-app.ts';
+import type { Job } from '../../jobs/job.ts';
+import type { SlackMessage as RenderedMessage } from '../../slack/limits.ts';
+import type { Log } from '../log.ts';
 
-/** What the renderers produce (src/slack/limits.ts), structurally: text plus optional Block Kit blocks. */
-export interface SlackMessage {
-  text: string;
-  blocks?: readonly unknown[];
-}
+/** A rendered message (src/slack/limits.ts); the blocks are optional here, a text alone is a valid post. */
+type SlackMessage = Omit<RenderedMessage, 'blocks'> & Partial<Pick<RenderedMessage, 'blocks'>>;
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 

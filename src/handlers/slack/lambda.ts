@@ -1,23 +1,24 @@
 // The Slack-facing Lambda (API Gateway HTTP API → here). Thin on purpose: verify, parse, authorize,
 // enqueue the worker, answer within Slack's 3 s. Nothing in this module's import graph may load
-// @kubernetes/client-node (test/slack-bundle.test.ts checks the bundle).
+// @kubernetes/client-node (test/handler-bundle.test.ts checks the bundle).
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { App, AwsLambdaReceiver } from '@slack/bolt';
 import type { Context } from 'aws-lambda';
-import { createDedupeStore } from '../aws/dedupe.ts';
-import { createSecretStore } from '../aws/secrets.ts';
-import { createWorkerInvoker } from '../aws/worker-invoker.ts';
+import { createDedupeStore } from '../../aws/dedupe.ts';
+import { createSecretStore } from '../../aws/secrets.ts';
+import { createWorkerInvoker } from '../../aws/worker-invoker.ts';
+import type { DedupeStore, WorkerInvoker } from '../../jobs/ports.ts';
+import { type HttpEvent, type HttpResult, headerOf, rawBodyOf, textResult } from '../apigw.ts';
 import { loadConfig } from '../config/load.ts';
 import type { AppConfig } from '../config/schema.ts';
-import { type HttpEvent, type HttpResult, headerOf, rawBodyOf, textResult } from './apigw.ts';
-import { createLog, type Log, redactUrl, slackLogger } from './log.ts';
-import { awsClientConfig, slackSecretsFrom } from './runtime.ts';
-import { verifySlackSignature } from './signature.ts';
-import { type Job, registerListeners } from './slack-app.ts';
-import { createLocaleLookup } from './slack-locale.ts';
+import { createLog, type Log, redactUrl, slackLogger } from '../log.ts';
+import { awsClientConfig, slackSecretsFrom } from '../runtime.ts';
+import { verifySlackSignature } from '../signature.ts';
+import { registerListeners } from './app.ts';
+import { createLocaleLookup } from './locale.ts';
 
 export interface SlackSecrets {
   signingSecret: string;
@@ -28,8 +29,8 @@ export interface SlackHandlerDeps {
   config: AppConfig;
   /** Loads the signing secret and bot token; called on the first request, memoized, retried after a failure. */
   secrets: () => Promise<SlackSecrets>;
-  worker: { invoke(job: Job): Promise<unknown> };
-  dedupe: { claim(key: string): Promise<boolean> };
+  worker: WorkerInvoker;
+  dedupe: DedupeStore;
   log?: Log;
   /** Clock for the timestamp window (tests). */
   now?: () => number;
@@ -129,7 +130,7 @@ export async function postResponseUrl(url: string, message: Record<string, unkno
 /** Wires the real AWS clients from the environment. Throws ConfigError (naming the setting) on a misconfiguration. */
 export function slackHandlerFromEnv(
   env: NodeJS.ProcessEnv,
-  options: { log?: Log; dedupe?: { claim(key: string): Promise<boolean> } } = {},
+  options: { log?: Log; dedupe?: DedupeStore } = {},
 ): SlackHandler {
   const config = loadConfig(env);
   const log = options.log ?? createLog();

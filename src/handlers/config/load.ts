@@ -1,5 +1,6 @@
 // Parses the environment once at cold start; every mistake is reported with the env var and JSON path it came from.
 import type { core } from 'zod/mini';
+import { Lang } from '../../jobs/vocabulary.ts';
 import {
   type AppConfig,
   type AwsEndpoints,
@@ -8,7 +9,6 @@ import {
   Mode,
   type SlackConfig,
 } from './schema.ts';
-import { Lang } from './vocabulary.ts';
 
 export class ConfigError extends Error {
   readonly problems: string[];

@@ -2,41 +2,34 @@
 // and keep one Slack message up to date from "Checking…" to the final runbook.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { webApi } from '@slack/bolt';
 import type { Context } from 'aws-lambda';
-import { createDedupeStore } from '../aws/dedupe.ts';
-import { createEksDescriber } from '../aws/eks-describe.ts';
-import { createSecretStore } from '../aws/secrets.ts';
-import { WorkerJob } from '../aws/worker-invoker.ts';
-import { createClusterConnector } from '../cluster/connect.ts';
-import { createKubeReader } from '../cluster/k8s-reader.ts';
+import { createDedupeStore } from '../../aws/dedupe.ts';
+import { createEksDescriber } from '../../aws/eks-describe.ts';
+import { createSecretStore } from '../../aws/secrets.ts';
+import { type ClusterConnection, createClusterConnector } from '../../cluster/connect.ts';
+import { createKubeReader } from '../../cluster/k8s-reader.ts';
+import { ClusterError, type ClusterReader } from '../../engine/cluster-reader.ts';
+import { diagnose as engineDiagnose } from '../../engine/index.ts';
+import type { Report } from '../../engine/report.ts';
+import { Job } from '../../jobs/job.ts';
+import type { DedupeStore } from '../../jobs/ports.ts';
+import { renderDetails, renderError, renderProgress, renderReport } from '../../slack/blocks.ts';
 import { loadConfig } from '../config/load.ts';
 import type { AppConfig, ClusterConfig } from '../config/schema.ts';
-import { ClusterError, type ClusterReader } from '../engine/cluster-reader.ts';
-import { diagnose as engineDiagnose } from '../engine/index.ts';
-import type { Report } from '../engine/report.ts';
-import { renderDetails, renderError, renderProgress, renderReport } from '../slack/blocks.ts';
-import { createLog, type Log, slackLogger } from './log.ts';
-import { awsClientConfig, slackSecretsFrom } from './runtime.ts';
-import type { Job } from './slack-app.ts';
+import { createLog, type Log, slackLogger } from '../log.ts';
+import { awsClientConfig, slackSecretsFrom } from '../runtime.ts';
 import { createSlackOutput } from './slack-output.ts';
-
-export interface Connection {
-  kc: KubeConfig;
-  server: string;
-  identity: string;
-}
 
 export interface WorkerDeps {
   config: AppConfig;
   botToken: () => Promise<string>;
-  dedupe: { claim(key: string): Promise<boolean> };
-  connect: (cluster: ClusterConfig) => Promise<Connection>;
+  dedupe: DedupeStore;
+  connect: (cluster: ClusterConfig) => Promise<ClusterConnection>;
   /** Drops the cached connection and credentials of a cluster that could not be read (rotated token, moved endpoint). */
   forget?: (clusterName: string) => void;
   /** Defaults to the HTTPS reader; tests may wrap it. */
-  reader?: (connection: Connection, timeoutMs: number) => ClusterReader;
+  reader?: (connection: ClusterConnection, timeoutMs: number) => ClusterReader;
   diagnose?: typeof engineDiagnose;
   log?: Log;
   /** Minimum time between two progress edits of the Slack message (chat.update is rate limited). */
@@ -57,10 +50,11 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
   const diagnose = deps.diagnose ?? engineDiagnose;
   const clusterTimeoutMs = deps.clusterTimeoutMs ?? 8000;
   const readerFor =
-    deps.reader ?? ((c: Connection, timeoutMs: number) => createKubeReader(c.kc, { timeoutMs, identity: c.identity }));
+    deps.reader ??
+    ((c: ClusterConnection, timeoutMs: number) => createKubeReader(c.kc, { timeoutMs, identity: c.identity }));
 
   return async (event, context) => {
-    const parsed = WorkerJob.safeParse(event);
+    const parsed = Job.safeParse(event);
     if (!parsed.success) {
       // Paths and messages only: the payload may carry a response_url.
       baseLog.error('invalid job rejected', {
@@ -184,7 +178,7 @@ function describeClusterFailure(error: unknown): string {
 /** Wires the real clients from the environment (one per cold start). */
 export function workerHandlerFromEnv(
   env: NodeJS.ProcessEnv,
-  options: { log?: Log; dedupe?: { claim(key: string): Promise<boolean> } } = {},
+  options: { log?: Log; dedupe?: DedupeStore } = {},
 ): WorkerHandler {
   const config = loadConfig(env);
   const log = options.log ?? createLog();
