@@ -60,7 +60,9 @@ describe('dependency direction', () => {
       'src/handlers',
       'src/cli',
       'src/sandbox',
-      'src/config',
+      'src/incidents',
+      'src/jobs',
+      'src/dev',
     ]
       .flatMap(sources)
       .filter((file) => !file.endsWith('.test.ts'))
@@ -69,6 +71,32 @@ describe('dependency direction', () => {
           .filter((s) => s.includes('/test/') || s.includes('shared/'))
           .map((s) => `${file} → ${s}`),
       );
+    expect(offenders).toEqual([]);
+  });
+
+  it('the deployed edges and adapters never load the sandbox or the dev wing (src/dev is `netcheck dev` only)', () => {
+    const checked = ['src/handlers', 'src/slack', 'src/aws', 'src/cluster'].flatMap(production);
+    const offenders = checked.flatMap((file) =>
+      imports(file)
+        .filter((spec) => spec.startsWith('.') && /^src\/(sandbox|dev)(\/|$)/.test(join(file, '..', spec)))
+        .map((spec) => `${file} → ${spec}`),
+    );
+    // Not vacuous: the folders were read and their imports resolved.
+    expect(checked).toContain('src/handlers/slack/app.ts');
+    expect(offenders).toEqual([]);
+  });
+
+  it('incidents are pure decisions: src/incidents imports only itself, zod, yaml and the engine', () => {
+    const files = production('src/incidents');
+    const offenders = files.flatMap((file) =>
+      imports(file)
+        .filter((spec) => {
+          if (spec.startsWith('.')) return !/^src\/(incidents|engine)(\/|$)/.test(join(file, '..', spec));
+          return !['zod', 'zod/mini', 'yaml'].includes(spec);
+        })
+        .map((spec) => `${file} → ${spec}`),
+    );
+    expect(files).toContain('src/incidents/alert.ts');
     expect(offenders).toEqual([]);
   });
 });

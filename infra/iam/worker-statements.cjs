@@ -13,7 +13,7 @@ function secretArn(secretId) {
 function parseClusters(raw) {
   if (!raw)
     throw new Error(
-      'NETCHECK_CLUSTERS: Required at package time (the JSON array of clusters, see src/config/schema.ts)',
+      'NETCHECK_CLUSTERS: Required at package time (the JSON array of clusters, see src/handlers/config/schema.ts)',
     );
   let clusters;
   try {
