@@ -22,6 +22,9 @@ function recordingClient() {
   return { calls, client: client as never };
 }
 
+/** A rendered message; these tests look at the text only. */
+const message = (text: string) => ({ text, blocks: [] });
+
 const job: Job = {
   kind: 'slash-command',
   jobId: 'command:t',
@@ -37,11 +40,11 @@ describe('the progress message', () => {
   it('coalesces a burst of progress into at most one edit per interval, and the final edit comes last', async () => {
     const { calls, client } = recordingClient();
     const out = createSlackOutput({ client, job, log: createLog({ write: () => {} }), intervalMs: 40 });
-    await out.start({ text: 'Checking…' });
-    for (let i = 1; i <= 20; i++) out.progress({ text: `step ${i}` });
+    await out.start(message('Checking…'));
+    for (let i = 1; i <= 20; i++) out.progress(message(`step ${i}`));
     // Wait for the throttled edit to happen (however slow the machine), then finish.
     while (!calls.some((c) => c.method === 'chat.update')) await new Promise((r) => setTimeout(r, 5));
-    await out.finish({ text: 'report' });
+    await out.finish(message('report'));
 
     const updates = calls.filter((c) => c.method === 'chat.update').map((c) => c.args);
     expect(updates).toHaveLength(2);
@@ -54,9 +57,9 @@ describe('the progress message', () => {
   it('drops progress that arrives after the final message', async () => {
     const { calls, client } = recordingClient();
     const out = createSlackOutput({ client, job, log: createLog({ write: () => {} }), intervalMs: 10 });
-    await out.start({ text: 'Checking…' });
-    await out.finish({ text: 'report' });
-    out.progress({ text: 'late' });
+    await out.start(message('Checking…'));
+    await out.finish(message('report'));
+    out.progress(message('late'));
     await new Promise((r) => setTimeout(r, 30));
     expect(calls.filter((c) => c.method === 'chat.update').map((c) => c.args.text)).toEqual(['report']);
   });

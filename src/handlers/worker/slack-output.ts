@@ -3,11 +3,8 @@
 // response_url takes over (no progress edits there: a response_url accepts only five posts).
 import type { webApi } from '@slack/bolt';
 import type { Job } from '../../jobs/job.ts';
-import type { SlackMessage as RenderedMessage } from '../../slack/limits.ts';
+import type { SlackMessage } from '../../slack/limits.ts';
 import type { Log } from '../log.ts';
-
-/** A rendered message (src/slack/limits.ts); the blocks are optional here, a text alone is a valid post. */
-type SlackMessage = Omit<RenderedMessage, 'blocks'> & Partial<Pick<RenderedMessage, 'blocks'>>;
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
