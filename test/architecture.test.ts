@@ -99,4 +99,26 @@ describe('dependency direction', () => {
     expect(files).toContain('src/incidents/alert.ts');
     expect(offenders).toEqual([]);
   });
+
+  it('adapters point inward: src/aws and src/cluster import no edge (handlers, cli, dev)', () => {
+    const offenders = ['src/aws', 'src/cluster'].flatMap(production).flatMap((file) =>
+      imports(file)
+        .filter((spec) => spec.startsWith('.') && /^src\/(handlers|cli|dev)(\/|$)/.test(join(file, '..', spec)))
+        .map((spec) => `${file} → ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('the job contract between the two functions depends on nothing but itself and zod/mini', () => {
+    const files = production('src/jobs');
+    const offenders = files.flatMap((file) =>
+      imports(file)
+        .filter((spec) =>
+          spec.startsWith('.') ? !join(file, '..', spec).startsWith('src/jobs/') : !spec.startsWith('zod/'),
+        )
+        .map((spec) => `${file} → ${spec}`),
+    );
+    expect(files).toContain('src/jobs/job.ts');
+    expect(offenders).toEqual([]);
+  });
 });

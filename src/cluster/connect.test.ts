@@ -4,10 +4,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { localAwsClientConfig } from '../../test/fakes/aws-local.ts';
 import { type SecretsManagerFake, startSecretsManagerFake } from '../../test/fakes/secrets-manager.ts';
 import { createSecretStore, type SecretStore } from '../aws/secrets.ts';
-import type { ClusterConfig } from '../handlers/config/schema.ts';
 import { type Sandbox, startSandbox } from '../sandbox/server.ts';
 import type { Scenario } from '../sandbox/types.ts';
-import { createClusterConnector } from './connect.ts';
+import { type ClusterTarget, createClusterConnector } from './connect.ts';
 
 const CA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');
 // A service-account-shaped JWT (header.payload.signature); only the payload's `sub` matters here.
@@ -68,7 +67,7 @@ beforeEach(() => {
   fake.set('netcheck/test/kubeconfig', kubeconfigYaml);
 });
 
-const tokenCluster: ClusterConfig = {
+const tokenCluster: ClusterTarget = {
   name: 'staging',
   auth: { type: 'token-secret', secretId: 'netcheck/test/staging' },
 };
@@ -185,7 +184,7 @@ describe('createClusterConnector', () => {
         return { getToken: async () => token };
       },
     });
-    const prod: ClusterConfig = {
+    const prod: ClusterTarget = {
       name: 'prod',
       auth: {
         type: 'eks',
@@ -217,7 +216,7 @@ describe('createClusterConnector', () => {
         return { endpoint: 'https://described.example', caData: CA };
       },
     });
-    const prod: ClusterConfig = { name: 'prod', auth: { type: 'eks', clusterName: 'prod-eks', region: 'eu-west-1' } };
+    const prod: ClusterTarget = { name: 'prod', auth: { type: 'eks', clusterName: 'prod-eks', region: 'eu-west-1' } };
     expect((await connector.connect(prod)).server).toBe('https://described.example');
     await connector.connect(prod);
     expect(describes).toBe(1);

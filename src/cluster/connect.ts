@@ -1,4 +1,4 @@
-// Turns a ClusterConfig into an authenticated KubeConfig for the worker. Credentials come from Secrets Manager or
+// Turns a ClusterTarget into an authenticated KubeConfig for the worker. Credentials come from Secrets Manager or
 // from an EKS token; connections are cached per cluster and rebuilt when the secret or the token changes.
 // Only the worker imports this module (client-node is too heavy for the Slack ack function).
 import { KubeConfig } from '@kubernetes/client-node';
@@ -6,7 +6,13 @@ import { z } from 'zod';
 import type { EksDescription } from '../aws/eks-describe.ts';
 import { createEksTokenProvider, type TokenProvider } from '../aws/eks-token.ts';
 import type { SecretStore } from '../aws/secrets.ts';
-import type { ClusterConfig, EksAuth } from '../handlers/config/schema.ts';
+import type { ClusterAuth, EksAuth } from './auth.ts';
+
+/** The cluster to connect to: its configured name and how to authenticate (a NETCHECK_CLUSTERS entry fits). */
+export interface ClusterTarget {
+  name: string;
+  auth: ClusterAuth;
+}
 
 export interface ClusterConnection {
   kc: KubeConfig;
@@ -16,7 +22,7 @@ export interface ClusterConnection {
 }
 
 export interface ClusterConnector {
-  connect(cluster: ClusterConfig): Promise<ClusterConnection>;
+  connect(cluster: ClusterTarget): Promise<ClusterConnection>;
   /** Drop cached connections, e.g. after a 401 from the API server. */
   invalidate(clusterName?: string): void;
 }
@@ -80,7 +86,7 @@ export function createClusterConnector(deps: {
     return connection;
   }
 
-  async function eksEndpoint(cluster: ClusterConfig, auth: EksAuth): Promise<EksDescription> {
+  async function eksEndpoint(cluster: ClusterTarget, auth: EksAuth): Promise<EksDescription> {
     if (auth.endpoint && auth.caData) return { endpoint: auth.endpoint, caData: auth.caData };
     if (!deps.describeCluster) {
       throw new ClusterConnectError(
@@ -98,7 +104,7 @@ export function createClusterConnector(deps: {
     return { endpoint: auth.endpoint ?? d.endpoint, caData: auth.caData ?? d.caData };
   }
 
-  async function connect(cluster: ClusterConfig): Promise<ClusterConnection> {
+  async function connect(cluster: ClusterTarget): Promise<ClusterConnection> {
     const auth = cluster.auth;
     switch (auth.type) {
       case 'token-secret': {

@@ -26,28 +26,9 @@
 // In dev mode every user may check every cluster unless allow-lists are configured.
 // zod/mini keeps the Slack function's bundle small (src/jobs/vocabulary.ts).
 import * as z from 'zod/mini';
+import { ClusterAuth } from '../../cluster/auth.ts';
 import type { Lang } from '../../engine/report.ts';
 import '../../jobs/vocabulary.ts';
-
-export const ClusterAuth = z.discriminatedUnion('type', [
-  // endpoint + CA from config, or from eks:DescribeCluster at run time when absent.
-  z.object({
-    type: z.literal('eks'),
-    clusterName: z.string().check(z.minLength(1)),
-    region: z.string().check(z.minLength(1)),
-    endpoint: z.optional(z.url()),
-    caData: z.optional(z.string()),
-  }),
-  z.object({
-    type: z.literal('kubeconfig-secret'),
-    secretId: z.string().check(z.minLength(1)),
-    context: z.optional(z.string()),
-  }),
-  // Secret JSON: { server, caData (base64 PEM), token }.
-  z.object({ type: z.literal('token-secret'), secretId: z.string().check(z.minLength(1)) }),
-]);
-export type ClusterAuth = z.infer<typeof ClusterAuth>;
-export type EksAuth = Extract<ClusterAuth, { type: 'eks' }>;
 
 export const ClusterConfig = z.object({
   name: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, at most 63')),
