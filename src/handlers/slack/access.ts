@@ -132,7 +132,7 @@ export function createAccessResolver(deps: AccessDeps): AccessResolver {
 }
 
 /**
- * The middleware: `requestOf` reads the trigger's payload (undefined: nobody to answer, nothing to resolve).
+ * The middleware: `requestOf` reads who asks, and about which cluster, from the trigger's own payload.
  * The locale and the user groups are looked up side by side.
  */
 export function access<Args extends AnyMiddlewareArgs>(
