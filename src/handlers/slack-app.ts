@@ -9,8 +9,8 @@ import type { AppConfig } from '../config/schema.ts';
 import { translator } from '../engine/i18n.ts';
 import type { Lang, Scope } from '../engine/report.ts';
 import { ACTIONS, FIX_ACTION_PATTERN, parseButtonValue } from '../slack/actions.ts';
-import { langFromLocale } from '../slack/blocks.ts';
 import { parseCommand, renderAck, renderUsage } from '../slack/command.ts';
+import { langFromLocale } from '../slack/i18n.ts';
 import type { Log } from './log.ts';
 import { dedupeKey, isIncidentChannel, mentionText, scopeFromAlert } from './triggers.ts';
 

@@ -2,7 +2,7 @@
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SlackApiFake, startSlackApiFake } from '../../test/fakes/slack-api.ts';
-import { renderReport } from './blocks.ts';
+import { renderReport } from './report-blocks.ts';
 
 const TOKEN = 'xoxb-1111-2222-faketoken';
 let slack: SlackApiFake;
