@@ -7,7 +7,7 @@ import { checkLimits, type SlackMessage } from './limits.ts';
 import { renderReport } from './report-blocks.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
-// Reports that mirror real scenarios (failure-catalog ids, real log lines and object names).
+// Reports that mirror real scenarios (ids and log lines from docs/failure-catalog.md, real object names).
 
 const base = {
   schemaVersion: 1 as const,
