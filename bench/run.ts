@@ -46,7 +46,7 @@ async function diagnoseInChild(kubeconfig: string) {
   return { ...result, processMs };
 }
 
-/** The troubleshooting guide's way: its kubectl commands, one after another. */
+/** The manual way: the kubectl commands an on-call engineer runs by hand, one after another. */
 async function kubectlBaseline(kubeconfig: string): Promise<{ ms: number; commands: number }> {
   const cacheDir = join(tmp, 'kubectl-cache');
   const kubectl = (...args: string[]) =>

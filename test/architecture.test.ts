@@ -121,4 +121,15 @@ describe('dependency direction', () => {
     expect(files).toContain('src/jobs/job.ts');
     expect(offenders).toEqual([]);
   });
+
+  it('the sandbox imports nothing from the engine: it is a faithful Kubernetes, not a mirror of what the engine reads', () => {
+    const offenders = sources('src/sandbox')
+      .filter((file) => !file.endsWith('.test.ts'))
+      .flatMap((file) =>
+        imports(file)
+          .filter((spec) => /(^|\/)engine(\/|$)/.test(spec) || join(file, '..', spec).startsWith('src/engine'))
+          .map((spec) => `${file} → ${spec}`),
+      );
+    expect(offenders).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
 // `netcheck [scope]`: run the engine against a kubeconfig and print the report for people or machines.
 import { parseArgs } from 'node:util';
 import { Lang, type Report, Scope } from '../engine/report.ts';
+import { nothingReadable } from '../engine/report-view.ts';
 import type { Io } from './io.ts';
 import { renderText } from './render-text.ts';
 
@@ -114,7 +115,8 @@ export async function runDiagnosis(
   } finally {
     if (tty) io.stderr.write('\r\x1b[2K');
   }
-  const couldNotRun = cannotRun(report);
+  // When nothing could be read at all (unreachable, bad credentials), say why in one sentence instead of a report.
+  const couldNotRun = nothingReadable(report);
   if (args.output === 'json') {
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else if (!couldNotRun) {
@@ -125,13 +127,4 @@ export async function runDiagnosis(
     return 2;
   }
   return report.components.some((c) => c.findings.some((f) => f.severity === 'critical')) ? 1 : 0;
-}
-
-/** When nothing could be read at all (unreachable, bad credentials), say why in one sentence instead of a report. */
-function cannotRun(report: Report): string | undefined {
-  const allUnknown = report.components.length > 0 && report.components.every((c) => c.status === 'unknown');
-  const anyFinding = report.components.some((c) => c.findings.length > 0);
-  if (!allUnknown || anyFinding) return undefined;
-  const first = report.components.flatMap((c) => c.errors ?? [])[0];
-  return first ?? 'every check failed to read the cluster';
 }

@@ -1,5 +1,6 @@
 // The human-readable report: one status line per component, then the runbook of each failing one, root cause first.
-import type { ComponentReport, Finding, Report, Status } from '../engine/report.ts';
+import type { Report, Status } from '../engine/report.ts';
+import { type FindingView, reportView } from '../engine/report-view.ts';
 
 export interface TextOptions {
   color: boolean;
@@ -21,12 +22,11 @@ export function renderText(report: Report, options: TextOptions): string {
       `  ${paintStatus(component.status, paint).padEnd(options.color ? 17 : 8)} ${component.component.padEnd(10)} ${component.summary}`,
     );
   }
-  for (const component of report.components) {
-    if (component.status === 'ok') continue;
+  for (const { report: component, findings } of reportView(report).failing) {
     out.push('', paint('bold', `── ${component.component}: ${component.detected}`));
     for (const error of component.errors ?? [])
       out.push(`  ${paint('grey', ko ? '읽지 못함' : 'unreadable')}: ${error}`);
-    for (const finding of orderRootFirst(component)) out.push(...renderFinding(finding, report, paint, ko));
+    for (const finding of findings) out.push(...renderFinding(finding, paint, ko));
   }
   out.push(
     '',
@@ -53,13 +53,7 @@ function paintStatus(status: Status, paint: Paint): string {
   }
 }
 
-function orderRootFirst(component: ComponentReport): Finding[] {
-  const ids = new Set(component.findings.map((f) => f.id));
-  const isRoot = (f: Finding) => !f.causedBy || !ids.has(f.causedBy);
-  return [...component.findings.filter(isRoot), ...component.findings.filter((f) => !isRoot(f))];
-}
-
-function renderFinding(finding: Finding, report: Report, paint: Paint, ko: boolean): string[] {
+function renderFinding({ finding, cause: located }: FindingView, paint: Paint, ko: boolean): string[] {
   const severity =
     finding.severity === 'critical'
       ? paint('red', 'CRITICAL')
@@ -69,7 +63,7 @@ function renderFinding(finding: Finding, report: Report, paint: Paint, ko: boole
   const lines = ['', `  ${severity} ${paint('bold', finding.title)} ${paint('grey', `[${finding.id}]`)}`];
   lines.push(...wrap(finding.detail, 4));
   if (finding.causedBy) {
-    const cause = report.components.flatMap((c) => c.findings).find((f) => f.id === finding.causedBy);
+    const cause = located?.finding;
     lines.push(`    ${ko ? '원인' : 'Caused by'}: ${cause ? `${cause.title} [${cause.id}]` : finding.causedBy}`);
   }
   if (finding.impact) lines.push(`    ${ko ? '영향' : 'Why it matters'}: ${finding.impact}`);

@@ -21,6 +21,7 @@ import {
   restarts,
 } from './inspect.ts';
 import type { ComponentName, Scope } from './report.ts';
+import { componentsForScope } from './report-view.ts';
 
 const KS = 'kube-system';
 
@@ -68,11 +69,9 @@ export interface CollectOptions {
   onProgress?: (event: { phase: 'collect' | 'logs'; message: string }) => void;
 }
 
-/** Components whose data a scope needs. `dns` pulls in everything that can be its root cause. */
-export function componentsForScope(scope: Scope): ComponentName[] {
-  if (scope === 'cni') return ['cni'];
-  if (scope === 'proxy') return ['kube-proxy'];
-  return ['cni', 'kube-proxy', 'dns'];
+/** Not a single object could be read (unreachable, bad credentials): every check would judge an empty cluster. */
+export function collectedNothing(snapshot: Pick<Snapshot, 'reads'>): boolean {
+  return snapshot.reads !== undefined && snapshot.reads.failed === snapshot.reads.total;
 }
 
 type Bucket = Exclude<keyof Snapshot, 'fingerprint' | 'logs' | 'failures' | 'absent' | 'reads'>;
@@ -329,7 +328,7 @@ export async function collect(reader: ClusterReader, options: CollectOptions): P
   const objects = await collectObjects(reader, options.scope);
   const snapshot: Snapshot = { ...objects, fingerprint: fingerprint(objects) };
   // Nothing could be read (unreachable, bad credentials): logs would fail the same way.
-  if (snapshot.reads && snapshot.reads.failed === snapshot.reads.total) return snapshot;
+  if (collectedNothing(snapshot)) return snapshot;
   options.onProgress?.({ phase: 'logs', message: 'reading component logs' });
   await collectLogs(reader, snapshot, options.scope);
   return snapshot;

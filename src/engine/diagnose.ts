@@ -3,10 +3,10 @@
 // outranks a warning because a hidden critical problem is possible, but not a critical one we did find.
 import type { Check } from './check.ts';
 import type { ClusterReader } from './cluster-reader.ts';
-import { collect } from './collect.ts';
+import { collect, collectedNothing } from './collect.ts';
 import { describeComponent } from './describe.ts';
 import { translator } from './i18n.ts';
-import { dropExplainedFallbacks, type Located, linkRootCauses, sortFindings } from './link.ts';
+import { dropExplainedFallbacks, type Located, linkRootCauses } from './link.ts';
 import { allChecks, componentOfFinding } from './registry.ts';
 import {
   type ComponentName,
@@ -17,6 +17,14 @@ import {
   type Scope,
   type Status,
 } from './report.ts';
+import {
+  COMPONENT_ORDER,
+  componentsForScope,
+  componentsInScope,
+  STATUS_RANK,
+  sortComponents,
+  sortFindings,
+} from './report-view.ts';
 
 export interface DiagnoseOptions {
   scope: Scope;
@@ -29,8 +37,6 @@ export interface DiagnoseOptions {
   checks?: readonly Check[];
 }
 
-const STATUS_RANK: Record<Status, number> = { critical: 3, unknown: 2, warning: 1, ok: 0 };
-
 export function worstStatus(statuses: readonly Status[]): Status {
   return statuses.reduce<Status>((worst, s) => (STATUS_RANK[s] > STATUS_RANK[worst] ? s : worst), 'ok');
 }
@@ -41,20 +47,6 @@ export function componentStatus(findings: readonly Finding[], hasErrors: boolean
   if (hasErrors) return 'unknown';
   if (findings.some((f) => f.severity === 'warning')) return 'warning';
   return 'ok';
-}
-
-const COMPONENT_ORDER: ComponentName[] = ['cni', 'kube-proxy', 'dns'];
-
-function scopeComponents(scope: Scope): ComponentName[] {
-  if (scope === 'dns') return ['dns'];
-  if (scope === 'cni') return ['cni'];
-  if (scope === 'proxy') return ['kube-proxy'];
-  return COMPONENT_ORDER;
-}
-
-/** Components whose checks must run: `dns` also runs what can be its root cause. */
-function componentsToCheck(scope: Scope): ComponentName[] {
-  return scope === 'dns' ? COMPONENT_ORDER : scopeComponents(scope);
 }
 
 function runChecks(
@@ -134,20 +126,19 @@ export async function diagnose(reader: ClusterReader, options: DiagnoseOptions):
   });
 
   progress?.({ phase: 'checks', message: 'running checks' });
-  const toCheck = componentsToCheck(options.scope);
+  const toCheck = componentsForScope(options.scope);
   const checks = (options.checks ?? allChecks).filter((c) => toCheck.includes(c.component));
   const errors = new Map<ComponentName, string[]>(COMPONENT_ORDER.map((c) => [c, []]));
   for (const failure of snapshot.failures) {
     for (const c of failure.components) errors.get(c)?.push(failure.error.describe());
   }
   // When not a single object could be read, every check would judge an empty cluster: report unknown instead.
-  const blind = snapshot.reads !== undefined && snapshot.reads.failed === snapshot.reads.total;
-  const located = blind
+  const located = collectedNothing(snapshot)
     ? []
     : linkRootCauses(dropExplainedFallbacks(runChecks(checks, snapshot, { lang, tr }, errors)));
 
   // dns scope: show a lower layer only when it is where a DNS finding's cause lives.
-  const shown = new Set(scopeComponents(options.scope));
+  const shown = new Set(componentsInScope(options.scope));
   if (options.scope === 'dns') {
     for (const { component, finding } of located) {
       if (component !== 'dns' || !finding.causedBy) continue;
@@ -157,7 +148,7 @@ export async function diagnose(reader: ClusterReader, options: DiagnoseOptions):
   }
 
   const allFindings = located.map((l) => l.finding);
-  const components: ComponentReport[] = COMPONENT_ORDER.filter((c) => shown.has(c)).map((component) => {
+  const unordered: ComponentReport[] = COMPONENT_ORDER.filter((c) => shown.has(c)).map((component) => {
     const findings = sortFindings(
       located.filter((l) => l.component === component).map((l) => l.finding),
       allFindings,
@@ -175,14 +166,7 @@ export async function diagnose(reader: ClusterReader, options: DiagnoseOptions):
     return report;
   });
   // Lead with the component that holds a root cause, then by status.
-  const causes = new Set(allFindings.map((f) => f.causedBy).filter(Boolean));
-  const hasRoot = (c: ComponentReport) => c.findings.some((f) => causes.has(f.id) && !f.causedBy);
-  components.sort(
-    (a, b) =>
-      Number(hasRoot(b)) - Number(hasRoot(a)) ||
-      STATUS_RANK[b.status] - STATUS_RANK[a.status] ||
-      COMPONENT_ORDER.indexOf(a.component) - COMPONENT_ORDER.indexOf(b.component),
-  );
+  const components = sortComponents(unordered);
 
   progress?.({ phase: 'done', message: 'done' });
   const report: Report = {

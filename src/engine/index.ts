@@ -17,11 +17,11 @@ export {
   type ListOptions,
   type LogOptions,
 } from './cluster-reader.ts';
-export { type CollectOptions, collect, componentsForScope } from './collect.ts';
+export { type CollectOptions, collect, collectedNothing } from './collect.ts';
 export { componentStatus, type DiagnoseOptions, diagnose, worstStatus } from './diagnose.ts';
 export { CNI_NAMES, fingerprint } from './fingerprint.ts';
 export { translator } from './i18n.ts';
-export { LINK_RULES, linkRootCauses, sortFindings } from './link.ts';
+export { LINK_RULES, linkRootCauses } from './link.ts';
 export { allChecks, checksFor } from './registry.ts';
 export {
   type ComponentReport,
@@ -34,3 +34,15 @@ export {
   type Severity,
   type Status,
 } from './report.ts';
+export {
+  type ComponentView,
+  componentsForScope,
+  componentsInScope,
+  type FindingView,
+  type LocatedFinding,
+  nothingReadable,
+  type ReportView,
+  reportView,
+  sortComponents,
+  sortFindings,
+} from './report-view.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dropExplainedFallbacks, type Located, linkRootCauses, sortFindings } from './link.ts';
+import { dropExplainedFallbacks, type Located, linkRootCauses } from './link.ts';
 import type { ComponentName, Finding, Severity } from './report.ts';
+import { sortFindings } from './report-view.ts';
 
 function f(id: string, severity: Severity = 'critical', extra: Partial<Finding> = {}): Finding {
   return { id, severity, title: id, detail: id, evidence: [], runbook: [], ...extra };

@@ -146,17 +146,3 @@ function findCause(all: Located[], rule: LinkRule, effect: Finding): Finding | u
   }
   return undefined;
 }
-
-const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
-
-/** Root causes first (findings others point at, that point at nothing), then critical, warning, info. */
-export function sortFindings(findings: Finding[], all: readonly Finding[] = findings): Finding[] {
-  const causes = new Set(all.map((f) => f.causedBy).filter(Boolean));
-  const rootRank = (f: Finding) => (causes.has(f.id) && !f.causedBy ? 0 : 1);
-  return findings
-    .map((f, i) => ({ f, i }))
-    .sort(
-      (a, b) => rootRank(a.f) - rootRank(b.f) || SEVERITY_RANK[a.f.severity] - SEVERITY_RANK[b.f.severity] || a.i - b.i,
-    )
-    .map(({ f }) => f);
-}

@@ -1,7 +1,6 @@
 // Resource requests: GET/LIST/WATCH/POST/PUT/PATCH/DELETE against the store, RBAC-checked, apiserver-shaped.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KubeObject } from '../engine/cluster-reader.ts';
 import { ApiError, badRequest, parseJsonBody, readBody, sendJson } from './http.ts';
 import { podLog } from './logs.ts';
 import { jsonPatch, mergePatch, PatchError, strategicMergePatch } from './patch.ts';
@@ -20,7 +19,7 @@ import {
 } from './selectors.ts';
 import { firstAfter, type ObjectStore, objectKey } from './store.ts';
 import { toTable, wantsTable } from './table.ts';
-import type { ContainerLogs } from './types.ts';
+import type { ContainerLogs, KubeObject } from './types.ts';
 
 export interface ResourceRequest {
   type: ResourceType;

@@ -6,9 +6,9 @@
  * variant), so a check that works on those sees the same fields here. Per-pod objects share their immutable parts
  * (container specs, label-free status pieces, log strings) to keep memory and time low; nothing is written to disk.
  */
-import type { KubeObject } from '../engine/cluster-reader.ts';
+
 import { isPodReady, loadScenarioSync, SANDBOX_EPOCH } from './scenarios.ts';
-import type { ContainerLogs, Scenario } from './types.ts';
+import type { ContainerLogs, KubeObject, Scenario } from './types.ts';
 
 export interface LargeClusterOptions {
   /** Total nodes, including the control-plane node cp-1. */

@@ -1,6 +1,5 @@
 // pods/log: container choice, previous instance, tailLines and limitBytes, with the kubelet's error wording.
-import type { KubeObject } from '../engine/cluster-reader.ts';
-import type { ContainerLogs } from './types.ts';
+import type { ContainerLogs, KubeObject } from './types.ts';
 
 export type LogResult = { ok: true; text: string } | { ok: false; message: string };
 

@@ -1,6 +1,7 @@
 // RBAC evaluated from the Roles and Bindings in the store, with the apiserver's denial wording.
-import type { KubeObject } from '../engine/cluster-reader.ts';
+
 import type { ObjectStore } from './store.ts';
+import type { KubeObject } from './types.ts';
 
 export interface UserInfo {
   name: string;

@@ -1,9 +1,9 @@
 // Data-driven cluster behaviour: once a fix lands (conditions hold after a write), the scenario's `then` is applied.
-import type { KubeObject } from '../engine/cluster-reader.ts';
+
 import { mergePatch } from './patch.ts';
 import { resourceForKind } from './resources.ts';
 import type { ObjectStore } from './store.ts';
-import type { Condition, ContainerLogs, ObjectRef, Reaction } from './types.ts';
+import type { Condition, ContainerLogs, KubeObject, ObjectRef, Reaction } from './types.ts';
 
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 

@@ -24,7 +24,7 @@ const fileNames = readdirSync(dir)
   .map((f) => f.slice(0, -5))
   .sort();
 
-/** Healthy clusters, including the false-positive traps (§D of the failure catalog). */
+/** Healthy clusters, including the false-positive traps (docs/failure-catalog.md, "False-positive traps"). */
 const HEALTHY = [
   'kubeadm-calico',
   'kubeadm-flannel',

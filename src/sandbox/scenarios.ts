@@ -39,8 +39,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import type { KubeObject } from '../engine/cluster-reader.ts';
-import type { ContainerLogs, ObjectRef, Reaction, Scenario } from './types.ts';
+import type { ContainerLogs, KubeObject, ObjectRef, Reaction, Scenario } from './types.ts';
 
 export const DEFAULT_DEMO_SCENARIO = 'coredns-loop';
 

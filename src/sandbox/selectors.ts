@@ -1,5 +1,5 @@
 // Label and field selectors with the apiserver's syntax and error wording.
-import type { KubeObject } from '../engine/cluster-reader.ts';
+import type { KubeObject } from './types.ts';
 
 export class SelectorError extends Error {}
 

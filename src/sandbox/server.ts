@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { KubeObject } from '../engine/cluster-reader.ts';
 import { type ApiContext, handleResource, type ResourceRequest } from './api.ts';
 import { FaultInjector } from './faults.ts';
 import { ApiError, REASONS, sendError, sendJson, statusBody } from './http.ts';
@@ -22,7 +21,7 @@ import {
 } from './resources.ts';
 import { ObjectStore } from './store.ts';
 import { createTls } from './tls.ts';
-import type { Fault, Latency, Scenario } from './types.ts';
+import type { Fault, KubeObject, Latency, Scenario } from './types.ts';
 
 export interface SandboxOptions {
   scenario: Scenario;

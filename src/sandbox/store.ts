@@ -1,6 +1,6 @@
 // In-memory object store, indexed by resource and namespace, kept sorted lazily for stable paginated lists.
 import { randomUUID } from 'node:crypto';
-import type { KubeObject } from '../engine/cluster-reader.ts';
+import type { KubeObject } from './types.ts';
 
 /** Sort key: NUL between namespace and name so ("a", …) sorts before ("a-b", …). */
 export const objectKey = (namespace: string | undefined, name: string): string => `${namespace ?? ''}\u0000${name}`;

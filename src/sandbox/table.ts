@@ -1,5 +1,5 @@
 // Server-side printing (meta.k8s.io Table) so `kubectl get` shows the usual columns.
-import type { KubeObject } from '../engine/cluster-reader.ts';
+import type { KubeObject } from './types.ts';
 
 interface Column {
   name: string;

@@ -1,5 +1,29 @@
-// Shapes shared by the sandbox's scenario loader, API server and command line.
-import type { KubeObject } from '../engine/cluster-reader.ts';
+// Shapes shared by the sandbox's scenario loader, API server and command line. The sandbox declares its own object
+// type rather than borrowing the engine's: it must stay a faithful Kubernetes, not a mirror of what the engine reads.
+
+/** Any Kubernetes object as it travels over the wire: typed metadata, open-ended everything else. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: { apiVersion: string; kind: string; name: string; uid?: string; controller?: boolean }[];
+    creationTimestamp?: string;
+    resourceVersion?: string;
+    generateName?: string;
+    [key: string]: unknown;
+  };
+  // biome-ignore lint/suspicious/noExplicitAny: wire objects are open-ended; each handler narrows what it touches.
+  spec?: any;
+  // biome-ignore lint/suspicious/noExplicitAny: see spec.
+  status?: any;
+  // biome-ignore lint/suspicious/noExplicitAny: see spec.
+  [key: string]: any;
+}
 
 /** Identifies one object. `apiVersion` may be omitted when `kind` is unambiguous. */
 export interface ObjectRef {

@@ -1,10 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type Finding, Report } from '../engine/report.ts';
-import { ACTIONS, checkLimits, parseButtonValue, renderDetails, renderReport, type SlackMessage } from './blocks.ts';
+import { ACTIONS, parseButtonValue } from './actions.ts';
+import { renderDetails } from './details-blocks.ts';
+import { checkLimits, type SlackMessage } from './limits.ts';
+import { renderReport } from './report-blocks.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
-// Reports that mirror real scenarios (failure-catalog ids, real log lines and object names).
+// Reports that mirror real scenarios (ids and log lines from docs/failure-catalog.md, real object names).
 
 const base = {
   schemaVersion: 1 as const,

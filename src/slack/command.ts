@@ -7,7 +7,8 @@ import { Lang, Scope } from '../jobs/vocabulary.ts';
 import { ClusterName } from './actions.ts';
 import { unescapeSlack } from './mrkdwn.ts';
 
-export { renderAck, renderUsage } from './blocks.ts';
+export { renderAck } from './progress-blocks.ts';
+export { renderUsage } from './usage-blocks.ts';
 
 export type NetcheckCommand =
   | { kind: 'check'; scope: ScopeName; cluster?: string; lang?: LangName; details: boolean }

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkLimits, langFromLocale, renderAck, renderError, renderProgress, renderUsage } from './blocks.ts';
 import { renderAck as ackFromCommand, renderUsage as usageFromCommand } from './command.ts';
+import { renderError } from './error-blocks.ts';
+import { langFromLocale } from './i18n.ts';
+import { checkLimits } from './limits.ts';
+import { renderAck, renderProgress } from './progress-blocks.ts';
+import { renderUsage } from './usage-blocks.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: blocks are inspected structurally.
 const json = (value: any) => JSON.stringify(value);

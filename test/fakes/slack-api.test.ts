@@ -1,7 +1,7 @@
 // The Slack Web API fake other integration tests rely on, driven by the real WebClient over HTTP.
 import { webApi } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderReport } from '../../src/slack/blocks.ts';
+import { renderReport } from '../../src/slack/report-blocks.ts';
 import { type SlackApiFake, startSlackApiFake } from './slack-api.ts';
 
 const TOKEN = 'xoxb-1111-2222-faketoken';

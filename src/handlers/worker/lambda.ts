@@ -10,11 +10,14 @@ import { createSecretStore } from '../../aws/secrets.ts';
 import { type ClusterConnection, createClusterConnector } from '../../cluster/connect.ts';
 import { createKubeReader } from '../../cluster/k8s-reader.ts';
 import { ClusterError, type ClusterReader } from '../../engine/cluster-reader.ts';
-import { diagnose as engineDiagnose } from '../../engine/index.ts';
+import { diagnose as engineDiagnose, nothingReadable } from '../../engine/index.ts';
 import type { Report } from '../../engine/report.ts';
 import { Job } from '../../jobs/job.ts';
 import type { DedupeStore } from '../../jobs/ports.ts';
-import { renderDetails, renderError, renderProgress, renderReport } from '../../slack/blocks.ts';
+import { renderDetails } from '../../slack/details-blocks.ts';
+import { renderError } from '../../slack/error-blocks.ts';
+import { renderProgress } from '../../slack/progress-blocks.ts';
+import { renderReport } from '../../slack/report-blocks.ts';
 import { loadConfig } from '../config/load.ts';
 import type { AppConfig, ClusterConfig } from '../config/schema.ts';
 import { createLog, type Log, slackLogger } from '../log.ts';
@@ -159,13 +162,6 @@ async function withinBudget<T>(work: Promise<T>, context: Context | undefined): 
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** The first error when no component could be read at all (bad token, unreachable API server), else undefined. */
-function nothingReadable(report: Report): string | undefined {
-  const blind =
-    report.components.length > 0 && report.components.every((c) => c.status === 'unknown' && c.findings.length === 0);
-  return blind ? report.components.flatMap((c) => c.errors ?? [])[0] : undefined;
 }
 
 /** What was denied and to whom, for the user; never the credentials. */

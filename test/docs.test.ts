@@ -1,0 +1,73 @@
+// docs/checks.md is generated from the check registry: the committed file must be exactly what the script writes,
+// so the docs cannot drift from the checks the engine runs.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CHECKS_DOC, catalogueOf, generateChecksDoc, renderChecksDoc } from '../scripts/gen-checks-doc.ts';
+import type { Check } from '../src/engine/check.ts';
+import { allChecks } from '../src/engine/registry.ts';
+
+describe('docs/checks.md', () => {
+  it('is what `npm run docs` generates from the registry (run it and commit the result when this fails)', () => {
+    expect(readFileSync(CHECKS_DOC, 'utf8')).toBe(generateChecksDoc());
+  });
+
+  it('lists every finding id of every registered check exactly once, under the component that emits it', () => {
+    const doc = readFileSync(CHECKS_DOC, 'utf8');
+    const ids = [...new Set(allChecks.flatMap((c) => c.emits))];
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) expect(doc.split(`| \`${id}\` |`).length - 1, id).toBe(1);
+  });
+
+  it('takes severity, meaning, fix and remediations from a check that describes its findings', () => {
+    const check = {
+      name: 'demo-check',
+      component: 'dns',
+      emits: ['dns.demo'],
+      run: () => [],
+      describe: {
+        'dns.demo': {
+          severity: 'warning',
+          summary: 'The demo | is broken.',
+          fix: 'Repair it.',
+          remediations: ['dns.demo-fix'],
+        },
+      },
+    } as Check;
+    const [entry] = catalogueOf([check], [{ name: 'demo', expect: { critical: ['dns.demo'], warning: [] } }]);
+    expect(entry).toEqual({
+      id: 'dns.demo',
+      component: 'dns',
+      check: 'demo-check',
+      severities: ['warning'],
+      summary: 'The demo | is broken.',
+      fix: 'Repair it.',
+      remediations: ['dns.demo-fix'],
+      scenarios: ['demo'],
+    });
+    expect(renderChecksDoc([entry!])).toContain(
+      '| `dns.demo` | `demo-check` | warning | The demo \\| is broken. | Repair it. | `dns.demo-fix` | `demo` |',
+    );
+  });
+
+  it('without metadata, takes severity from the scenarios that reproduce the finding and marks the rest unknown', () => {
+    const check: Check = { name: 'plain', component: 'cni', emits: ['cni.plain'], run: () => [] };
+    const [entry] = catalogueOf(
+      [check],
+      [
+        { name: 'a', expect: { critical: [], warning: ['cni.plain'] } },
+        { name: 'b', expect: { critical: ['cni.plain'], warning: [] } },
+        { name: 'healthy', expect: { critical: [], warning: [] } },
+      ],
+    );
+    expect(entry).toEqual({
+      id: 'cni.plain',
+      component: 'cni',
+      check: 'plain',
+      severities: ['critical', 'warning'],
+      scenarios: ['a', 'b'],
+    });
+    expect(renderChecksDoc([entry!])).toContain(
+      '| `cni.plain` | `plain` | critical / warning | — | — | — | `a`, `b` |',
+    );
+  });
+});
