@@ -10,17 +10,11 @@ import {
   type Resource,
 } from './cluster-reader.ts';
 import { fingerprint, isStaticProxyPod } from './fingerprint.ts';
-import {
-  absentKey,
-  containerNames,
-  emptySnapshot,
-  isCrashLooping,
-  logKey,
-  podsOf,
-  podUnhealthy,
-  restarts,
-} from './inspect.ts';
+import { logKey } from './objects/logs.ts';
+import { containerNames, isCrashLooping, podUnhealthy, restarts } from './objects/pods.ts';
+import { podsOf } from './objects/workloads.ts';
 import type { ComponentName, Scope } from './report.ts';
+import { absentKey, emptySnapshot } from './snapshot.ts';
 
 const KS = 'kube-system';
 

@@ -2,7 +2,9 @@
 // Cilium/Calico replacing kube-proxy, GKE kube-dns, Flannel namespaces) never turn into findings.
 import type { CniKind, DnsKind, Fingerprint, Flavor, ProxyKind, Snapshot } from './check.ts';
 import type { KubeObject } from './cluster-reader.ts';
-import { configMapData, containerNames, labelSelectorString } from './inspect.ts';
+import { configMapData } from './objects/configmaps.ts';
+import { containerNames } from './objects/pods.ts';
+import { labelSelectorString } from './objects/workloads.ts';
 
 type Collected = Omit<Snapshot, 'fingerprint'>;
 

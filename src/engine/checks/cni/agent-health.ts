@@ -3,18 +3,10 @@
 // and for NotReady nodes (network not ready) that have no agent pod at all. Quotes the last log line.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { findLine, lastLines, podLogs } from '../../objects/logs.ts';
+import { nodeCondition } from '../../objects/nodes.ts';
+import { containerStatus, failingContainer, isCrashLooping, podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import {
-  containerStatus,
-  failingContainer,
-  findLine,
-  isCrashLooping,
-  lastLines,
-  nodeCondition,
-  podLine,
-  podLogs,
-  podReady,
-} from '../dns/util.ts';
 import { CILIUM_UNREACHABLE } from './cilium.ts';
 import { MISMATCH_LOG, PODCIDR_LOG } from './flannel.ts';
 import { networkNotReadyNodes } from './not-installed.ts';
@@ -79,7 +71,7 @@ export const agentHealthCheck: Check = {
           'Pods on those nodes cannot get or keep a network.',
           '해당 노드의 파드가 네트워크를 받거나 유지하지 못합니다.',
         ),
-        evidence: [...crashing.slice(0, 3).map(podLine), ...tail],
+        evidence: [...crashing.slice(0, 3).map(podState), ...tail],
         runbook: [
           agentLogStep(ctx, agent, pod, true, container),
           {
@@ -133,7 +125,7 @@ export const agentHealthCheck: Check = {
           '해당 노드의 파드가 네트워크를 받지 못하거나 연결이 끊길 수 있습니다.',
         ),
         evidence: [
-          ...notReady.slice(0, 3).map(podLine),
+          ...notReady.slice(0, 3).map(podState),
           ...(pod ? lastLines(podLogs(snapshot, pod, agent.container), 1) : []),
           ...bare
             .slice(0, 2)

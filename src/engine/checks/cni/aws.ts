@@ -1,8 +1,9 @@
 // cni.aws.ipamd-unavailable-or-ip-exhausted: aws-node (ipamd) is not ready, or the node/subnet has no free IPs.
 // Fargate nodes never run aws-node (trap.eks-components).
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';
+import { podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import { eventLine, eventMessage, podEvents, podLine, podReady } from '../dns/util.ts';
 import { cniAgent, nodesOf, sandboxFailures, verifyCniSteps } from './util.ts';
 
 export const NO_IP = /failed to assign an IP address to container/;
@@ -39,7 +40,7 @@ export const awsCheck: Check = {
           '해당 노드의 새 파드가 ContainerCreating에 머무릅니다.',
         ),
         evidence: [
-          ...unready.slice(0, 3).map(podLine),
+          ...unready.slice(0, 3).map(podState),
           ...(probe ? [eventLine(probe)] : []),
           ...sandbox.slice(0, 1).map((f) => eventLine(f.event)),
         ],

@@ -2,8 +2,10 @@
 // the node agent is down, or BIRD has no BGP session with its peers.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';
+import { findLine, lastLines, podLogs } from '../../objects/logs.ts';
+import { podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import { eventLine, eventMessage, findLine, lastLines, podEvents, podLine, podLogs, podReady } from '../dns/util.ts';
 import {
   agentLogStep,
   agentPodOn,
@@ -77,7 +79,7 @@ export const calicoCheck: Check = {
           'Pods on those nodes cannot be created or deleted cleanly, and their routes and policies are not programmed.',
           '해당 노드에서 파드를 정상적으로 만들거나 지울 수 없고, 라우팅과 네트워크 정책이 적용되지 않습니다.',
         ),
-        evidence: [...down.slice(0, 3).map(podLine), ...sandbox.slice(0, 1).map((f) => eventLine(f.event)), ...tail],
+        evidence: [...down.slice(0, 3).map(podState), ...sandbox.slice(0, 1).map((f) => eventLine(f.event)), ...tail],
         runbook: [
           {
             text: ctx.tr(
@@ -132,7 +134,7 @@ export const calicoCheck: Check = {
           'Pods on different nodes cannot reach each other (cross-node routes are missing).',
           '서로 다른 노드의 파드끼리 통신하지 못합니다(노드 간 라우팅 정보 없음).',
         ),
-        evidence: [...bgpPods.slice(0, 3).map(podLine), eventLine(events[0]!)],
+        evidence: [...bgpPods.slice(0, 3).map(podState), eventLine(events[0]!)],
         runbook: [
           {
             text: ctx.tr('Show BIRD protocol state on the node.', '노드의 BIRD 프로토콜 상태를 확인합니다.'),

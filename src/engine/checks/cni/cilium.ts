@@ -2,8 +2,9 @@
 // DaemonSet exists at all, the error comes from a leftover config and cni.conflicting-plugins reports it instead.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { eventLine } from '../../objects/events.ts';
+import { podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import { eventLine, podLine, podReady } from '../dns/util.ts';
 import {
   agentLogStep,
   agentPodOn,
@@ -44,7 +45,7 @@ export const ciliumCheck: Check = {
           'New pods on those nodes stay in ContainerCreating.',
           '해당 노드의 새 파드가 ContainerCreating에 머무릅니다.',
         ),
-        evidence: [...sandbox.slice(0, 2).map((f) => eventLine(f.event)), ...pods.slice(0, 2).map(podLine)],
+        evidence: [...sandbox.slice(0, 2).map((f) => eventLine(f.event)), ...pods.slice(0, 2).map(podState)],
         runbook: [
           agentLogStep(ctx, agent, pods.find((p) => !podReady(p)) ?? pods[0], true),
           {

@@ -1,8 +1,8 @@
 // cni.conflicting-plugins: two CNIs installed, or sandbox errors from a plugin type the installed CNI does not use
 // (a leftover /etc/cni/net.d file wins because kubelet takes the lexically first config).
 import type { Check, CheckContext, CniKind, Snapshot } from '../../check.ts';
+import { eventLine } from '../../objects/events.ts';
 import type { Finding } from '../../report.ts';
-import { eventLine } from '../dns/util.ts';
 import {
   CNI_LABEL,
   nodesOf,

@@ -2,9 +2,14 @@
 // that does not contain the nodes' podCIDRs. Flannel in kube-flannel or kube-system are both healthy shapes.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { cidrContains } from '../../objects/cidr.ts';
+import { configMapData } from '../../objects/configmaps.ts';
+import { eventLine } from '../../objects/events.ts';
+import { findLine, podLogs } from '../../objects/logs.ts';
+import { nodePodCidrs } from '../../objects/nodes.ts';
+import { podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
 import { kubeadmNetworking } from '../dns/cluster-config.ts';
-import { cidrContains, configMapData, eventLine, findLine, nodePodCidrs, podLine, podLogs } from '../dns/util.ts';
 import {
   agentLogStep,
   agentPodOn,
@@ -92,7 +97,7 @@ export const flannelCheck: Check = {
         ),
         evidence: [
           ...names.slice(0, 3).map((n) => `node/${n} spec.podCIDR: (empty)`),
-          ...(cidrLog ? [podLine(cidrLog.pod), cidrLog.line] : []),
+          ...(cidrLog ? [podState(cidrLog.pod), cidrLog.line] : []),
           ...(podSubnet
             ? [`kubeadm-config networking.podSubnet: ${podSubnet}`]
             : ['kubeadm-config networking.podSubnet: (unset)']),
@@ -167,7 +172,7 @@ export const flannelCheck: Check = {
         evidence: [
           ...(conf?.network ? [`${cmName} net-conf.json Network: ${conf.network}`] : []),
           ...outside.slice(0, 3).map((o) => `node/${o.node} podCIDR: ${o.cidr}`),
-          ...(mismatchLog ? [podLine(mismatchLog.pod), mismatchLog.line] : []),
+          ...(mismatchLog ? [podState(mismatchLog.pod), mismatchLog.line] : []),
         ],
         runbook: [
           ...(mismatchLog ? [agentLogStep(ctx, agent, mismatchLog.pod, true)] : []),
@@ -214,7 +219,7 @@ export const flannelCheck: Check = {
           'New pods on those nodes stay in ContainerCreating.',
           '해당 노드의 새 파드가 ContainerCreating에 머무릅니다.',
         ),
-        evidence: [...envFailures.slice(0, 2).map((f) => eventLine(f.event)), ...pods.slice(0, 2).map(podLine)],
+        evidence: [...envFailures.slice(0, 2).map((f) => eventLine(f.event)), ...pods.slice(0, 2).map(podState)],
         runbook: [
           agentLogStep(ctx, agent, pods[0], false),
           {

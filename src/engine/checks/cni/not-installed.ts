@@ -1,9 +1,9 @@
 // cni.not-installed: nodes report that no CNI config exists and no CNI agent DaemonSet is installed at all.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { nodeCondition, nodeReady } from '../../objects/nodes.ts';
 import type { Finding } from '../../report.ts';
 import { kubeadmNetworking } from '../dns/cluster-config.ts';
-import { nodeCondition, nodeReady } from '../dns/util.ts';
 import { verifyCniSteps } from './util.ts';
 
 export const NETWORK_NOT_READY =

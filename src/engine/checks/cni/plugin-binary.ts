@@ -1,7 +1,8 @@
 // cni.plugin-binary-missing: the CNI config names a plugin binary that /opt/cni/bin does not have.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import { eventLine } from '../../objects/events.ts';
+import { podState } from '../../objects/pods.ts';
 import type { Finding, RunbookStep } from '../../report.ts';
-import { eventLine, podLine } from '../dns/util.ts';
 import {
   agentLogStep,
   agentPodOn,
@@ -74,7 +75,7 @@ export const pluginBinaryCheck: Check = {
           'New pods on those nodes stay in ContainerCreating.',
           '해당 노드의 새 파드가 ContainerCreating에 머무릅니다.',
         ),
-        evidence: [...group.slice(0, 2).map((f) => eventLine(f.event)), ...(agentPod ? [podLine(agentPod)] : [])],
+        evidence: [...group.slice(0, 2).map((f) => eventLine(f.event)), ...(agentPod ? [podState(agentPod)] : [])],
         runbook: [...steps, ...verifyCniSteps(ctx, ownedByAgent ? agent : undefined)],
         ...(ownedByAgent
           ? {

@@ -2,8 +2,9 @@
 // recognises. Quotes the CNI's own words and the agent pod on the node, so the failure is never silent.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { eventCount, eventLine } from '../../objects/events.ts';
+import { podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import { eventCount, eventLine, podLine, podReady } from '../dns/util.ts';
 import { NO_IP } from './aws.ts';
 import { NODENAME } from './calico.ts';
 import { CILIUM_UNREACHABLE } from './cilium.ts';
@@ -49,7 +50,7 @@ export const sandboxFailedCheck: Check = {
           `${nodes.join(', ') || '일부 노드'}의 파드 ${failures.length}개가 샌드박스를 만들지 못합니다(${total}회). ${label}의 오류: ${cause(first.message)}`,
         ),
         impact: ctx.tr('Affected pods stay in ContainerCreating.', '영향받은 파드가 ContainerCreating에 머무릅니다.'),
-        evidence: [...failures.slice(0, 2).map((f) => eventLine(f.event)), ...agentPods.slice(0, 2).map(podLine)],
+        evidence: [...failures.slice(0, 2).map((f) => eventLine(f.event)), ...agentPods.slice(0, 2).map(podState)],
         runbook: [
           {
             text: ctx.tr(

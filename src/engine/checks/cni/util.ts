@@ -3,18 +3,9 @@
 import type { CheckContext, CniKind, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { CNI_NAMES } from '../../fingerprint.ts';
+import { eventMessage, eventNamespace, eventNode, eventPodName, eventsWithReason } from '../../objects/events.ts';
+import { findObject, type Labels, parseSelector, podsMatching } from '../../objects/workloads.ts';
 import type { RunbookStep } from '../../report.ts';
-import {
-  eventMessage,
-  eventNamespace,
-  eventNode,
-  eventPodName,
-  eventsWithReason,
-  findObject,
-  type Labels,
-  parseSelector,
-  podsMatching,
-} from '../dns/util.ts';
 
 /** The CNI's human name, as the fingerprint reports it. */
 export const CNI_LABEL = CNI_NAMES;

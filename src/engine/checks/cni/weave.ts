@@ -2,8 +2,10 @@
 // (last release v2.8.1, repository frozen 2022-11-23), so every runbook also suggests migrating.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { eventLine } from '../../objects/events.ts';
+import { findLine, podLogs } from '../../objects/logs.ts';
+import { containerStatus, isCrashLooping, podState } from '../../objects/pods.ts';
 import type { Finding, RunbookStep } from '../../report.ts';
-import { containerStatus, eventLine, findLine, isCrashLooping, podLine, podLogs } from '../dns/util.ts';
 import { agentLogStep, agentPodOn, cniAgent, nodesOf, sandboxFailures, verifyCniSteps } from './util.ts';
 
 export const ROUTER_REFUSED =
@@ -45,7 +47,7 @@ export const weaveCheck: Check = {
           `Weave의 IPALLOC_RANGE ${m[1]}가 ${overlaps.map((o) => o.pod.spec?.nodeName ?? o.pod.metadata.name).join(', ')}의 라우트 ${m[2]}와 겹쳐서 weave 컨테이너가 시작하자마자 종료됩니다.`,
         ),
         impact: ctx.tr('Pods on those nodes get no network.', '해당 노드의 파드가 네트워크를 받지 못합니다.'),
-        evidence: [...overlaps.slice(0, 3).map((o) => podLine(o.pod)), overlaps[0]!.line],
+        evidence: [...overlaps.slice(0, 3).map((o) => podState(o.pod)), overlaps[0]!.line],
         runbook: [
           agentLogStep(ctx, agent, overlaps[0]!.pod, true),
           {
@@ -87,7 +89,7 @@ export const weaveCheck: Check = {
           'New pods on those nodes stay in ContainerCreating.',
           '해당 노드의 새 파드가 ContainerCreating에 머무릅니다.',
         ),
-        evidence: [...pods.slice(0, 3).map(podLine), ...sandbox.slice(0, 1).map((f) => eventLine(f.event))],
+        evidence: [...pods.slice(0, 3).map(podState), ...sandbox.slice(0, 1).map((f) => eventLine(f.event))],
         runbook: [
           agentLogStep(ctx, agent, pod, true),
           {

@@ -3,19 +3,11 @@
 
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { eventCount, eventLine, eventMessage, podEvents } from '../../objects/events.ts';
+import { countLines, findLine, podLogs } from '../../objects/logs.ts';
+import { podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
 import { FORBIDDEN, rbacProblems } from './rbac.ts';
-import {
-  countLines,
-  eventCount,
-  eventLine,
-  eventMessage,
-  findLine,
-  podEvents,
-  podLine,
-  podLogs,
-  podReady,
-} from './util.ts';
 import { dnsWorkload, verifySteps } from './workload.ts';
 
 const API_TIMEOUT = /dial tcp [^\s]+:443: (i\/o timeout|connect: connection refused|connect: no route to host)/;
@@ -66,7 +58,7 @@ export const apiUnreachableCheck: Check = {
           'CoreDNS는 동기화되기 전까지 클러스터 이름에 응답하지 않으며, 재시작된 파드가 0/1로 남아 결국 DNS가 모두 멈춥니다.',
         ),
         evidence: [
-          ...hits.slice(0, 3).map((h) => podLine(h.pod)),
+          ...hits.slice(0, 3).map((h) => podState(h.pod)),
           hits[0]!.line,
           ...hits.flatMap((h) => (h.event ? [eventLine(h.event)] : [])).slice(0, 1),
         ],

@@ -1,9 +1,9 @@
 // dns.clusterip-mismatch / dns.cluster-domain-mismatch: what kubelet hands pods (nameserver, search domain) must
 // match the kube-dns Service IP and the zone CoreDNS serves.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import { findObject } from '../../objects/workloads.ts';
 import type { Finding } from '../../report.ts';
 import { kubeadmNetworking, kubeletDns } from './cluster-config.ts';
-import { findObject } from './util.ts';
 import { backupStep, corefile, corefileLine, directiveLines, dnsWorkload, verifySteps } from './workload.ts';
 
 export const clusterMismatchCheck: Check = {

@@ -3,9 +3,12 @@
 
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';
+import { podState } from '../../objects/pods.ts';
+import { findObject } from '../../objects/workloads.ts';
 import type { Finding, RunbookStep } from '../../report.ts';
+import { isAbsent } from '../../snapshot.ts';
 import { clusterDomain } from './cluster-config.ts';
-import { eventLine, eventMessage, findObject, isAbsent, podEvents, podLine } from './util.ts';
 import { type DnsWorkload, dnsWorkload, verifySteps } from './workload.ts';
 
 interface ConfigVolume {
@@ -82,7 +85,7 @@ export const configMapCheck: Check = {
 
     const podEvidence = w.pods
       .filter((p) => !p.status?.containerStatuses?.some((c: { ready: boolean }) => c.ready))
-      .map(podLine);
+      .map(podState);
     const findings: Finding[] = [];
     for (const [cm, events] of missing) {
       findings.push({

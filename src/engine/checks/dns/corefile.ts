@@ -3,8 +3,9 @@
 
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { findLine, podLogs } from '../../objects/logs.ts';
+import { isCrashLooping, podReady, podState } from '../../objects/pods.ts';
 import type { Finding, RunbookStep } from '../../report.ts';
-import { findLine, isCrashLooping, podLine, podLogs, podReady } from './util.ts';
 import {
   backupStep,
   type Corefile,
@@ -51,7 +52,7 @@ function severityOf(w: DnsWorkload, hits: Hit[]): 'critical' | 'warning' {
 function evidenceOf(hits: Hit[], cf: Corefile | undefined, extraLines: number[] = []): string[] {
   const lines = new Set<number>([...hits.flatMap((h) => (h.lineNo ? [h.lineNo] : [])), ...extraLines]);
   return [
-    ...hits.slice(0, 3).map((h) => podLine(h.pod)),
+    ...hits.slice(0, 3).map((h) => podState(h.pod)),
     ...(hits[0] ? [hits[0].line] : []),
     ...[...lines].flatMap((n) => (cf ? (corefileLine(cf, n) ?? []) : [])),
   ];

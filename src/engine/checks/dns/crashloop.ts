@@ -4,20 +4,10 @@
 
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { eventCount, eventLine, eventMessage, podEvents } from '../../objects/events.ts';
+import { lastLines, podLogs } from '../../objects/logs.ts';
+import { failingContainer, isCrashLooping, podReady, podState, podStatusText } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import {
-  eventCount,
-  eventLine,
-  eventMessage,
-  failingContainer,
-  isCrashLooping,
-  lastLines,
-  podEvents,
-  podLine,
-  podLogs,
-  podReady,
-  podStatusReason,
-} from './util.ts';
 import { dnsWorkload, RECOGNISED_DNS_LOG, verifySteps } from './workload.ts';
 
 const WAITING = /Still waiting on: "kubernetes"|waiting for Kubernetes API before starting server/;
@@ -28,7 +18,7 @@ function recognised(texts: string[]): boolean {
 }
 
 function crashing(pod: KubeObject): boolean {
-  const status = podStatusReason(pod);
+  const status = podStatusText(pod);
   return (
     isCrashLooping(pod) ||
     (/^(Error|Init:Error)$/.test(status) &&
@@ -48,7 +38,7 @@ export const crashloopCheck: Check = {
     const ns = w.namespace;
 
     const looping = w.pods.filter(
-      (p) => crashing(p) && !PULL.test(podStatusReason(p)) && !recognised(podLogs(snapshot, p)),
+      (p) => crashing(p) && !PULL.test(podStatusText(p)) && !recognised(podLogs(snapshot, p)),
     );
     if (looping.length > 0) {
       const pod = looping[0]!;
@@ -74,7 +64,7 @@ export const crashloopCheck: Check = {
               'No DNS pod is Ready: name resolution fails cluster-wide.',
               'Ready 상태인 DNS 파드가 없어 클러스터 전체에서 이름 조회가 실패합니다.',
             ),
-        evidence: [...looping.slice(0, 3).map(podLine), ...tail],
+        evidence: [...looping.slice(0, 3).map(podState), ...tail],
         runbook: [
           {
             text: ctx.tr('Read the log of the crashed container.', '종료된 컨테이너의 로그를 확인합니다.'),
@@ -136,7 +126,7 @@ export const crashloopCheck: Check = {
               'Ready 상태인 DNS 파드가 없어 클러스터 전체에서 이름 조회가 실패합니다.',
             ),
         evidence: [
-          ...unready.slice(0, 3).map(podLine),
+          ...unready.slice(0, 3).map(podState),
           eventLine(probe),
           ...lastLines(podLogs(snapshot, pod, w.container), 2),
         ],

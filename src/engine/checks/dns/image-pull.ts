@@ -1,7 +1,8 @@
 // coredns.image-pull: DNS pods cannot pull their image; since kubeadm 1.21 the path is <registry>/coredns/coredns:<tag>.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';
+import { podReady, podState, waitingReason } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import { eventLine, eventMessage, podEvents, podLine, podReady, waitingReason } from './util.ts';
 import { dnsImage, dnsWorkload, verifySteps } from './workload.ts';
 
 const PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
@@ -49,7 +50,7 @@ export const imagePullCheck: Check = {
               'No DNS pod is running: name resolution fails cluster-wide.',
               '실행 중인 DNS 파드가 없어 클러스터 전체에서 이름 조회가 실패합니다.',
             ),
-        evidence: [...stuck.slice(0, 3).map(podLine), `image: ${image}`, ...events.slice(0, 1).map(eventLine)],
+        evidence: [...stuck.slice(0, 3).map(podState), `image: ${image}`, ...events.slice(0, 1).map(eventLine)],
         runbook: [
           {
             text: ctx.tr(

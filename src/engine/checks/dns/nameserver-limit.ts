@@ -1,8 +1,8 @@
 // dns.nameserver-limit: kubelet dropped nameservers beyond three from a node's resolv.conf. Usually benign
 // (trap.dns-nameserver-limit); reported at info level, naming the nodes and the line kubelet applied.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import { eventLine, eventMessage, eventNode, eventsWithReason } from '../../objects/events.ts';
 import type { Finding } from '../../report.ts';
-import { eventLine, eventMessage, eventNode, eventsWithReason } from './util.ts';
 
 const LIMIT = /Nameserver limits were exceeded/;
 

@@ -1,7 +1,7 @@
 // coredns.no-replicas: the DNS Deployment is scaled to zero or gone, so nothing answers on the kube-dns Service.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { Finding } from '../../report.ts';
-import { collected } from './util.ts';
+import { collected } from '../../snapshot.ts';
 import { dnsWorkload, verifySteps } from './workload.ts';
 
 export const noReplicasCheck: Check = {

@@ -3,8 +3,10 @@
 
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';
+import { nodeCondition, nodeReady } from '../../objects/nodes.ts';
+import { podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import { eventLine, eventMessage, nodeCondition, nodeReady, podEvents, podLine, podReady } from './util.ts';
 import { dnsWorkload, verifySteps } from './workload.ts';
 
 const NOT_READY_TAINT = /node\.kubernetes\.io\/not-ready/;
@@ -31,7 +33,7 @@ export const pendingCheck: Check = {
       events.some((e) => NOT_READY_TAINT.test(eventMessage(e))) ||
       (events.length === 0 && snapshot.nodes.length > 0 && notReadyNodes.length === snapshot.nodes.length);
     const anyReady = w.pods.some(podReady);
-    const evidence = [...pending.map(podLine), ...events.slice(0, 2).map(eventLine)];
+    const evidence = [...pending.map(podState), ...events.slice(0, 2).map(eventLine)];
 
     if (taintBlocked) {
       const networkDown = notReadyNodes.filter((n) => NETWORK_NOT_READY.test(nodeCondition(n, 'Ready')?.message ?? ''));

@@ -1,7 +1,8 @@
 // coredns.permission-denied: CoreDNS may not bind :53 (the guide's SELinux / old Docker case) and exits.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import { findLine, podLogs } from '../../objects/logs.ts';
+import { podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import { findLine, podLine, podLogs, podReady } from './util.ts';
 import { dnsWorkload, verifySteps } from './workload.ts';
 
 const BIND_DENIED = /bind: permission denied/;
@@ -32,7 +33,7 @@ export const permissionDeniedCheck: Check = {
           'CoreDNS crash-loops, so cluster DNS is down or degraded.',
           'CoreDNS가 CrashLoopBackOff에 빠져 클러스터 DNS가 멈추거나 성능이 떨어집니다.',
         ),
-        evidence: [...hits.slice(0, 3).map((h) => podLine(h.pod)), hits[0]!.line],
+        evidence: [...hits.slice(0, 3).map((h) => podState(h.pod)), hits[0]!.line],
         runbook: [
           {
             text: ctx.tr('Read the error in the previous container log.', '이전 컨테이너 로그에서 오류를 확인합니다.'),

@@ -2,8 +2,11 @@
 
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { findLine, podLogs } from '../../objects/logs.ts';
+import { podReady, podState } from '../../objects/pods.ts';
+import { findObject } from '../../objects/workloads.ts';
 import type { Finding } from '../../report.ts';
-import { findLine, findObject, isAbsent, podLine, podLogs, podReady } from './util.ts';
+import { isAbsent } from '../../snapshot.ts';
 import { corefile, type DnsWorkload, dnsWorkload, verifySteps } from './workload.ts';
 
 export const FORBIDDEN = /is forbidden: User "system:serviceaccount:[^"]+" cannot (list|watch|get) resource/;
@@ -103,7 +106,7 @@ export const rbacCheck: Check = {
           'CoreDNS cannot learn Services and endpoints; restarted pods never become Ready and cluster names stop resolving.',
           'CoreDNS가 서비스와 엔드포인트를 알 수 없어, 재시작된 파드는 Ready가 되지 못하고 클러스터 내부 이름 조회가 멈춥니다.',
         ),
-        evidence: [...notReady.slice(0, 3).map(podLine), ...logged.slice(0, 1).map((l) => l.line), ...problems],
+        evidence: [...notReady.slice(0, 3).map(podState), ...logged.slice(0, 1).map((l) => l.line), ...problems],
         runbook: [
           {
             text: ctx.tr(

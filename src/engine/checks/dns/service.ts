@@ -1,9 +1,10 @@
 // The kube-dns Service (named kube-dns for CoreDNS too, by design): missing, selecting nothing, or on the wrong ports.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
-import { failedToRead } from '../../inspect.ts';
+import { podReady, podState } from '../../objects/pods.ts';
+import { findObject, type Labels } from '../../objects/workloads.ts';
 import type { Finding } from '../../report.ts';
+import { collected, failedToRead } from '../../snapshot.ts';
 import { kubeletDns } from './cluster-config.ts';
-import { collected, findObject, type Labels, podLine, podReady } from './util.ts';
 import { type DnsWorkload, dnsWorkload, verifySteps } from './workload.ts';
 
 const SERVICE = 'kube-dns';
@@ -138,7 +139,7 @@ export const serviceCheck: Check = {
           `kubectl -n ${ns} get ep ${SERVICE} → <none>`,
           `service selector: ${selectorText(selector)}`,
           `pod template labels: ${selectorText(template)}`,
-          ...unready.slice(0, 2).map(podLine),
+          ...unready.slice(0, 2).map(podState),
         ],
         runbook: [
           {

@@ -1,7 +1,9 @@
 // coredns.serviceaccount-missing: the ReplicaSet cannot create pods because the ServiceAccount it names is gone.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import { eventLine, eventMessage, eventNamespace } from '../../objects/events.ts';
+import { findObject } from '../../objects/workloads.ts';
 import type { Finding } from '../../report.ts';
-import { collected, eventLine, eventMessage, eventNamespace, findObject } from './util.ts';
+import { collected } from '../../snapshot.ts';
 import { dnsWorkload, verifySteps } from './workload.ts';
 
 const SA_LOOKUP = /error looking up service account ([^/\s]+)\/([^:\s]+)/;

@@ -1,7 +1,8 @@
 // coredns.upstream-unreachable: cluster names resolve but CoreDNS cannot reach the upstream resolvers it forwards to.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import { findLine, podLogs } from '../../objects/logs.ts';
+import { podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import { findLine, podLine, podLogs } from './util.ts';
 import { corefile, corefileLine, directiveLines, dnsWorkload, verifySteps } from './workload.ts';
 
 const UPSTREAM_ERROR =
@@ -40,7 +41,7 @@ export const upstreamUnreachableCheck: Check = {
           '파드가 클러스터 외부 이름(레지스트리, 외부 API, 호스트명으로 접근하는 DB 등)을 조회하지 못합니다.',
         ),
         evidence: [
-          ...hits.slice(0, 2).map((h) => podLine(h.pod)),
+          ...hits.slice(0, 2).map((h) => podState(h.pod)),
           hits[0]!.line,
           ...(forwardQuote ? [forwardQuote] : []),
         ],

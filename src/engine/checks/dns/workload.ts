@@ -2,8 +2,9 @@
 
 import type { CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { configMapData } from '../../objects/configmaps.ts';
+import { findObject, type Labels, podsMatching } from '../../objects/workloads.ts';
 import type { RunbookStep } from '../../report.ts';
-import { configMapData, findObject, type Labels, podsMatching } from './util.ts';
 
 export interface DnsWorkload {
   kind: 'coredns' | 'kube-dns';

@@ -1,7 +1,8 @@
 // kube-proxy.apiserver-unreachable: kube-proxy's kubeconfig points somewhere the API server is not, or kube-proxy's
 // logs show it cannot reach it. Pods can sit Running 1/1 (no readiness probe), so config and logs matter more than state.
 import type { Check, Snapshot } from '../../check.ts';
-import { configMapData, makeFinding, step } from '../../inspect.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { configMapData } from '../../objects/configmaps.ts';
 import {
   findInLogs,
   GREP_PODS,

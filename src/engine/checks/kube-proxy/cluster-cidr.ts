@@ -1,7 +1,9 @@
 // kube-proxy.cluster-cidr-mismatch: clusterCIDR does not contain the nodes' pod CIDRs, so kube-proxy misjudges which
 // traffic is cluster-local (masquerading and detect-local go wrong). A warning: Services still mostly work.
 import type { Check } from '../../check.ts';
-import { cidrContains, makeFinding, nodePodCidrs, step } from '../../inspect.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { cidrContains } from '../../objects/cidr.ts';
+import { nodePodCidrs } from '../../objects/nodes.ts';
 import { proxyView, RESTART_DS } from './view.ts';
 
 const ID = 'kube-proxy.cluster-cidr-mismatch';

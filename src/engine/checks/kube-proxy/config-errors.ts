@@ -1,8 +1,9 @@
 // kube-proxy.config-decode-error and kube-proxy.config-validation-error: the KubeProxyConfiguration is not one kube-proxy
 // accepts. Read from the ConfigMap itself (so it is caught before pods crash) and from the fatal log line.
 import type { Check, Snapshot } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
 import type { Translate } from '../../i18n.ts';
-import { isValidCidr, makeFinding, step } from '../../inspect.ts';
+import { isValidCidr } from '../../objects/cidr.ts';
 import type { Finding } from '../../report.ts';
 import {
   describeConfigMapCommand,

@@ -1,6 +1,6 @@
 // kube-proxy.config-path-mismatch: --config names a file the ConfigMap does not project (catalog §C, NECTAR lab).
 import type { Check } from '../../check.ts';
-import { makeFinding, step } from '../../inspect.ts';
+import { makeFinding, step } from '../../findings.ts';
 import {
   describeConfigMapCommand,
   findInLogs,

@@ -1,6 +1,7 @@
 // kube-proxy.configmap-missing: the ConfigMap behind the kube-proxy volume was deleted (FailedMount or a 404).
 import type { Check } from '../../check.ts';
-import { eventLine, eventsFor, eventsMatching, makeFinding, step } from '../../inspect.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { eventLine, eventsFor, eventsMatching } from '../../objects/events.ts';
 import { GREP_PODS, KS, podEvidence, proxyView } from './view.ts';
 
 const ID = 'kube-proxy.configmap-missing';

@@ -1,7 +1,8 @@
 // kube-proxy.daemonset-missing: no kube-proxy on a cluster that needs one. The fingerprint already decided whether
 // something replaces it on purpose (Cilium KPR, Calico eBPF, k3s, GKE Dataplane V2), so `missing` means missing.
 import type { Check } from '../../check.ts';
-import { failedToRead, makeFinding, step } from '../../inspect.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { failedToRead } from '../../snapshot.ts';
 import { KS } from './view.ts';
 
 const ID = 'kube-proxy.daemonset-missing';

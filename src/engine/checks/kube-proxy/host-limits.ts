@@ -1,7 +1,7 @@
 // kube-proxy.conntrack-sysctl-permission and kube-proxy.inotify-exhausted: the host refuses what kube-proxy needs at
 // start-up (a writable nf_conntrack_max, an inotify instance for the config watcher).
 import type { Check } from '../../check.ts';
-import { makeFinding, step } from '../../inspect.ts';
+import { makeFinding, step } from '../../findings.ts';
 import type { Finding } from '../../report.ts';
 import { findInLogs, podEvidence, podsWithLog, proxyView, RESTART_DS, triageSteps } from './view.ts';
 

@@ -1,7 +1,7 @@
 // kube-proxy.ipvs-unavailable: mode ipvs without the kernel modules / ipset. Since kubernetes#111806 kube-proxy exits
 // instead of falling back; older releases fell back to iptables (a warning, not an outage).
 import type { Check } from '../../check.ts';
-import { makeFinding, step } from '../../inspect.ts';
+import { makeFinding, step } from '../../findings.ts';
 import { findInLogs, podEvidence, proxyView, RESTART_DS, triageSteps } from './view.ts';
 
 const ID = 'kube-proxy.ipvs-unavailable';

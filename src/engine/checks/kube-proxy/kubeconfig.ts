@@ -1,8 +1,8 @@
 // kube-proxy.kubeconfig-missing-or-invalid: clientConnection.kubeconfig names a file the ConfigMap does not hold, or
 // the kubeconfig in it is unusable (no cluster, no server).
 import type { Check } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
 import type { Translate } from '../../i18n.ts';
-import { makeFinding, step } from '../../inspect.ts';
 import {
   describeConfigMapCommand,
   findInLogs,

@@ -2,16 +2,10 @@
 // specific check recognises. The diagnosis drops them when a specific critical kube-proxy finding explains the pods.
 import type { Check } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
-import {
-  eventLine,
-  eventsFor,
-  isCrashLooping,
-  lastLogLine,
-  makeFinding,
-  podState,
-  step,
-  waitingReason,
-} from '../../inspect.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { eventLine, eventsFor } from '../../objects/events.ts';
+import { lastLogLine } from '../../objects/logs.ts';
+import { isCrashLooping, podState, waitingReason } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
 import { GREP_PODS, isBenign, KS, logsCommand, type ProxyView, proxyView, RESTART_DS } from './view.ts';
 

@@ -2,7 +2,9 @@
 // is missing or wrong, or kube-proxy logs "is forbidden". Service traffic black-holes while pods show Running.
 import type { Check } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
-import { findObject, isAbsent, makeFinding, step } from '../../inspect.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { findObject } from '../../objects/workloads.ts';
+import { isAbsent } from '../../snapshot.ts';
 import { findInLogs, GREP_PODS, logsCommand, podEvidence, proxyView, RESTART_DS } from './view.ts';
 
 const ID = 'kube-proxy.rbac-forbidden';

@@ -1,6 +1,8 @@
 // kube-proxy.serviceaccount-missing: the DaemonSet's ServiceAccount was deleted, so no kube-proxy pod can be created.
 import type { Check } from '../../check.ts';
-import { eventLine, eventsMatching, failedToRead, makeFinding, step } from '../../inspect.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { eventLine, eventsMatching } from '../../objects/events.ts';
+import { failedToRead } from '../../snapshot.ts';
 import { GREP_PODS, KS, proxyView } from './view.ts';
 
 const ID = 'kube-proxy.serviceaccount-missing';

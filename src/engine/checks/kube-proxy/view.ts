@@ -3,20 +3,15 @@
 import { parse as parseYaml } from 'yaml';
 import type { Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { step } from '../../findings.ts';
 import { configFlagPath, isStaticProxyPod, resolveMountedFile } from '../../fingerprint.ts';
 import type { Translate } from '../../i18n.ts';
-import {
-  allLogText,
-  configMap,
-  findLogLine,
-  isAbsent,
-  logsFor,
-  podState,
-  podsOf,
-  podUnhealthy,
-  step,
-} from '../../inspect.ts';
+import { configMap } from '../../objects/configmaps.ts';
+import { allLogText, findLogLine, logsFor } from '../../objects/logs.ts';
+import { podState, podUnhealthy } from '../../objects/pods.ts';
+import { podsOf } from '../../objects/workloads.ts';
 import type { RunbookStep } from '../../report.ts';
+import { isAbsent } from '../../snapshot.ts';
 
 export const KS = 'kube-system';
 export const PROXY = 'kube-proxy';
