@@ -2,6 +2,7 @@
 // DaemonSet exists at all, the error comes from a leftover config and cni.conflicting-plugins reports it instead.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { makeFinding, step } from '../../findings.ts';
 import { eventLine } from '../../objects/events.ts';
 import { podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
@@ -33,7 +34,7 @@ export const ciliumCheck: Check = {
     const missing = nodes.filter((n) => !agentPodOn(agent, n));
     const node = nodes[0];
     return [
-      {
+      makeFinding({
         id: 'cni.cilium.agent-unreachable',
         severity: 'critical',
         title: ctx.tr('Cilium agent is unreachable', 'Cilium 에이전트에 연결할 수 없음'),
@@ -48,10 +49,10 @@ export const ciliumCheck: Check = {
         evidence: [...sandbox.slice(0, 2).map((f) => eventLine(f.event)), ...pods.slice(0, 2).map(podState)],
         runbook: [
           agentLogStep(ctx, agent, pods.find((p) => !podReady(p)) ?? pods[0], true),
-          {
-            text: ctx.tr('Ask the agent for its own health summary.', '에이전트에게 상태 요약을 확인합니다.'),
-            command: `kubectl -n ${agent.namespace} exec ${pods[0] ? pods[0].metadata.name : `ds/${agent.daemonSet}`} -c cilium-agent -- cilium status`,
-          },
+          step(
+            ctx.tr('Ask the agent for its own health summary.', '에이전트에게 상태 요약을 확인합니다.'),
+            `kubectl -n ${agent.namespace} exec ${pods[0] ? pods[0].metadata.name : `ds/${agent.daemonSet}`} -c cilium-agent -- cilium status`,
+          ),
           restartAgentStep(ctx, agent, node),
           ...verifyCniSteps(ctx, agent),
         ],
@@ -62,7 +63,7 @@ export const ciliumCheck: Check = {
             `${node ?? '해당 노드'}의 Cilium 에이전트 재시작`,
           ),
         },
-      },
+      }),
     ];
   },
 };

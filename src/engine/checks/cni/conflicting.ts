@@ -1,6 +1,7 @@
 // cni.conflicting-plugins: two CNIs installed, or sandbox errors from a plugin type the installed CNI does not use
 // (a leftover /etc/cni/net.d file wins because kubelet takes the lexically first config).
 import type { Check, CheckContext, CniKind, Snapshot } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
 import { eventLine } from '../../objects/events.ts';
 import type { Finding } from '../../report.ts';
 import {
@@ -67,7 +68,7 @@ export const conflictingCheck: Check = {
           );
     const leftover = types.map((t) => CONF_FILES[t]).filter(Boolean);
     return [
-      {
+      makeFinding({
         id: 'cni.conflicting-plugins',
         severity: 'critical',
         title: ctx.tr('Conflicting CNI plugins', 'CNI 플러그인 충돌'),
@@ -83,17 +84,17 @@ export const conflictingCheck: Check = {
           ...[...foreign, ...clash].slice(0, 2).map((f) => eventLine(f.event)),
         ],
         runbook: [
-          {
-            text: ctx.tr('List every CNI DaemonSet in the cluster.', '클러스터의 모든 CNI 데몬셋을 확인합니다.'),
-            command: 'kubectl get ds -A | grep -Ei "calico|flannel|weave|cilium|canal|aws-node|kindnet"',
-          },
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr('List every CNI DaemonSet in the cluster.', '클러스터의 모든 CNI 데몬셋을 확인합니다.'),
+            'kubectl get ds -A | grep -Ei "calico|flannel|weave|cilium|canal|aws-node|kindnet"',
+          ),
+          step(
+            ctx.tr(
               `On ${nodes[0] ?? 'each node'}, list the CNI configs; kubelet uses the lexically first file.`,
               `${nodes[0] ?? '각 노드'}에서 CNI 구성 파일을 확인합니다. kubelet은 사전 순으로 첫 번째 파일을 사용합니다.`,
             ),
-            command: 'ls -l /etc/cni/net.d/',
-          },
+            'ls -l /etc/cni/net.d/',
+          ),
           {
             text:
               fp.extraCnis.length > 0
@@ -107,18 +108,18 @@ export const conflictingCheck: Check = {
                   ),
             command: leftover.length > 0 ? `sudo rm /etc/cni/net.d/${leftover[0]}` : 'sudo ls /etc/cni/net.d/',
           },
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr(
               'Re-create the affected pods so they get a sandbox from the right CNI.',
               '영향받은 파드를 다시 만들어 올바른 CNI로 샌드박스를 받게 합니다.',
             ),
-            command: foreign[0]?.pod
+            foreign[0]?.pod
               ? `kubectl -n ${foreign[0].namespace} delete pod ${foreign[0].pod}`
               : 'kubectl get pods -A -o wide | grep -v Running',
-          },
+          ),
           ...verifyCniSteps(ctx, snapshot.fingerprint.cniWorkload),
         ],
-      },
+      }),
     ];
   },
 };

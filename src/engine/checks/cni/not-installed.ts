@@ -1,6 +1,7 @@
 // cni.not-installed: nodes report that no CNI config exists and no CNI agent DaemonSet is installed at all.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { makeFinding, step } from '../../findings.ts';
 import { nodeCondition, nodeReady } from '../../objects/nodes.ts';
 import type { Finding } from '../../report.ts';
 import { kubeadmNetworking } from '../dns/cluster-config.ts';
@@ -46,7 +47,7 @@ export const notInstalledCheck: Check = {
       (n.spec?.taints ?? []).some((t: { key: string }) => t.key === 'node.kubernetes.io/not-ready'),
     );
     return [
-      {
+      makeFinding({
         id: 'cni.not-installed',
         severity: 'critical',
         title: ctx.tr('No network plugin (CNI) is installed', '네트워크 플러그인(CNI)이 설치되지 않음'),
@@ -66,31 +67,28 @@ export const notInstalledCheck: Check = {
           ...(podSubnet ? [`kubeadm-config networking.podSubnet: ${podSubnet}`] : []),
         ],
         runbook: [
-          {
-            text: ctx.tr('See which nodes are NotReady and why.', '어떤 노드가 왜 NotReady인지 확인합니다.'),
-            command: `kubectl describe node ${names[0]} | grep -i -A3 'Ready'`,
-          },
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr('See which nodes are NotReady and why.', '어떤 노드가 왜 NotReady인지 확인합니다.'),
+            `kubectl describe node ${names[0]} | grep -i -A3 'Ready'`,
+          ),
+          step(
+            ctx.tr(
               'Confirm that no CNI DaemonSet is installed in any namespace.',
               '어느 네임스페이스에도 CNI 데몬셋이 없는지 확인합니다.',
             ),
-            command: 'kubectl get ds -A',
-          },
-          {
-            text: ctx.tr(
+            'kubectl get ds -A',
+          ),
+          step(
+            ctx.tr(
               `Install exactly one CNI whose pod network matches the cluster's pod CIDR${podSubnet ? ` (${podSubnet})` : ''}. ${cni.name} fits${podSubnet ? '' : ' the default 10.244.0.0/16'}; note that Flannel alone does not enforce NetworkPolicy, Calico does.`,
               `클러스터의 파드 CIDR${podSubnet ? `(${podSubnet})` : ''}에 맞는 CNI를 하나만 설치합니다. 적합한 CNI는 ${cni.name}입니다${podSubnet ? '' : '(기본값 10.244.0.0/16)'}. 참고로 Flannel은 쿠버네티스 네트워크 정책을 지원하지 않으며, Calico는 지원합니다.`,
             ),
-            command: cni.command,
-          },
-          {
-            text: ctx.tr('Watch the nodes become Ready.', '노드가 Ready가 되는지 지켜봅니다.'),
-            command: 'kubectl get nodes -w',
-          },
+            cni.command,
+          ),
+          step(ctx.tr('Watch the nodes become Ready.', '노드가 Ready가 되는지 지켜봅니다.'), 'kubectl get nodes -w'),
           ...verifyCniSteps(ctx, undefined),
         ],
-      },
+      }),
     ];
   },
 };

@@ -2,6 +2,7 @@
 // recognises. Quotes the CNI's own words and the agent pod on the node, so the failure is never silent.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { makeFinding, step } from '../../findings.ts';
 import { eventCount, eventLine } from '../../objects/events.ts';
 import { podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
@@ -41,7 +42,7 @@ export const sandboxFailedCheck: Check = {
     const label = agent ? CNI_LABEL[agent.kind] : ctx.tr('the CNI', 'CNI');
     const sick = agentPods.find((p) => !podReady(p));
     return [
-      {
+      makeFinding({
         id: 'cni.sandbox-failed',
         severity: total >= 3 || failures.length > 1 ? 'critical' : 'warning',
         title: ctx.tr('Pods cannot get a network', '파드가 네트워크를 받지 못함'),
@@ -52,24 +53,24 @@ export const sandboxFailedCheck: Check = {
         impact: ctx.tr('Affected pods stay in ContainerCreating.', '영향받은 파드가 ContainerCreating에 머무릅니다.'),
         evidence: [...failures.slice(0, 2).map((f) => eventLine(f.event)), ...agentPods.slice(0, 2).map(podState)],
         runbook: [
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr(
               'Read the full sandbox error on an affected pod.',
               '영향받은 파드의 샌드박스 오류 전문을 확인합니다.',
             ),
-            command: `kubectl -n ${first.namespace ?? 'default'} describe pod ${first.pod ?? '<pod>'}`,
-          },
+            `kubectl -n ${first.namespace ?? 'default'} describe pod ${first.pod ?? '<pod>'}`,
+          ),
           ...(agent ? [agentLogStep(ctx, agent, sick ?? agentPods[0], false)] : []),
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr(
               `On ${nodes[0] ?? 'the node'}, check the CNI config and binaries the runtime uses.`,
               `${nodes[0] ?? '해당 노드'}에서 런타임이 사용하는 CNI 구성과 바이너리를 확인합니다.`,
             ),
-            command: 'ls -l /etc/cni/net.d/ /opt/cni/bin/',
-          },
+            'ls -l /etc/cni/net.d/ /opt/cni/bin/',
+          ),
           ...verifyCniSteps(ctx, agent),
         ],
-      },
+      }),
     ];
   },
 };

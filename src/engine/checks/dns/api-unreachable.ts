@@ -3,6 +3,7 @@
 
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { makeFinding, step } from '../../findings.ts';
 import { eventCount, eventLine, eventMessage, podEvents } from '../../objects/events.ts';
 import { countLines, findLine, podLogs } from '../../objects/logs.ts';
 import { podReady, podState } from '../../objects/pods.ts';
@@ -45,7 +46,7 @@ export const apiUnreachableCheck: Check = {
     const first = hits[0]!.pod;
     const allDown = w.pods.every((p) => !podReady(p));
     return [
-      {
+      makeFinding({
         id: 'coredns.api-unreachable',
         severity: allDown ? 'critical' : 'warning',
         title: ctx.tr('CoreDNS cannot reach the Kubernetes API', 'CoreDNS가 쿠버네티스 API에 접근하지 못함'),
@@ -63,30 +64,27 @@ export const apiUnreachableCheck: Check = {
           ...hits.flatMap((h) => (h.event ? [eventLine(h.event)] : [])).slice(0, 1),
         ],
         runbook: [
-          {
-            text: ctx.tr(
-              'Read the CoreDNS log for the failing API calls.',
-              'CoreDNS 로그에서 실패한 API 호출을 확인합니다.',
-            ),
-            command: `kubectl -n ${w.namespace} logs ${first.metadata.name} -c ${w.container}`,
-          },
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr('Read the CoreDNS log for the failing API calls.', 'CoreDNS 로그에서 실패한 API 호출을 확인합니다.'),
+            `kubectl -n ${w.namespace} logs ${first.metadata.name} -c ${w.container}`,
+          ),
+          step(
+            ctx.tr(
               'Check that the kubernetes Service has endpoints and that kube-proxy (or its replacement) runs on the node.',
               'kubernetes 서비스에 엔드포인트가 있는지, 해당 노드에서 kube-proxy(또는 대체 구성 요소)가 실행 중인지 확인합니다.',
             ),
-            command: `kubectl get ep kubernetes && kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=${first.spec?.nodeName ?? '<node>'}`,
-          },
-          {
-            text: ctx.tr(
+            `kubectl get ep kubernetes && kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=${first.spec?.nodeName ?? '<node>'}`,
+          ),
+          step(
+            ctx.tr(
               'Fix the kube-proxy or CNI finding in this report first; then restart CoreDNS.',
               '이 보고서의 kube-proxy 또는 CNI 항목을 먼저 해결한 뒤 CoreDNS를 재시작합니다.',
             ),
-            command: `kubectl -n ${w.namespace} rollout restart deploy/${w.name}`,
-          },
+            `kubectl -n ${w.namespace} rollout restart deploy/${w.name}`,
+          ),
           ...verifySteps(ctx, w),
         ],
-      },
+      }),
     ];
   },
 };

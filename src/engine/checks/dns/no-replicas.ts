@@ -1,5 +1,6 @@
 // coredns.no-replicas: the DNS Deployment is scaled to zero or gone, so nothing answers on the kube-dns Service.
 import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
 import type { Finding } from '../../report.ts';
 import { collected } from '../../snapshot.ts';
 import { dnsWorkload, verifySteps } from './workload.ts';
@@ -28,7 +29,7 @@ export const noReplicasCheck: Check = {
     const ref = `${w.namespace}/${w.name}`;
     const autoscaled = w.kind === 'kube-dns';
     return [
-      {
+      makeFinding({
         id: 'coredns.no-replicas',
         severity: 'critical',
         title: ctx.tr('DNS Deployment scaled to zero', 'DNS 디플로이먼트의 레플리카가 0개'),
@@ -47,44 +48,44 @@ export const noReplicasCheck: Check = {
         runbook: [
           ...(autoscaled
             ? [
-                {
-                  text: ctx.tr(
+                step(
+                  ctx.tr(
                     'On GKE the kube-dns-autoscaler sets the replica count; check that it is running and its parameters.',
                     'GKE에서는 kube-dns-autoscaler가 레플리카 수를 정합니다. 오토스케일러가 실행 중인지, 설정값이 올바른지 확인합니다.',
                   ),
-                  command: `kubectl -n ${w.namespace} get deploy kube-dns-autoscaler && kubectl -n ${w.namespace} get cm kube-dns-autoscaler -o yaml`,
-                },
+                  `kubectl -n ${w.namespace} get deploy kube-dns-autoscaler && kubectl -n ${w.namespace} get cm kube-dns-autoscaler -o yaml`,
+                ),
               ]
             : [
-                {
-                  text: ctx.tr(
+                step(
+                  ctx.tr(
                     'Check that no HorizontalPodAutoscaler owns the DNS replica count.',
                     'DNS 레플리카 수를 관리하는 HorizontalPodAutoscaler가 없는지 확인합니다.',
                   ),
-                  command: `kubectl -n ${w.namespace} get hpa`,
-                },
+                  `kubectl -n ${w.namespace} get hpa`,
+                ),
               ]),
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr(
               `Scale the Deployment back to ${target} replicas.`,
               `디플로이먼트를 레플리카 ${target}개로 다시 늘립니다.`,
             ),
-            command: `kubectl -n ${w.namespace} scale deploy/${w.name} --replicas=${target}`,
-          },
-          {
-            text: ctx.tr(
+            `kubectl -n ${w.namespace} scale deploy/${w.name} --replicas=${target}`,
+          ),
+          step(
+            ctx.tr(
               'Check that Service kube-dns has endpoints again.',
               'kube-dns 서비스에 엔드포인트가 다시 생겼는지 확인합니다.',
             ),
-            command: `kubectl -n ${w.namespace} get ep kube-dns`,
-          },
+            `kubectl -n ${w.namespace} get ep kube-dns`,
+          ),
           ...verifySteps(ctx, w),
         ],
         remediation: {
           id: 'coredns.scale-up',
           title: ctx.tr(`Scale ${ref} to ${target} replicas`, `${ref}를 레플리카 ${target}개로 확장`),
         },
-      },
+      }),
     ];
   },
 };
@@ -92,18 +93,18 @@ export const noReplicasCheck: Check = {
 function missingDeployment(ctx: CheckContext, flavor: string): Finding {
   const reinstall =
     flavor === 'eks'
-      ? {
-          text: ctx.tr('Reinstall the EKS CoreDNS add-on.', 'EKS CoreDNS 애드온을 다시 설치합니다.'),
-          command: 'aws eks create-addon --cluster-name <cluster> --addon-name coredns',
-        }
-      : {
-          text: ctx.tr(
+      ? step(
+          ctx.tr('Reinstall the EKS CoreDNS add-on.', 'EKS CoreDNS 애드온을 다시 설치합니다.'),
+          'aws eks create-addon --cluster-name <cluster> --addon-name coredns',
+        )
+      : step(
+          ctx.tr(
             'Re-create the CoreDNS add-on from a control-plane node (kubeadm clusters).',
             '컨트롤 플레인 노드에서 CoreDNS 애드온을 다시 생성합니다(kubeadm 클러스터).',
           ),
-          command: 'sudo kubeadm init phase addon coredns',
-        };
-  return {
+          'sudo kubeadm init phase addon coredns',
+        );
+  return makeFinding({
     id: 'coredns.no-replicas',
     severity: 'critical',
     title: ctx.tr('No cluster DNS Deployment', '클러스터 DNS 디플로이먼트가 없음'),
@@ -117,12 +118,12 @@ function missingDeployment(ctx: CheckContext, flavor: string): Finding {
     ),
     evidence: ['kubectl -n kube-system get deploy -l k8s-app=kube-dns → No resources found'],
     runbook: [
-      {
-        text: ctx.tr('Confirm that the DNS Deployment is really gone.', 'DNS 디플로이먼트가 정말 없는지 확인합니다.'),
-        command: 'kubectl -n kube-system get deploy -l k8s-app=kube-dns',
-      },
+      step(
+        ctx.tr('Confirm that the DNS Deployment is really gone.', 'DNS 디플로이먼트가 정말 없는지 확인합니다.'),
+        'kubectl -n kube-system get deploy -l k8s-app=kube-dns',
+      ),
       reinstall,
       ...verifySteps(ctx, { namespace: 'kube-system', name: 'coredns' }),
     ],
-  };
+  });
 }
