@@ -1,4 +1,5 @@
 // Builders every check uses for its Findings: quotes are trimmed so evidence stays readable in Slack.
+import type { RemediationId } from './remediation-ids.ts';
 import type { Finding, RunbookStep } from './report.ts';
 
 /** Longest quote we put into evidence: enough for a klog line, short enough for Slack. */
@@ -13,8 +14,13 @@ export function step(text: string, command?: string): RunbookStep {
   return command ? { text, command } : { text };
 }
 
+/** What a check writes: a Finding whose remediation can only name a catalogued fix. */
+export type FindingDraft = Omit<Finding, 'remediation'> & {
+  remediation?: { id: RemediationId; title: string };
+};
+
 /** Builds a Finding, dropping empty evidence and trimming quotes. */
-export function makeFinding(finding: Finding): Finding {
+export function makeFinding(finding: FindingDraft): Finding {
   const evidence = finding.evidence.filter((e) => e && e.trim() !== '').map((e) => truncate(e, MAX_QUOTE + 80));
   const out: Finding = { ...finding, evidence: [...new Set(evidence)] };
   if (!out.impact) delete out.impact;

@@ -1,7 +1,7 @@
 // cni.agent-crashloop / cni.agent-not-ready: the generic fallbacks for any CNI agent DaemonSet (Flannel, Weave,
 // Cilium, Canal, kindnet, GKE anetd…) whose pods crash or stay unready for a reason no specific check recognises,
 // and for NotReady nodes (network not ready) that have no agent pod at all. Quotes the last log line.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { findLine, lastLines, podLogs } from '../../objects/logs.ts';
@@ -41,10 +41,23 @@ function explained(snapshot: Snapshot, agent: CniAgent, pod: KubeObject): boolea
   );
 }
 
-export const agentHealthCheck: Check = {
+export const agentHealthCheck: RegisteredCheck = {
   name: 'cni-agent-health',
   component: 'cni',
   emits: ['cni.agent-crashloop', 'cni.agent-not-ready'],
+  remediations: [],
+  describe: {
+    'cni.agent-crashloop': {
+      severities: ['critical'],
+      summary: 'The CNI agent DaemonSet pods keep restarting for a reason no specific check recognises.',
+      fix: 'Read the agent log of the crashed container and its events, fix the cause, then restart the agents.',
+    },
+    'cni.agent-not-ready': {
+      severities: ['critical', 'warning'],
+      summary: 'The CNI agent is missing or not Ready on some nodes, so pods there may get no network.',
+      fix: 'Check the DaemonSet rollout and its scheduling rules against the affected nodes, then restart the agent there.',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const agent = cniAgent(snapshot);
     if (!agent) return [];

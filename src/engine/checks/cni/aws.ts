@@ -1,6 +1,6 @@
 // cni.aws.ipamd-unavailable-or-ip-exhausted: aws-node (ipamd) is not ready, or the node/subnet has no free IPs.
 // Fargate nodes never run aws-node (trap.eks-components).
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';
 import { podReady, podState } from '../../objects/pods.ts';
@@ -9,10 +9,19 @@ import { cniAgent, nodesOf, sandboxFailures, verifyCniSteps } from './util.ts';
 
 export const NO_IP = /failed to assign an IP address to container/;
 
-export const awsCheck: Check = {
+export const awsCheck: RegisteredCheck = {
   name: 'cni-aws-vpc',
   component: 'cni',
   emits: ['cni.aws.ipamd-unavailable-or-ip-exhausted'],
+  remediations: [],
+  describe: {
+    'cni.aws.ipamd-unavailable-or-ip-exhausted': {
+      severities: ['critical'],
+      summary: 'aws-node (ipamd) is not ready, or the node or subnet has no free IPs or ENIs, so pods get no IP.',
+      fix: 'Read the aws-node log, check subnet free IPs and instance ENI limits, and consider prefix delegation.',
+      safety: 'manual',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const agent = cniAgent(snapshot);
     if (agent?.kind !== 'aws-vpc-cni') return [];

@@ -1,6 +1,6 @@
 // Calico (manifest in kube-system, operator in calico-system, and the calico-node container of Canal):
 // the node agent is down, or BIRD has no BGP session with its peers.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';
@@ -33,10 +33,25 @@ function bgpEvents(snapshot: Snapshot, pod: KubeObject): KubeObject[] {
   return podEvents(snapshot, pod, 'Unhealthy').filter((e) => BGP_DOWN.test(eventMessage(e)));
 }
 
-export const calicoCheck: Check = {
+export const calicoCheck: RegisteredCheck = {
   name: 'cni-calico',
   component: 'cni',
   emits: ['cni.calico.node-agent-down', 'cni.calico.bgp-peering-down'],
+  remediations: ['cni.calico.restart-node-agent'],
+  describe: {
+    'cni.calico.node-agent-down': {
+      severities: ['critical'],
+      summary: 'calico-node is not running on the node (no /var/lib/calico/nodename), so pod sandboxes fail.',
+      fix: 'Fix calico-node (its init containers and logs), then restart the calico-node DaemonSet.',
+      safety: 'auto-safe',
+    },
+    'cni.calico.bgp-peering-down': {
+      severities: ['critical'],
+      summary: 'calico-node runs but BIRD has no established BGP sessions, so routes between nodes are missing.',
+      fix: 'Allow TCP 179 between nodes, or set IP_AUTODETECTION_METHOD on the calico-node DaemonSet.',
+      safety: 'manual',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const agent = calicoAgent(snapshot);
     if (!agent) return [];

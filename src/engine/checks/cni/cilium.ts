@@ -1,6 +1,6 @@
 // cni.cilium.agent-unreachable: the cilium-cni plugin cannot reach the agent socket on the node. When no Cilium
 // DaemonSet exists at all, the error comes from a leftover config and cni.conflicting-plugins reports it instead.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { eventLine } from '../../objects/events.ts';
@@ -19,10 +19,20 @@ import {
 export const CILIUM_UNREACHABLE =
   /unable to connect to Cilium (agent|daemon)|cilium\.sock: connect: no such file or directory/;
 
-export const ciliumCheck: Check = {
+export const ciliumCheck: RegisteredCheck = {
   name: 'cni-cilium',
   component: 'cni',
   emits: ['cni.cilium.agent-unreachable'],
+  remediations: ['cni.restart-agent-on-node'],
+  describe: {
+    'cni.cilium.agent-unreachable': {
+      severities: ['critical'],
+      summary:
+        'The cilium-agent on the node is not running, so the cilium-cni plugin cannot reach its socket and pod sandboxes fail.',
+      fix: 'Read the cilium-agent log (--previous) and restart the agent pod; if Cilium was removed, delete its leftover CNI config on the node.',
+      safety: 'auto-safe',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const base = cniAgent(snapshot);
     if (base?.kind !== 'cilium' && base?.kind !== 'gke-dataplane-v2') return [];

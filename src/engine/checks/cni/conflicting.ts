@@ -1,6 +1,6 @@
 // cni.conflicting-plugins: two CNIs installed, or sandbox errors from a plugin type the installed CNI does not use
 // (a leftover /etc/cni/net.d file wins because kubelet takes the lexically first config).
-import type { Check, CheckContext, CniKind, Snapshot } from '../../check.ts';
+import type { CheckContext, CniKind, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { eventLine } from '../../objects/events.ts';
 import type { Finding } from '../../report.ts';
@@ -41,10 +41,20 @@ export function isForeign(snapshot: Snapshot, f: SandboxFailure): boolean {
   return owners !== undefined && !owners.some((k) => installed.includes(k));
 }
 
-export const conflictingCheck: Check = {
+export const conflictingCheck: RegisteredCheck = {
   name: 'cni-conflicting-plugins',
   component: 'cni',
   emits: ['cni.conflicting-plugins'],
+  remediations: [],
+  describe: {
+    'cni.conflicting-plugins': {
+      severities: ['critical'],
+      summary:
+        'Two CNIs are installed, or a removed CNI left its config on the nodes, so pods fail or get IPs from the wrong plugin.',
+      fix: "Delete the unwanted CNI's objects and its conflist on every node, then restart the affected pods.",
+      safety: 'auto-guarded',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const fp = snapshot.fingerprint;
     const foreign = sandboxFailures(snapshot).filter((f) => isForeign(snapshot, f));

@@ -1,6 +1,6 @@
 // Flannel (also the flannel half of Canal): missing subnet.env, nodes without a podCIDR, and a net-conf.json Network
 // that does not contain the nodes' podCIDRs. Flannel in kube-flannel or kube-system are both healthy shapes.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { cidrContains } from '../../objects/cidr.ts';
@@ -65,10 +65,32 @@ function logHit(snapshot: Snapshot, agent: CniAgent, pattern: RegExp): { pod: Ku
   return undefined;
 }
 
-export const flannelCheck: Check = {
+export const flannelCheck: RegisteredCheck = {
   name: 'cni-flannel',
   component: 'cni',
   emits: ['cni.flannel.subnet-env-missing', 'cni.flannel.podcidr-not-assigned', 'cni.flannel.network-mismatch'],
+  remediations: ['cni.flannel.align-network', 'cni.flannel.restart'],
+  describe: {
+    'cni.flannel.subnet-env-missing': {
+      severities: ['critical'],
+      summary: 'flanneld is not running on the node, so /run/flannel/subnet.env is missing and pod sandboxes fail.',
+      fix: 'Fix the cause in the kube-flannel pod log, then restart the kube-flannel DaemonSet.',
+      safety: 'auto-safe',
+    },
+    'cni.flannel.podcidr-not-assigned': {
+      severities: ['critical'],
+      summary: 'Nodes have no spec.podCIDR, so Flannel (kube-subnet-mgr) cannot acquire a lease and crash-loops.',
+      fix: 'Enable node CIDR allocation (kubeadm networking.podSubnet / --allocate-node-cidrs with --cluster-cidr), or set spec.podCIDR on each node while unset.',
+      safety: 'manual',
+    },
+    'cni.flannel.network-mismatch': {
+      severities: ['critical'],
+      summary:
+        "The Flannel net-conf.json Network does not contain the nodes' pod CIDRs, so Flannel cannot acquire a lease.",
+      fix: 'Set Network in kube-flannel-cfg net-conf.json to the cluster pod CIDR, then restart the kube-flannel DaemonSet.',
+      safety: 'auto-guarded',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const agent = flannelAgent(snapshot);
     // k3s runs flannel in-process: no DaemonSet, no ConfigMap to read (trap.k3s-embedded).

@@ -1,14 +1,22 @@
 // cni.network-policy-unsupported: Flannel alone does not implement NetworkPolicy, so policies exist but are silently
 // not enforced ("Flannel은 현재 쿠버네티스 네트워크 정책을 지원하지 않음"). Canal and k3s (kube-router) do enforce them.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import type { Finding } from '../../report.ts';
 import { verifyCniSteps } from './util.ts';
 
-export const networkPolicyCheck: Check = {
+export const networkPolicyCheck: RegisteredCheck = {
   name: 'cni-network-policy',
   component: 'cni',
   emits: ['cni.network-policy-unsupported'],
+  remediations: [],
+  describe: {
+    'cni.network-policy-unsupported': {
+      severities: ['warning'],
+      summary: 'NetworkPolicy objects exist but the only CNI is Flannel, which accepts and silently ignores them.',
+      fix: 'Move to a CNI that enforces NetworkPolicy (Canal, Calico or Cilium) instead of installing a second CNI next to Flannel.',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const fp = snapshot.fingerprint;
     if ((fp.cni !== 'flannel' && fp.cni !== 'flannel-legacy') || fp.extraCnis.length > 0) return [];

@@ -1,5 +1,5 @@
 // cni.not-installed: nodes report that no CNI config exists and no CNI agent DaemonSet is installed at all.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { nodeCondition, nodeReady } from '../../objects/nodes.ts';
@@ -30,10 +30,19 @@ function suggestion(podSubnet: string | undefined): { name: string; command: str
   };
 }
 
-export const notInstalledCheck: Check = {
+export const notInstalledCheck: RegisteredCheck = {
   name: 'cni-not-installed',
   component: 'cni',
   emits: ['cni.not-installed'],
+  remediations: [],
+  describe: {
+    'cni.not-installed': {
+      severities: ['critical'],
+      summary: 'No CNI is installed, so nodes stay NotReady with NetworkPluginNotReady and no pod gets a network.',
+      fix: 'Install exactly one CNI whose pod CIDR matches the cluster pod subnet, then watch the nodes become Ready.',
+      safety: 'manual',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const fp = snapshot.fingerprint;
     // k3s runs flannel in-process; GKE manages its own pod network (trap.k3s-embedded, trap.gke-*).

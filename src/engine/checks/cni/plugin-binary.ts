@@ -1,5 +1,5 @@
 // cni.plugin-binary-missing: the CNI config names a plugin binary that /opt/cni/bin does not have.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { eventLine } from '../../objects/events.ts';
 import { podState } from '../../objects/pods.ts';
@@ -18,10 +18,19 @@ import {
 
 export const NOT_FOUND = /failed to find plugin "([^"]+)" in path \[([^\]]*)\]/;
 
-export const pluginBinaryCheck: Check = {
+export const pluginBinaryCheck: RegisteredCheck = {
   name: 'cni-plugin-binary',
   component: 'cni',
   emits: ['cni.plugin-binary-missing'],
+  remediations: ['cni.restart-agent-on-node'],
+  describe: {
+    'cni.plugin-binary-missing': {
+      severities: ['critical'],
+      summary: 'A CNI plugin binary named in the CNI config is missing from /opt/cni/bin, so pod sandboxes fail.',
+      fix: 'Restart the CNI agent pod on the node so its init container copies the binary, or install the CNI reference plugins on the node.',
+      safety: 'auto-guarded',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const failures = sandboxFailures(snapshot).filter((f) => NOT_FOUND.test(f.message));
     if (failures.length === 0) return [];

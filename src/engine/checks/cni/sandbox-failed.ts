@@ -1,6 +1,6 @@
 // cni.sandbox-failed: pods cannot get a network (FailedCreatePodSandBox) for a reason no specific CNI check
 // recognises. Quotes the CNI's own words and the agent pod on the node, so the failure is never silent.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { eventCount, eventLine } from '../../objects/events.ts';
@@ -23,10 +23,18 @@ function cause(message: string): string {
   return (i >= 0 ? message.slice(i) : message.replace(/^Failed to create pod sandbox: /, '')).trim();
 }
 
-export const sandboxFailedCheck: Check = {
+export const sandboxFailedCheck: RegisteredCheck = {
   name: 'cni-sandbox-failed',
   component: 'cni',
   emits: ['cni.sandbox-failed'],
+  remediations: [],
+  describe: {
+    'cni.sandbox-failed': {
+      severities: ['critical', 'warning'],
+      summary: 'Pods cannot create their sandbox because the CNI plugin fails, so they stay in ContainerCreating.',
+      fix: 'Read the full sandbox error on an affected pod and check the CNI config and binaries on the node.',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     // With two CNIs installed, cni.conflicting-plugins is the root cause of any sandbox failure: report only it.
     if (snapshot.fingerprint.extraCnis.length > 0) return [];

@@ -1,6 +1,6 @@
 // Weave Net: the router (port 6784) is down, or IPALLOC_RANGE overlaps a host route. Weave is unmaintained
 // (last release v2.8.1, repository frozen 2022-11-23), so every runbook also suggests migrating.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { eventLine } from '../../objects/events.ts';
@@ -22,10 +22,26 @@ function migrateStep(ctx: CheckContext): RunbookStep {
   );
 }
 
-export const weaveCheck: Check = {
+export const weaveCheck: RegisteredCheck = {
   name: 'cni-weave',
   component: 'cni',
   emits: ['cni.weave.router-unreachable', 'cni.weave.ipalloc-overlap'],
+  remediations: ['cni.weave.restart-router'],
+  describe: {
+    'cni.weave.router-unreachable': {
+      severities: ['critical'],
+      summary:
+        'The Weave router on the node is not running (port 6784 refuses), so the weave-net plugin cannot allocate pod IPs.',
+      fix: 'Read the weave container log (--previous), then restart the weave-net pod.',
+      safety: 'auto-safe',
+    },
+    'cni.weave.ipalloc-overlap': {
+      severities: ['critical'],
+      summary: "Weave's IPALLOC_RANGE overlaps a host route, so the weave container exits.",
+      fix: 'Set IPALLOC_RANGE on the weave-net DaemonSet to a non-overlapping CIDR that matches the kube-proxy clusterCIDR.',
+      safety: 'manual',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const base = cniAgent(snapshot);
     if (base?.kind !== 'weave') return [];

@@ -1,7 +1,7 @@
 // coredns.api-unreachable: CoreDNS cannot reach the apiserver through the `kubernetes` Service VIP. Almost always a
 // symptom (kube-proxy, CNI); the core links it to the root cause. Startup waiting on a Ready pod is normal.
 
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { eventCount, eventLine, eventMessage, podEvents } from '../../objects/events.ts';
@@ -17,10 +17,19 @@ const PROBE_503 = /Readiness probe failed: HTTP probe failed with statuscode: 50
 /** More than this many waiting lines (or failed readiness probes) means it outlived the startup window. */
 const PERSISTENT = 3;
 
-export const apiUnreachableCheck: Check = {
+export const apiUnreachableCheck: RegisteredCheck = {
   name: 'coredns-api-unreachable',
   component: 'dns',
   emits: ['coredns.api-unreachable'],
+  remediations: [],
+  describe: {
+    'coredns.api-unreachable': {
+      severities: ['critical', 'warning'],
+      summary:
+        'CoreDNS cannot reach the API server through the kubernetes Service; the cause is usually kube-proxy or the pod network.',
+      fix: 'Fix the component that breaks the Service VIP (kube-proxy or CNI), then restart CoreDNS.',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
     if (w?.kind !== 'coredns') return [];

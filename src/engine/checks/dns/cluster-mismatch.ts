@@ -1,16 +1,33 @@
 // dns.clusterip-mismatch / dns.cluster-domain-mismatch: what kubelet hands pods (nameserver, search domain) must
 // match the kube-dns Service IP and the zone CoreDNS serves.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { findObject } from '../../objects/workloads.ts';
 import type { Finding } from '../../report.ts';
 import { kubeadmNetworking, kubeletDns } from './cluster-config.ts';
 import { backupStep, corefile, corefileLine, directiveLines, dnsWorkload, verifySteps } from './workload.ts';
 
-export const clusterMismatchCheck: Check = {
+export const clusterMismatchCheck: RegisteredCheck = {
   name: 'dns-cluster-mismatch',
   component: 'dns',
   emits: ['dns.clusterip-mismatch', 'dns.cluster-domain-mismatch'],
+  remediations: ['coredns.add-cluster-domain', 'dns.recreate-service-clusterip'],
+  describe: {
+    'dns.clusterip-mismatch': {
+      severities: ['critical'],
+      summary:
+        "kubelet's clusterDNS differs from the kube-dns Service clusterIP, so pods query an IP nothing answers on.",
+      fix: 'Re-create the kube-dns Service at the clusterDNS IP, or change kubelet clusterDNS on all nodes.',
+      safety: 'auto-guarded',
+    },
+    'dns.cluster-domain-mismatch': {
+      severities: ['critical'],
+      summary:
+        "The Corefile kubernetes zones do not include kubelet's clusterDomain, so Service names are forwarded upstream and fail.",
+      fix: 'Add the cluster domain to the kubernetes plugin line of the Corefile.',
+      safety: 'auto-guarded',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
     const kubelet = kubeletDns(snapshot);

@@ -1,7 +1,7 @@
 // coredns.configmap-missing / coredns.configmap-key-missing: the Corefile volume cannot be mounted, pods stay
 // ContainerCreating. Read from the Deployment's own volume list, so k3s (Corefile + NodeHosts) needs no special case.
 
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';
@@ -43,10 +43,26 @@ export function defaultCorefile(domain: string): string {
 }`;
 }
 
-export const configMapCheck: Check = {
+export const configMapCheck: RegisteredCheck = {
   name: 'coredns-configmap',
   component: 'dns',
   emits: ['coredns.configmap-missing', 'coredns.configmap-key-missing'],
+  remediations: ['coredns.restore-configmap', 'coredns.restore-configmap-key'],
+  describe: {
+    'coredns.configmap-missing': {
+      severities: ['critical'],
+      summary: 'ConfigMap kube-system/coredns was deleted, so DNS pods cannot mount their Corefile.',
+      fix: 'Re-create the ConfigMap with the kubeadm default Corefile for the cluster domain.',
+      safety: 'auto-safe',
+    },
+    'coredns.configmap-key-missing': {
+      severities: ['critical'],
+      summary:
+        'The coredns ConfigMap lacks a key the Deployment projects (Corefile, or NodeHosts on k3s), so pods cannot mount it.',
+      fix: 'Restore the missing key in the ConfigMap.',
+      safety: 'auto-guarded',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
     if (!w) return [];

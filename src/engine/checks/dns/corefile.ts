@@ -1,7 +1,7 @@
 // Corefile failures: a forwarding loop, a removed plugin (`proxy`), a removed option (`upstream`, `resyncperiod`) or
 // any other parse error. CoreDNS prints one fatal line and exits, so the previous log is where they show.
 
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { findLine, podLogs } from '../../objects/logs.ts';
@@ -70,7 +70,7 @@ function editSteps(ctx: CheckContext, w: DnsWorkload, cm: string, en: string, ko
   ];
 }
 
-export const corefileCheck: Check = {
+export const corefileCheck: RegisteredCheck = {
   name: 'coredns-corefile',
   component: 'dns',
   emits: [
@@ -79,6 +79,36 @@ export const corefileCheck: Check = {
     'coredns.corefile-removed-option',
     'coredns.corefile-parse-error',
   ],
+  remediations: ['coredns.remove-obsolete-option', 'coredns.replace-proxy-with-forward'],
+  describe: {
+    'coredns.loop-detected': {
+      severities: ['critical', 'warning'],
+      summary:
+        "CoreDNS forwards to itself (for example the node's resolv.conf points at a local stub like 127.0.0.53) and exits.",
+      fix: 'Point kubelet resolvConf at the real resolver, or forward the Corefile to upstream IPs, then restart CoreDNS.',
+      safety: 'manual',
+    },
+    'coredns.corefile-removed-plugin': {
+      severities: ['critical', 'warning'],
+      summary:
+        'The Corefile uses a plugin this CoreDNS image does not have (proxy was replaced by forward in 1.5.0), so CoreDNS fails to start.',
+      fix: 'Replace proxy with forward (or remove the unknown plugin) in the Corefile, then restart CoreDNS.',
+      safety: 'auto-guarded',
+    },
+    'coredns.corefile-removed-option': {
+      severities: ['critical', 'warning'],
+      summary:
+        'The Corefile kubernetes block uses an option removed in CoreDNS 1.7.0 (upstream, resyncperiod), so CoreDNS fails to start.',
+      fix: 'Delete the obsolete option line from the Corefile, or align the image version with the Corefile.',
+      safety: 'auto-guarded',
+    },
+    'coredns.corefile-parse-error': {
+      severities: ['critical', 'warning'],
+      summary: 'The Corefile does not parse, so CoreDNS exits or keeps the old config.',
+      fix: 'Fix the Corefile line CoreDNS names, or restore the kubeadm default Corefile with the site stanzas re-added.',
+      safety: 'auto-guarded',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
     // kube-dns (GKE) has no Corefile (trap.gke-kube-dns).

@@ -2,7 +2,7 @@
 // reason no specific check recognises. They quote the last log lines so a human can take it from there.
 // Also used for GKE kube-dns, whose pods are judged only by their health (no Corefile).
 
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { eventCount, eventLine, eventMessage, podEvents } from '../../objects/events.ts';
@@ -27,10 +27,23 @@ function crashing(pod: KubeObject): boolean {
   );
 }
 
-export const crashloopCheck: Check = {
+export const crashloopCheck: RegisteredCheck = {
   name: 'coredns-crashloop',
   component: 'dns',
   emits: ['coredns.crashloop', 'coredns.not-ready'],
+  remediations: [],
+  describe: {
+    'coredns.crashloop': {
+      severities: ['critical', 'warning'],
+      summary: 'DNS pods keep restarting for a reason no specific check recognises.',
+      fix: 'Read the log of the crashed container, its exit reason and events, and fix the cause.',
+    },
+    'coredns.not-ready': {
+      severities: ['critical', 'warning'],
+      summary: 'DNS pods run but keep failing their readiness probe, so the kube-dns Service sends them no queries.',
+      fix: 'Read the pod log and the probe failures, and fix the cause.',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
     if (!w) return [];

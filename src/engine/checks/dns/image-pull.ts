@@ -1,5 +1,5 @@
 // coredns.image-pull: DNS pods cannot pull their image; since kubeadm 1.21 the path is <registry>/coredns/coredns:<tag>.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';
 import { podReady, podState, waitingReason } from '../../objects/pods.ts';
@@ -15,10 +15,19 @@ export function nestedCorednsImage(image: string): string | undefined {
   return `${m[1]}/coredns/coredns:${m[2]}`;
 }
 
-export const imagePullCheck: Check = {
+export const imagePullCheck: RegisteredCheck = {
   name: 'coredns-image-pull',
   component: 'dns',
   emits: ['coredns.image-pull'],
+  remediations: [],
+  describe: {
+    'coredns.image-pull': {
+      severities: ['critical', 'warning'],
+      summary: 'The DNS image cannot be pulled (wrong image path or registry), so DNS pods do not start.',
+      fix: 'Set the Deployment image to an existing reference, such as <registry>/coredns/coredns:<tag>.',
+      safety: 'auto-guarded',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
     if (!w) return [];

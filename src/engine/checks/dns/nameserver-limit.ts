@@ -1,16 +1,26 @@
 // dns.nameserver-limit: kubelet dropped nameservers beyond three from a node's resolv.conf. Usually benign
 // (trap.dns-nameserver-limit); reported at info level, naming the nodes and the line kubelet applied.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { eventLine, eventMessage, eventNode, eventsWithReason } from '../../objects/events.ts';
 import type { Finding } from '../../report.ts';
 
 const LIMIT = /Nameserver limits were exceeded/;
 
-export const nameserverLimitCheck: Check = {
+export const nameserverLimitCheck: RegisteredCheck = {
   name: 'dns-nameserver-limit',
   component: 'dns',
   emits: ['dns.nameserver-limit'],
+  remediations: [],
+  describe: {
+    'dns.nameserver-limit': {
+      severities: ['info'],
+      summary:
+        'A node resolv.conf has more than 3 nameservers, so kubelet drops the extra ones; harmful only if a dropped one was the only working one.',
+      fix: "Trim the node resolv.conf, or point kubelet's resolvConf at a file with at most 3 nameservers.",
+      safety: 'manual',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const events = eventsWithReason(snapshot, 'DNSConfigForming').filter((e) => LIMIT.test(eventMessage(e)));
     if (events.length === 0) return [];

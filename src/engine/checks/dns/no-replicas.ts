@@ -1,14 +1,23 @@
 // coredns.no-replicas: the DNS Deployment is scaled to zero or gone, so nothing answers on the kube-dns Service.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import type { Finding } from '../../report.ts';
 import { collected } from '../../snapshot.ts';
 import { dnsWorkload, verifySteps } from './workload.ts';
 
-export const noReplicasCheck: Check = {
+export const noReplicasCheck: RegisteredCheck = {
   name: 'coredns-no-replicas',
   component: 'dns',
   emits: ['coredns.no-replicas'],
+  remediations: ['coredns.scale-up'],
+  describe: {
+    'coredns.no-replicas': {
+      severities: ['critical'],
+      summary: 'The DNS Deployment is scaled to zero or missing, so kube-dns has no endpoints.',
+      fix: 'Scale the DNS Deployment back up (kubeadm default 2), or re-install the DNS add-on if it was deleted.',
+      safety: 'auto-safe',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const fp = snapshot.fingerprint;
     const w = dnsWorkload(snapshot);

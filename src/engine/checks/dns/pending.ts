@@ -1,7 +1,7 @@
 // coredns.pending / coredns.unschedulable-node-not-ready: DNS pods that never start. The guide's first question for a
 // Pending CoreDNS pod is whether a network plugin is installed, because nodes stay NotReady (tainted) without one.
 
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';
@@ -18,10 +18,25 @@ function unscheduled(pod: KubeObject): boolean {
   return pod.status?.phase === 'Pending' && !pod.spec?.nodeName;
 }
 
-export const pendingCheck: Check = {
+export const pendingCheck: RegisteredCheck = {
   name: 'coredns-pending',
   component: 'dns',
   emits: ['coredns.pending', 'coredns.unschedulable-node-not-ready'],
+  remediations: [],
+  describe: {
+    'coredns.pending': {
+      severities: ['critical', 'warning'],
+      summary: 'CoreDNS pods cannot be scheduled (taints, resources or node selectors), so DNS runs short of replicas.',
+      fix: 'Read the scheduler message of a Pending pod and fix what blocks scheduling.',
+    },
+    'coredns.unschedulable-node-not-ready': {
+      severities: ['critical'],
+      summary:
+        'CoreDNS is Pending because the nodes are NotReady (usually no CNI), and it must not tolerate the not-ready taint.',
+      fix: 'Fix the node network (install a CNI) instead of adding a not-ready toleration to CoreDNS.',
+      safety: 'manual',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
     if (!w) return [];

@@ -1,5 +1,5 @@
 // coredns.permission-denied: CoreDNS may not bind :53 (the guide's SELinux / old Docker case) and exits.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { findLine, podLogs } from '../../objects/logs.ts';
 import { podReady, podState } from '../../objects/pods.ts';
@@ -8,10 +8,19 @@ import { dnsWorkload, verifySteps } from './workload.ts';
 
 const BIND_DENIED = /bind: permission denied/;
 
-export const permissionDeniedCheck: Check = {
+export const permissionDeniedCheck: RegisteredCheck = {
   name: 'coredns-permission-denied',
   component: 'dns',
   emits: ['coredns.permission-denied'],
+  remediations: [],
+  describe: {
+    'coredns.permission-denied': {
+      severities: ['critical', 'warning'],
+      summary:
+        'CoreDNS exits with "bind: permission denied" on port 53 (SELinux or an old Docker version on the node).',
+      fix: 'Upgrade Docker or fix SELinux on the node; allowing privilege escalation in the Deployment is the weaker fallback.',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
     if (!w) return [];

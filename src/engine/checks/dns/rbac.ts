@@ -1,6 +1,6 @@
 // coredns.rbac-forbidden: CoreDNS may not list/watch what its kubernetes plugin needs, so it never becomes Ready.
 
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { findLine, podLogs } from '../../objects/logs.ts';
@@ -81,10 +81,20 @@ export function forbiddenPods(snapshot: Snapshot, w: DnsWorkload): { pod: KubeOb
   });
 }
 
-export const rbacCheck: Check = {
+export const rbacCheck: RegisteredCheck = {
   name: 'coredns-rbac',
   component: 'dns',
   emits: ['coredns.rbac-forbidden'],
+  remediations: ['coredns.restore-rbac'],
+  describe: {
+    'coredns.rbac-forbidden': {
+      severities: ['critical', 'warning'],
+      summary:
+        'ClusterRole or ClusterRoleBinding system:coredns is missing or incomplete, so CoreDNS cannot list what it serves.',
+      fix: 'Re-apply the kubeadm ClusterRole and ClusterRoleBinding system:coredns for ServiceAccount kube-system/coredns.',
+      safety: 'auto-safe',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
     if (w?.kind !== 'coredns') return [];

@@ -1,5 +1,5 @@
 // The kube-dns Service (named kube-dns for CoreDNS too, by design): missing, selecting nothing, or on the wrong ports.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { podReady, podState } from '../../objects/pods.ts';
 import { findObject, type Labels } from '../../objects/workloads.ts';
@@ -41,10 +41,32 @@ function targetIs53(w: DnsWorkload, port: Port): boolean {
   return named ? named.containerPort === 53 : true; // unknown names: do not guess
 }
 
-export const serviceCheck: Check = {
+export const serviceCheck: RegisteredCheck = {
   name: 'dns-service',
   component: 'dns',
   emits: ['dns.service-missing', 'dns.service-no-endpoints', 'dns.service-port-mismatch'],
+  remediations: ['dns.restore-service', 'dns.restore-service-ports', 'dns.restore-service-selector'],
+  describe: {
+    'dns.service-missing': {
+      severities: ['critical'],
+      summary: 'Service kube-system/kube-dns was deleted, so nothing answers on the DNS IP pods are given.',
+      fix: "Re-create the kube-dns Service with clusterIP equal to kubelet's clusterDNS.",
+      safety: 'auto-safe',
+    },
+    'dns.service-no-endpoints': {
+      severities: ['critical'],
+      summary: 'Service kube-dns selects no ready DNS pod (selector or labels changed, or no pod Ready).',
+      fix: 'Restore the selector k8s-app: kube-dns, or fix the DNS pods.',
+      safety: 'auto-safe',
+    },
+    'dns.service-port-mismatch': {
+      severities: ['critical'],
+      summary:
+        'The kube-dns Service ports were edited away from 53/UDP, 53/TCP and 9153/TCP, so queries fail although endpoints exist.',
+      fix: 'Restore the kube-dns Service ports.',
+      safety: 'auto-safe',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
     if (!w) return [];

@@ -1,5 +1,5 @@
 // coredns.serviceaccount-missing: the ReplicaSet cannot create pods because the ServiceAccount it names is gone.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { eventLine, eventMessage, eventNamespace } from '../../objects/events.ts';
 import { findObject } from '../../objects/workloads.ts';
@@ -9,10 +9,19 @@ import { dnsWorkload, verifySteps } from './workload.ts';
 
 const SA_LOOKUP = /error looking up service account ([^/\s]+)\/([^:\s]+)/;
 
-export const serviceAccountCheck: Check = {
+export const serviceAccountCheck: RegisteredCheck = {
   name: 'coredns-serviceaccount',
   component: 'dns',
   emits: ['coredns.serviceaccount-missing'],
+  remediations: ['coredns.create-serviceaccount'],
+  describe: {
+    'coredns.serviceaccount-missing': {
+      severities: ['critical', 'warning'],
+      summary: 'ServiceAccount kube-system/coredns was deleted, so the ReplicaSet cannot create DNS pods.',
+      fix: 'Re-create the ServiceAccount; the ReplicaSet retries by itself.',
+      safety: 'auto-safe',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
     if (!w) return [];

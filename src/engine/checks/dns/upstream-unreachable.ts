@@ -1,5 +1,5 @@
 // coredns.upstream-unreachable: cluster names resolve but CoreDNS cannot reach the upstream resolvers it forwards to.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { findLine, podLogs } from '../../objects/logs.ts';
 import { podState } from '../../objects/pods.ts';
@@ -9,10 +9,19 @@ import { corefile, corefileLine, directiveLines, dnsWorkload, verifySteps } from
 const UPSTREAM_ERROR =
   /\[ERROR\] plugin\/errors: .*(i\/o timeout|unreachable backend|connection refused|no route to host)/;
 
-export const upstreamUnreachableCheck: Check = {
+export const upstreamUnreachableCheck: RegisteredCheck = {
   name: 'coredns-upstream-unreachable',
   component: 'dns',
   emits: ['coredns.upstream-unreachable'],
+  remediations: [],
+  describe: {
+    'coredns.upstream-unreachable': {
+      severities: ['warning'],
+      summary: 'CoreDNS serves the cluster domain but cannot reach its upstream resolvers, so external names time out.',
+      fix: 'Repair egress from the pods to the upstream resolvers, or forward to reachable resolvers.',
+      safety: 'manual',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
     if (w?.kind !== 'coredns') return [];
