@@ -21,7 +21,10 @@ export type DnsKind = 'coredns' | 'kube-dns' | 'none';
 /** How Service routing is done: a kube-proxy DaemonSet, or something that replaces it on purpose. */
 export type ProxyKind = 'kube-proxy' | 'cilium-kpr' | 'calico-ebpf' | 'k3s-embedded' | 'gke-dataplane-v2' | 'missing';
 
-/** What the cluster is (catalog §0), decided before any rule runs so §D traps never become findings. */
+/**
+ * What the cluster is, decided before any rule runs, so that components a distribution removes or replaces on
+ * purpose (k3s embedded flannel, Cilium kube-proxy replacement, GKE kube-dns, EKS names) never become findings.
+ */
 export interface Fingerprint {
   flavor: Flavor;
   cni: CniKind;

@@ -27,7 +27,7 @@ export const COMPONENT_POD_SELECTORS = [
   'component=kube-proxy',
 ];
 
-/** Namespaces some CNIs install into instead of kube-system (catalog §D traps). */
+/** Namespaces some CNIs install into instead of kube-system (current Flannel, operator-installed Calico). */
 export const CNI_NAMESPACES = ['kube-flannel', 'calico-system', 'tigera-operator'];
 
 /** ConfigMaps read by name: [namespace, name, components]. */

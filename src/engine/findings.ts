@@ -14,7 +14,7 @@ export function step(text: string, command?: string): RunbookStep {
   return command ? { text, command } : { text };
 }
 
-/** What a check writes: a Finding whose remediation can only name a catalogued fix. */
+/** What a check writes: a Finding whose remediation can only name a fix listed in REMEDIATION_IDS. */
 export type FindingDraft = Omit<Finding, 'remediation'> & {
   remediation?: { id: RemediationId; title: string };
 };

@@ -1,4 +1,4 @@
-// The registry is the source of docs/checks.md and of the fix catalogue: every check must say what each finding it
+// The registry is the source of docs/checks.md and of the list of fixes: every check must say what each finding it
 // emits means, and which fixes it can offer, so nothing a report shows is undocumented.
 import { describe, expect, it } from 'vitest';
 import { allChecks } from './registry.ts';
@@ -21,7 +21,7 @@ describe('registry metadata', () => {
     }
   });
 
-  it('every catalogued remediation id is offered by some check, and no check offers one twice', () => {
+  it('every listed remediation id is offered by some check, and no check offers one twice', () => {
     const offered = allChecks.flatMap((c) => c.remediations);
     expect([...new Set(offered)].sort()).toEqual([...REMEDIATION_IDS].sort());
     for (const check of allChecks) expect(new Set(check.remediations).size).toBe(check.remediations.length);

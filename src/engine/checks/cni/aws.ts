@@ -1,5 +1,5 @@
 // cni.aws.ipamd-unavailable-or-ip-exhausted: aws-node (ipamd) is not ready, or the node/subnet has no free IPs.
-// Fargate nodes never run aws-node (trap.eks-components).
+// Fargate nodes never run aws-node, so its absence there is normal.
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';

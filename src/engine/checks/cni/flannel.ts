@@ -93,7 +93,7 @@ export const flannelCheck: RegisteredCheck = {
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const agent = flannelAgent(snapshot);
-    // k3s runs flannel in-process: no DaemonSet, no ConfigMap to read (trap.k3s-embedded).
+    // k3s runs flannel in-process: no DaemonSet, no ConfigMap to read, so there is nothing to judge here.
     if (!agent) return [];
     const findings: Finding[] = [];
     const ns = agent.namespace;

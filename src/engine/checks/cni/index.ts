@@ -1,4 +1,4 @@
-// CNI checks (catalog §A): missing or broken pod network, per-plugin failure signatures.
+// CNI checks: missing or broken pod network, per-plugin failure signatures.
 import type { RegisteredCheck } from '../../check.ts';
 import { agentHealthCheck } from './agent-health.ts';
 import { awsCheck } from './aws.ts';

@@ -45,7 +45,7 @@ export const notInstalledCheck: RegisteredCheck = {
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const fp = snapshot.fingerprint;
-    // k3s runs flannel in-process; GKE manages its own pod network (trap.k3s-embedded, trap.gke-*).
+    // k3s runs flannel in-process and GKE manages its own pod network: no CNI DaemonSet is expected on either.
     if (fp.cni !== 'none' || fp.flavor === 'k3s' || fp.flavor === 'gke') return [];
     const nodes = networkNotReadyNodes(snapshot);
     if (nodes.length === 0) return [];

@@ -66,7 +66,7 @@ export function selectorText(selector: Labels): string {
     .join(',');
 }
 
-/** Fargate nodes never run node agents such as aws-node (trap.eks-components). */
+/** Fargate nodes never run node agents such as aws-node, so they are never counted as missing one. */
 export function isFargate(node: KubeObject): boolean {
   return node.metadata.labels?.['eks.amazonaws.com/compute-type'] === 'fargate';
 }

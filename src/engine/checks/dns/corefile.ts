@@ -111,7 +111,7 @@ export const corefileCheck: RegisteredCheck = {
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
-    // kube-dns (GKE) has no Corefile (trap.gke-kube-dns).
+    // kube-dns (GKE) has no Corefile.
     if (w?.kind !== 'coredns') return [];
     const cf = corefile(snapshot, w);
     const cm = cf?.configMap ?? 'coredns';

@@ -1,4 +1,4 @@
-// Cluster-DNS checks (catalog §B): CoreDNS / kube-dns workload, Corefile, RBAC and the kube-dns Service.
+// Cluster-DNS checks: CoreDNS / kube-dns workload, Corefile, RBAC and the kube-dns Service.
 import type { RegisteredCheck } from '../../check.ts';
 import { apiUnreachableCheck } from './api-unreachable.ts';
 import { clusterMismatchCheck } from './cluster-mismatch.ts';

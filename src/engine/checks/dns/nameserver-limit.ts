@@ -1,5 +1,6 @@
-// dns.nameserver-limit: kubelet dropped nameservers beyond three from a node's resolv.conf. Usually benign
-// (trap.dns-nameserver-limit); reported at info level, naming the nodes and the line kubelet applied.
+// dns.nameserver-limit: kubelet dropped nameservers beyond three from a node's resolv.conf. Usually benign (it hurts
+// only if a dropped server was the only working one), so it is reported at info level, naming the nodes and the line
+// kubelet applied.
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { eventLine, eventMessage, eventNode, eventsWithReason } from '../../objects/events.ts';

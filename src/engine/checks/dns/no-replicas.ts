@@ -22,7 +22,7 @@ export const noReplicasCheck: RegisteredCheck = {
     const fp = snapshot.fingerprint;
     const w = dnsWorkload(snapshot);
     if (!w) {
-      // GKE with Cloud DNS and k3s with --disable=coredns legitimately run no DNS pods (trap.gke-cloud-dns, K3S-DOCS).
+      // GKE with Cloud DNS and k3s with --disable=coredns legitimately run no DNS pods.
       if (fp.flavor === 'gke' || fp.flavor === 'k3s') return [];
       if (!collected(snapshot, 'deployments')) return [];
       return [missingDeployment(ctx, fp.flavor)];
@@ -32,7 +32,7 @@ export const noReplicasCheck: RegisteredCheck = {
       return [missingDeployment(ctx, fp.flavor)];
     }
     if (w.deployment.spec?.replicas !== 0) return [];
-    // GKE with Cloud DNS keeps the kube-dns Deployment scaled to zero on purpose (trap.gke-cloud-dns).
+    // GKE with Cloud DNS keeps the kube-dns Deployment scaled to zero on purpose.
     if (fp.flavor === 'gke' && w.kind === 'kube-dns') return [];
     const target = fp.flavor === 'k3s' ? 1 : 2;
     const ref = `${w.namespace}/${w.name}`;

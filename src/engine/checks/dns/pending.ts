@@ -1,5 +1,5 @@
-// coredns.pending / coredns.unschedulable-node-not-ready: DNS pods that never start. The guide's first question for a
-// Pending CoreDNS pod is whether a network plugin is installed, because nodes stay NotReady (tainted) without one.
+// coredns.pending / coredns.unschedulable-node-not-ready: DNS pods that never start. The first question for a Pending
+// CoreDNS pod is whether a network plugin is installed, because nodes stay NotReady (tainted) without one.
 
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';

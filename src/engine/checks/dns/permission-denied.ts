@@ -1,4 +1,4 @@
-// coredns.permission-denied: CoreDNS may not bind :53 (the guide's SELinux / old Docker case) and exits.
+// coredns.permission-denied: CoreDNS may not bind :53 (seen with SELinux and old Docker versions on the node) and exits.
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { findLine, podLogs } from '../../objects/logs.ts';

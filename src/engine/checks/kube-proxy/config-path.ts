@@ -1,4 +1,4 @@
-// kube-proxy.config-path-mismatch: --config names a file the ConfigMap does not project (catalog §C, NECTAR lab).
+// kube-proxy.config-path-mismatch: --config names a file the ConfigMap does not project, usually after a hand edit of the flag.
 import type { RegisteredCheck } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import {

@@ -1,4 +1,4 @@
-// kube-proxy checks (catalog §C): one module per failure mode, plus generic pod-health fallbacks.
+// kube-proxy checks: one module per failure mode, plus generic pod-health fallbacks.
 import type { RegisteredCheck } from '../../check.ts';
 import { apiServerCheck } from './apiserver.ts';
 import { clusterCidrCheck } from './cluster-cidr.ts';
