@@ -4,6 +4,7 @@
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
+import { CNI_NAMES } from '../../fingerprint.ts';
 import { findLine, lastLines, podLogs } from '../../objects/logs.ts';
 import { nodeCondition } from '../../objects/nodes.ts';
 import { containerStatus, failingContainer, isCrashLooping, podReady, podState } from '../../objects/pods.ts';
@@ -14,7 +15,6 @@ import { networkNotReadyNodes } from './not-installed.ts';
 import {
   agentLogStep,
   agentPodOn,
-  CNI_LABEL,
   type CniAgent,
   cniAgent,
   isFargate,
@@ -62,7 +62,7 @@ export const agentHealthCheck: RegisteredCheck = {
     const agent = cniAgent(snapshot);
     if (!agent) return [];
     const findings: Finding[] = [];
-    const label = CNI_LABEL[agent.kind];
+    const label = CNI_NAMES[agent.kind];
     const ns = agent.namespace;
     const generic = !OWNED_ELSEWHERE.has(agent.kind);
 

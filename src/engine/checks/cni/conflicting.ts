@@ -2,16 +2,10 @@
 // (a leftover /etc/cni/net.d file wins because kubelet takes the lexically first config).
 import type { CheckContext, CniKind, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
+import { CNI_NAMES } from '../../fingerprint.ts';
 import { eventLine } from '../../objects/events.ts';
 import type { Finding } from '../../report.ts';
-import {
-  CNI_LABEL,
-  nodesOf,
-  PLUGIN_TYPE_OWNERS,
-  type SandboxFailure,
-  sandboxFailures,
-  verifyCniSteps,
-} from './util.ts';
+import { nodesOf, PLUGIN_TYPE_OWNERS, type SandboxFailure, sandboxFailures, verifyCniSteps } from './util.ts';
 
 const DS_NAMES: Partial<Record<CniKind, string>> = {
   calico: 'kube-system/calico-node',
@@ -64,13 +58,13 @@ export const conflictingCheck: RegisteredCheck = {
     if (fp.extraCnis.length === 0 && foreign.length === 0) return [];
     const types = [...new Set(foreign.map((f) => f.pluginType!))];
     const nodes = nodesOf(foreign);
-    const main = fp.cni === 'none' ? ctx.tr('no CNI DaemonSet', 'CNI 데몬셋 없음') : CNI_LABEL[fp.cni];
-    const extras = fp.extraCnis.map((k) => CNI_LABEL[k]);
+    const main = fp.cni === 'none' ? ctx.tr('no CNI DaemonSet', 'CNI 데몬셋 없음') : CNI_NAMES[fp.cni];
+    const extras = fp.extraCnis.map((k) => CNI_NAMES[k]);
     const detail =
       fp.extraCnis.length > 0
         ? ctx.tr(
-            `More than one CNI is installed: ${CNI_LABEL[fp.cni]} and ${extras.join(', ')}. Only the lexically first config in /etc/cni/net.d is used, so pods get addresses from an unexpected plugin.`,
-            `CNI가 두 개 이상 설치되어 있습니다: ${CNI_LABEL[fp.cni]}와(과) ${extras.join(', ')}. /etc/cni/net.d에서 사전 순으로 첫 번째 구성만 사용되므로 파드가 예상하지 못한 플러그인에서 주소를 받습니다.`,
+            `More than one CNI is installed: ${CNI_NAMES[fp.cni]} and ${extras.join(', ')}. Only the lexically first config in /etc/cni/net.d is used, so pods get addresses from an unexpected plugin.`,
+            `CNI가 두 개 이상 설치되어 있습니다: ${CNI_NAMES[fp.cni]}와(과) ${extras.join(', ')}. /etc/cni/net.d에서 사전 순으로 첫 번째 구성만 사용되므로 파드가 예상하지 못한 플러그인에서 주소를 받습니다.`,
           )
         : ctx.tr(
             `Pods on ${nodes.join(', ') || 'some nodes'} are set up by plugin type ${types.map((t) => `"${t}"`).join(', ')}, but the installed CNI is ${main}: a leftover CNI config on those nodes takes precedence.`,
@@ -90,7 +84,7 @@ export const conflictingCheck: RegisteredCheck = {
         evidence: [
           ...[fp.cni, ...fp.extraCnis]
             .filter((k) => k !== 'none')
-            .map((k) => `daemonset ${DS_NAMES[k] ?? CNI_LABEL[k]} (${CNI_LABEL[k]})`),
+            .map((k) => `daemonset ${DS_NAMES[k] ?? CNI_NAMES[k]} (${CNI_NAMES[k]})`),
           ...[...foreign, ...clash].slice(0, 2).map((f) => eventLine(f.event)),
         ],
         runbook: [

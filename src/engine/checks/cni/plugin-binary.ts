@@ -1,13 +1,13 @@
 // cni.plugin-binary-missing: the CNI config names a plugin binary that /opt/cni/bin does not have.
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
+import { CNI_NAMES } from '../../fingerprint.ts';
 import { eventLine } from '../../objects/events.ts';
 import { podState } from '../../objects/pods.ts';
 import type { Finding, RunbookStep } from '../../report.ts';
 import {
   agentLogStep,
   agentPodOn,
-  CNI_LABEL,
   cniAgent,
   nodesOf,
   PLUGIN_TYPE_OWNERS,
@@ -52,8 +52,8 @@ export const pluginBinaryCheck: RegisteredCheck = {
             ...(agentPod ? [agentLogStep(ctx, agent, agentPod, false)] : []),
             step(
               ctx.tr(
-                `The ${CNI_LABEL[agent.kind]} agent's init container copies "${bin}" into ${dir}; check it ran on ${node ?? 'the node'}.`,
-                `${CNI_LABEL[agent.kind]} 에이전트의 init 컨테이너가 "${bin}"을(를) ${dir}에 복사합니다. ${node ?? '해당 노드'}에서 제대로 실행됐는지 확인합니다.`,
+                `The ${CNI_NAMES[agent.kind]} agent's init container copies "${bin}" into ${dir}; check it ran on ${node ?? 'the node'}.`,
+                `${CNI_NAMES[agent.kind]} 에이전트의 init 컨테이너가 "${bin}"을(를) ${dir}에 복사합니다. ${node ?? '해당 노드'}에서 제대로 실행됐는지 확인합니다.`,
               ),
               `kubectl -n ${agent.namespace} describe pod ${
                 agentPod?.metadata.name ??
@@ -93,8 +93,8 @@ export const pluginBinaryCheck: RegisteredCheck = {
                 remediation: {
                   id: 'cni.restart-agent-on-node',
                   title: ctx.tr(
-                    `Restart the ${CNI_LABEL[agent.kind]} agent on ${node ?? 'the node'}`,
-                    `${node ?? '해당 노드'}의 ${CNI_LABEL[agent.kind]} 에이전트 재시작`,
+                    `Restart the ${CNI_NAMES[agent.kind]} agent on ${node ?? 'the node'}`,
+                    `${node ?? '해당 노드'}의 ${CNI_NAMES[agent.kind]} 에이전트 재시작`,
                   ),
                 },
               }

@@ -3,6 +3,7 @@
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
+import { CNI_NAMES } from '../../fingerprint.ts';
 import { eventCount, eventLine } from '../../objects/events.ts';
 import { podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
@@ -12,7 +13,7 @@ import { CILIUM_UNREACHABLE } from './cilium.ts';
 import { isForeign } from './conflicting.ts';
 import { SUBNET_ENV } from './flannel.ts';
 import { NOT_FOUND } from './plugin-binary.ts';
-import { agentLogStep, agentPodOn, CNI_LABEL, cniAgent, nodesOf, sandboxFailures, verifyCniSteps } from './util.ts';
+import { agentLogStep, agentPodOn, cniAgent, nodesOf, sandboxFailures, verifyCniSteps } from './util.ts';
 import { ROUTER_REFUSED } from './weave.ts';
 
 const RECOGNISED = [NOT_FOUND, SUBNET_ENV, NODENAME, ROUTER_REFUSED, CILIUM_UNREACHABLE, NO_IP];
@@ -47,7 +48,7 @@ export const sandboxFailedCheck: RegisteredCheck = {
     const agentPods = agent ? nodes.map((n) => agentPodOn(agent, n)).filter((p): p is KubeObject => Boolean(p)) : [];
     const total = failures.reduce((n, f) => n + eventCount(f.event), 0);
     const first = failures[0]!;
-    const label = agent ? CNI_LABEL[agent.kind] : ctx.tr('the CNI', 'CNI');
+    const label = agent ? CNI_NAMES[agent.kind] : ctx.tr('the CNI', 'CNI');
     const sick = agentPods.find((p) => !podReady(p));
     return [
       makeFinding({

@@ -8,9 +8,6 @@ import { eventMessage, eventNamespace, eventNode, eventPodName, eventsWithReason
 import { findObject, type Labels, parseSelector, podsMatching } from '../../objects/workloads.ts';
 import type { RunbookStep } from '../../report.ts';
 
-/** The CNI's human name, as the fingerprint reports it. */
-export const CNI_LABEL = CNI_NAMES;
-
 /** The container that carries each agent's story. */
 const MAIN_CONTAINER: Partial<Record<CniKind, string>> = {
   calico: 'calico-node',
@@ -133,10 +130,10 @@ export function agentLogStep(
   return step(
     previous
       ? ctx.tr(
-          `Read the last crash of the ${CNI_LABEL[agent.kind]} agent.`,
-          `${CNI_LABEL[agent.kind]} 에이전트의 마지막 종료 로그를 확인합니다.`,
+          `Read the last crash of the ${CNI_NAMES[agent.kind]} agent.`,
+          `${CNI_NAMES[agent.kind]} 에이전트의 마지막 종료 로그를 확인합니다.`,
         )
-      : ctx.tr(`Read the ${CNI_LABEL[agent.kind]} agent log.`, `${CNI_LABEL[agent.kind]} 에이전트 로그를 확인합니다.`),
+      : ctx.tr(`Read the ${CNI_NAMES[agent.kind]} agent log.`, `${CNI_NAMES[agent.kind]} 에이전트 로그를 확인합니다.`),
     `kubectl -n ${agent.namespace} logs ${target}${container ? ` -c ${container}` : ''}${previous ? ' --previous' : ''}`,
   );
 }
@@ -145,20 +142,20 @@ export function restartAgentStep(ctx: CheckContext, agent: CniAgent, node?: stri
   // The tigera operator owns its DaemonSet spec, so restart by deleting pods rather than patching the template.
   if (!node && agent.kind === 'calico-operator') {
     return step(
-      ctx.tr(`Restart the ${CNI_LABEL[agent.kind]} agents.`, `${CNI_LABEL[agent.kind]} 에이전트를 재시작합니다.`),
+      ctx.tr(`Restart the ${CNI_NAMES[agent.kind]} agents.`, `${CNI_NAMES[agent.kind]} 에이전트를 재시작합니다.`),
       `kubectl -n ${agent.namespace} delete pod -l ${selectorText(agent.selector)}`,
     );
   }
   return node
     ? step(
         ctx.tr(
-          `Restart the ${CNI_LABEL[agent.kind]} agent on ${node} (the DaemonSet re-creates it).`,
-          `${node}의 ${CNI_LABEL[agent.kind]} 에이전트를 재시작합니다(데몬셋이 다시 만듭니다).`,
+          `Restart the ${CNI_NAMES[agent.kind]} agent on ${node} (the DaemonSet re-creates it).`,
+          `${node}의 ${CNI_NAMES[agent.kind]} 에이전트를 재시작합니다(데몬셋이 다시 만듭니다).`,
         ),
         `kubectl -n ${agent.namespace} delete pod -l ${selectorText(agent.selector)} --field-selector spec.nodeName=${node}`,
       )
     : step(
-        ctx.tr(`Restart the ${CNI_LABEL[agent.kind]} agents.`, `${CNI_LABEL[agent.kind]} 에이전트를 재시작합니다.`),
+        ctx.tr(`Restart the ${CNI_NAMES[agent.kind]} agents.`, `${CNI_NAMES[agent.kind]} 에이전트를 재시작합니다.`),
         `kubectl -n ${agent.namespace} rollout restart ds/${agent.daemonSet}`,
       );
 }
