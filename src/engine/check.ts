@@ -1,6 +1,7 @@
 // One interface for every check; checks are pure functions of a Snapshot the collector gathered.
 import type { ClusterError, KubeObject } from './cluster-reader.ts';
-import type { ComponentName, Finding, Lang } from './report.ts';
+import type { RemediationId } from './remediation-ids.ts';
+import type { ComponentName, Finding, Lang, Severity } from './report.ts';
 
 export type Flavor = 'kubeadm' | 'eks' | 'gke' | 'k3s' | 'kind' | 'unknown';
 export type CniKind =
@@ -20,7 +21,10 @@ export type DnsKind = 'coredns' | 'kube-dns' | 'none';
 /** How Service routing is done: a kube-proxy DaemonSet, or something that replaces it on purpose. */
 export type ProxyKind = 'kube-proxy' | 'cilium-kpr' | 'calico-ebpf' | 'k3s-embedded' | 'gke-dataplane-v2' | 'missing';
 
-/** What the cluster is (catalog §0), decided before any rule runs so §D traps never become findings. */
+/**
+ * What the cluster is, decided before any rule runs, so that components a distribution removes or replaces on
+ * purpose (k3s embedded flannel, Cilium kube-proxy replacement, GKE kube-dns, EKS names) never become findings.
+ */
 export interface Fingerprint {
   flavor: Flavor;
   cni: CniKind;
@@ -78,6 +82,26 @@ export interface CheckContext {
   tr(en: string, ko: string): string;
 }
 
+/**
+ * How far a finding's fix may be automated: `auto-safe` puts back an unambiguous default on one object and can be
+ * undone; `auto-guarded` needs a precondition check and a backup, or human approval; `manual` needs node access,
+ * a design decision or cloud-side action.
+ */
+export type RemediationSafety = 'auto-safe' | 'auto-guarded' | 'manual';
+
+/** One finding id, described for people reading the docs rather than a report. */
+export interface FindingDoc {
+  /** The severities it can be reported with, worst first. */
+  severities: readonly [Severity, ...Severity[]];
+  /** What it means, in one English line. */
+  summary: string;
+  /** The fix, in one English line. */
+  fix: string;
+  /** How far the fix may be automated, where that is known. */
+  safety?: RemediationSafety;
+}
+
+/** What a diagnosis needs to run a check. */
 export interface Check {
   /** Module id, e.g. "coredns-crashloop". */
   name: string;
@@ -85,4 +109,12 @@ export interface Check {
   /** Every finding id this check can emit. */
   emits: readonly string[];
   run(snapshot: Snapshot, ctx: CheckContext): Finding[];
+}
+
+/** A check in the registry: it also says which fixes its findings can offer and what each finding id means. */
+export interface RegisteredCheck extends Check {
+  /** Every automated fix its findings can offer. */
+  remediations: readonly RemediationId[];
+  /** What each emitted finding id means, for docs/checks.md: one entry per id in `emits`. */
+  describe: Readonly<Record<string, FindingDoc>>;
 }

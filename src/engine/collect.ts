@@ -10,18 +10,12 @@ import {
   type Resource,
 } from './cluster-reader.ts';
 import { fingerprint, isStaticProxyPod } from './fingerprint.ts';
-import {
-  absentKey,
-  containerNames,
-  emptySnapshot,
-  isCrashLooping,
-  logKey,
-  podsOf,
-  podUnhealthy,
-  restarts,
-} from './inspect.ts';
+import { logKey } from './objects/logs.ts';
+import { containerNames, isCrashLooping, podUnhealthy, restarts } from './objects/pods.ts';
+import { podsOf } from './objects/workloads.ts';
 import type { ComponentName, Scope } from './report.ts';
 import { componentsForScope } from './report-view.ts';
+import { absentKey, emptySnapshot } from './snapshot.ts';
 
 const KS = 'kube-system';
 
@@ -34,7 +28,7 @@ export const COMPONENT_POD_SELECTORS = [
   'component=kube-proxy',
 ];
 
-/** Namespaces some CNIs install into instead of kube-system (catalog §D traps). */
+/** Namespaces some CNIs install into instead of kube-system (current Flannel, operator-installed Calico). */
 export const CNI_NAMESPACES = ['kube-flannel', 'calico-system', 'tigera-operator'];
 
 /** ConfigMaps read by name: [namespace, name, components]. */

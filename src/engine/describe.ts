@@ -2,7 +2,7 @@
 import type { Snapshot } from './check.ts';
 import { CNI_NAMES } from './fingerprint.ts';
 import type { Translate } from './i18n.ts';
-import { findObject } from './inspect.ts';
+import { findObject } from './objects/workloads.ts';
 import type { ComponentName } from './report.ts';
 
 function dsReady(snapshot: Snapshot, namespace: string, name: string): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from './cluster-reader.ts';
 import { fingerprint, resolveMountedFile } from './fingerprint.ts';
-import { emptySnapshot } from './inspect.ts';
+import { emptySnapshot } from './snapshot.ts';
 
 function ds(
   namespace: string,

@@ -1,8 +1,10 @@
-// Catalog §0: decide what the cluster is before any rule runs, so the §D traps (EKS paths, k3s embedded components,
-// Cilium/Calico replacing kube-proxy, GKE kube-dns, Flannel namespaces) never turn into findings.
+// Decide what the cluster is before any rule runs, so that what a distribution does on purpose (EKS paths, k3s
+// embedded components, Cilium/Calico replacing kube-proxy, GKE kube-dns, Flannel namespaces) never turns into findings.
 import type { CniKind, DnsKind, Fingerprint, Flavor, ProxyKind, Snapshot } from './check.ts';
 import type { KubeObject } from './cluster-reader.ts';
-import { configMapData, containerNames, labelSelectorString } from './inspect.ts';
+import { configMapData } from './objects/configmaps.ts';
+import { containerNames } from './objects/pods.ts';
+import { labelSelectorString } from './objects/workloads.ts';
 
 type Collected = Omit<Snapshot, 'fingerprint'>;
 
@@ -20,7 +22,7 @@ function kubeletVersions(data: Collected): string[] {
 
 function dnsDeployment(data: Collected): KubeObject | undefined {
   const inKs = data.deployments.filter((d) => d.metadata.namespace === KS);
-  // kubeadm discovers the DNS add-on by `k8s-app=kube-dns` (catalog §0); names are the fallback.
+  // kubeadm discovers the DNS add-on by `k8s-app=kube-dns` ; names are the fallback.
   return (
     inKs.find((d) => d.metadata.labels?.['k8s-app'] === 'kube-dns') ??
     inKs.find((d) => d.metadata.name === 'coredns' || d.metadata.name === 'kube-dns')
@@ -155,7 +157,8 @@ function cniCandidates(data: Collected): CniCandidate[] {
   for (const ds of dss)
     if (ds.metadata.name === 'aws-node' || label(ds, 'k8s-app') === 'aws-node') add('aws-vpc-cni', ds);
   for (const ds of dss) if (ds.metadata.name === 'weave-net' || label(ds, 'name') === 'weave-net') add('weave', ds);
-  // trap.flannel-namespace-and-names: match on app=flannel, then tell current from legacy by namespace.
+  // Flannel lives in kube-flannel since v0.19.0 and in kube-system before (per-arch DaemonSets up to v0.12.0): match on
+  // app=flannel, then tell current from legacy by namespace.
   const flannel = dss.filter(
     (ds) => label(ds, 'app') === 'flannel' || /^kube-flannel-ds(-[a-z0-9]+)?$/.test(ds.metadata.name),
   );
@@ -214,7 +217,7 @@ const KPR_ON = new Set(['true', 'strict', 'probe']);
 function detectProxy(data: Collected, flavor: Flavor, cni: CniKind): ProxyKind {
   const ds = proxyDaemonSet(data);
   if (ds) {
-    // trap.calico-ebpf-kube-proxy-disabled: kube-proxy parked on a node label no node has.
+    // Calico eBPF disables kube-proxy by parking it on a node label no node has (non-calico=true): not missing.
     const selector = ds.spec?.template?.spec?.nodeSelector ?? {};
     if ('non-calico' in selector && Number(ds.status?.desiredNumberScheduled ?? 0) === 0) return 'calico-ebpf';
     return 'kube-proxy';

@@ -5,9 +5,12 @@ export type {
   CniKind,
   CollectFailure,
   DnsKind,
+  FindingDoc,
   Fingerprint,
   Flavor,
   ProxyKind,
+  RegisteredCheck,
+  RemediationSafety,
   Snapshot,
 } from './check.ts';
 export {
@@ -23,6 +26,7 @@ export { CNI_NAMES, fingerprint } from './fingerprint.ts';
 export { translator } from './i18n.ts';
 export { LINK_RULES, linkRootCauses } from './link.ts';
 export { allChecks, checksFor } from './registry.ts';
+export { isRemediationId, REMEDIATION_IDS, type RemediationId } from './remediation-ids.ts';
 export {
   type ComponentReport,
   type Finding,

@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from './cluster-reader.ts';
-import {
-  cidrContains,
-  emptySnapshot,
-  eventLine,
-  eventsFor,
-  eventsMatching,
-  findLogLine,
-  isCrashLooping,
-  labelSelectorString,
-  lastLogLine,
-  logsFor,
-  nodeReady,
-  ownedBy,
-  podReady,
-  podState,
-  podsOf,
-  restarts,
-  waitingReason,
-} from './inspect.ts';
+import { cidrContains } from './objects/cidr.ts';
+import { eventLine, eventsFor, eventsMatching } from './objects/events.ts';
+import { findLogLine, lastLogLine, logsFor } from './objects/logs.ts';
+import { nodeReady } from './objects/nodes.ts';
+import { isCrashLooping, podReady, podState, restarts, waitingReason } from './objects/pods.ts';
+import { labelSelectorString, ownedBy, podsOf } from './objects/workloads.ts';
+import { emptySnapshot } from './snapshot.ts';
 
 const crashingCoreDns: KubeObject = {
   metadata: {

@@ -1,11 +1,11 @@
 // Every check netcheck runs, in one list (k8s-gpt style: one module per check, one interface, one registry).
-import type { Check } from './check.ts';
+import type { Check, RegisteredCheck } from './check.ts';
 import { cniChecks } from './checks/cni/index.ts';
 import { dnsChecks } from './checks/dns/index.ts';
 import { proxyChecks } from './checks/kube-proxy/index.ts';
 import type { ComponentName } from './report.ts';
 
-export const allChecks: readonly Check[] = [...cniChecks, ...proxyChecks, ...dnsChecks];
+export const allChecks: readonly RegisteredCheck[] = [...cniChecks, ...proxyChecks, ...dnsChecks];
 
 export function checksFor(components: readonly ComponentName[], checks: readonly Check[] = allChecks): Check[] {
   return checks.filter((c) => components.includes(c.component));

@@ -6,8 +6,9 @@ import { expect } from 'vitest';
 import type { Check, Snapshot } from '../check.ts';
 import type { KubeObject } from '../cluster-reader.ts';
 import { fingerprint } from '../fingerprint.ts';
-import { emptySnapshot, runCheck } from '../inspect.ts';
+import { runCheck } from '../inspect.ts';
 import { Finding } from '../report.ts';
+import { emptySnapshot } from '../snapshot.ts';
 
 type Parts = Omit<Snapshot, 'fingerprint'>;
 const KS = 'kube-system';

@@ -1,27 +1,20 @@
 // cni.agent-crashloop / cni.agent-not-ready: the generic fallbacks for any CNI agent DaemonSet (Flannel, Weave,
 // Cilium, Canal, kindnet, GKE anetd…) whose pods crash or stay unready for a reason no specific check recognises,
 // and for NotReady nodes (network not ready) that have no agent pod at all. Quotes the last log line.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { CNI_NAMES } from '../../fingerprint.ts';
+import { findLine, lastLines, podLogs } from '../../objects/logs.ts';
+import { nodeCondition } from '../../objects/nodes.ts';
+import { containerStatus, failingContainer, isCrashLooping, podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import {
-  containerStatus,
-  failingContainer,
-  findLine,
-  isCrashLooping,
-  lastLines,
-  nodeCondition,
-  podLine,
-  podLogs,
-  podReady,
-} from '../dns/util.ts';
 import { CILIUM_UNREACHABLE } from './cilium.ts';
 import { MISMATCH_LOG, PODCIDR_LOG } from './flannel.ts';
 import { networkNotReadyNodes } from './not-installed.ts';
 import {
   agentLogStep,
   agentPodOn,
-  CNI_LABEL,
   type CniAgent,
   cniAgent,
   isFargate,
@@ -48,15 +41,28 @@ function explained(snapshot: Snapshot, agent: CniAgent, pod: KubeObject): boolea
   );
 }
 
-export const agentHealthCheck: Check = {
+export const agentHealthCheck: RegisteredCheck = {
   name: 'cni-agent-health',
   component: 'cni',
   emits: ['cni.agent-crashloop', 'cni.agent-not-ready'],
+  remediations: [],
+  describe: {
+    'cni.agent-crashloop': {
+      severities: ['critical'],
+      summary: 'The CNI agent DaemonSet pods keep restarting for a reason no specific check recognises.',
+      fix: 'Read the agent log of the crashed container and its events, fix the cause, then restart the agents.',
+    },
+    'cni.agent-not-ready': {
+      severities: ['critical', 'warning'],
+      summary: 'The CNI agent is missing or not Ready on some nodes, so pods there may get no network.',
+      fix: 'Check the DaemonSet rollout and its scheduling rules against the affected nodes, then restart the agent there.',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const agent = cniAgent(snapshot);
     if (!agent) return [];
     const findings: Finding[] = [];
-    const label = CNI_LABEL[agent.kind];
+    const label = CNI_NAMES[agent.kind];
     const ns = agent.namespace;
     const generic = !OWNED_ELSEWHERE.has(agent.kind);
 
@@ -67,32 +73,34 @@ export const agentHealthCheck: Check = {
       const container = failingContainer(pod) ?? agent.container;
       const tail = lastLines(podLogs(snapshot, pod, container), 2);
       const nodes = crashing.map((p) => p.spec?.nodeName).filter(Boolean);
-      findings.push({
-        id: 'cni.agent-crashloop',
-        severity: 'critical',
-        title: ctx.tr(`${label} agent is crash-looping`, `${label} 에이전트가 CrashLoopBackOff 상태`),
-        detail: ctx.tr(
-          `${crashing.length} pod(s) of DaemonSet ${ns}/${agent.daemonSet} keep restarting on ${nodes.join(', ') || 'some nodes'}; the log does not match a known cause${tail.length > 0 ? `: "${tail[tail.length - 1]}"` : ' (no log)'}.`,
-          `데몬셋 ${ns}/${agent.daemonSet}의 파드 ${crashing.length}개가 ${nodes.join(', ') || '일부 노드'}에서 계속 재시작합니다. 로그가 알려진 원인과 일치하지 않습니다${tail.length > 0 ? `: "${tail[tail.length - 1]}"` : '(로그 없음)'}.`,
-        ),
-        impact: ctx.tr(
-          'Pods on those nodes cannot get or keep a network.',
-          '해당 노드의 파드가 네트워크를 받거나 유지하지 못합니다.',
-        ),
-        evidence: [...crashing.slice(0, 3).map(podLine), ...tail],
-        runbook: [
-          agentLogStep(ctx, agent, pod, true, container),
-          {
-            text: ctx.tr(
-              'Look at the exit reason, init containers and events.',
-              '종료 사유, init 컨테이너, 이벤트를 확인합니다.',
+      findings.push(
+        makeFinding({
+          id: 'cni.agent-crashloop',
+          severity: 'critical',
+          title: ctx.tr(`${label} agent is crash-looping`, `${label} 에이전트가 CrashLoopBackOff 상태`),
+          detail: ctx.tr(
+            `${crashing.length} pod(s) of DaemonSet ${ns}/${agent.daemonSet} keep restarting on ${nodes.join(', ') || 'some nodes'}; the log does not match a known cause${tail.length > 0 ? `: "${tail[tail.length - 1]}"` : ' (no log)'}.`,
+            `데몬셋 ${ns}/${agent.daemonSet}의 파드 ${crashing.length}개가 ${nodes.join(', ') || '일부 노드'}에서 계속 재시작합니다. 로그가 알려진 원인과 일치하지 않습니다${tail.length > 0 ? `: "${tail[tail.length - 1]}"` : '(로그 없음)'}.`,
+          ),
+          impact: ctx.tr(
+            'Pods on those nodes cannot get or keep a network.',
+            '해당 노드의 파드가 네트워크를 받거나 유지하지 못합니다.',
+          ),
+          evidence: [...crashing.slice(0, 3).map(podState), ...tail],
+          runbook: [
+            agentLogStep(ctx, agent, pod, true, container),
+            step(
+              ctx.tr(
+                'Look at the exit reason, init containers and events.',
+                '종료 사유, init 컨테이너, 이벤트를 확인합니다.',
+              ),
+              `kubectl -n ${ns} describe pod ${pod.metadata.name}`,
             ),
-            command: `kubectl -n ${ns} describe pod ${pod.metadata.name}`,
-          },
-          restartAgentStep(ctx, agent, pod.spec?.nodeName),
-          ...verifyCniSteps(ctx, agent),
-        ],
-      });
+            restartAgentStep(ctx, agent, pod.spec?.nodeName),
+            ...verifyCniSteps(ctx, agent),
+          ],
+        }),
+      );
     }
 
     const notReady = unhealthy.filter((p) => !isCrashLooping(p));
@@ -102,66 +110,68 @@ export const agentHealthCheck: Check = {
     );
     if (notReady.length > 0 || bare.length > 0) {
       const pod = notReady[0];
-      findings.push({
-        id: 'cni.agent-not-ready',
-        severity: bare.length > 0 || notReady.length === agent.pods.length ? 'critical' : 'warning',
-        title: ctx.tr(`${label} agent is not ready on some nodes`, `일부 노드에서 ${label} 에이전트가 Ready가 아님`),
-        detail: ctx.tr(
-          [
-            notReady.length > 0
-              ? `${notReady.length} pod(s) of DaemonSet ${ns}/${agent.daemonSet} are not Ready (${notReady.map((p) => p.spec?.nodeName ?? p.metadata.name).join(', ')}).`
-              : '',
-            bare.length > 0
-              ? `Node(s) ${bare.map((n) => n.metadata.name).join(', ')} report the network as not ready and run no ${label} pod (check the DaemonSet nodeSelector, tolerations and node taints).`
-              : '',
-          ]
-            .filter(Boolean)
-            .join(' '),
-          [
-            notReady.length > 0
-              ? `데몬셋 ${ns}/${agent.daemonSet}의 파드 ${notReady.length}개가 Ready가 아닙니다(${notReady.map((p) => p.spec?.nodeName ?? p.metadata.name).join(', ')}).`
-              : '',
-            bare.length > 0
-              ? `노드 ${bare.map((n) => n.metadata.name).join(', ')}는 네트워크가 준비되지 않았다고 보고하며 ${label} 파드가 없습니다(데몬셋의 nodeSelector, 톨러레이션, 노드 테인트를 확인하세요).`
-              : '',
-          ]
-            .filter(Boolean)
-            .join(' '),
-        ),
-        impact: ctx.tr(
-          'Pods on those nodes may get no network or lose connectivity.',
-          '해당 노드의 파드가 네트워크를 받지 못하거나 연결이 끊길 수 있습니다.',
-        ),
-        evidence: [
-          ...notReady.slice(0, 3).map(podLine),
-          ...(pod ? lastLines(podLogs(snapshot, pod, agent.container), 1) : []),
-          ...bare
-            .slice(0, 2)
-            .map((n) => `node/${n.metadata.name} Ready=False: ${nodeCondition(n, 'Ready')?.message ?? ''}`),
-        ],
-        runbook: [
-          ...(pod
-            ? [agentLogStep(ctx, agent, pod, false)]
-            : [
-                {
-                  text: ctx.tr(
-                    `Compare the DaemonSet's scheduling rules with node ${bare[0]!.metadata.name}.`,
-                    `데몬셋의 스케줄링 조건을 노드 ${bare[0]!.metadata.name}와 비교합니다.`,
+      findings.push(
+        makeFinding({
+          id: 'cni.agent-not-ready',
+          severity: bare.length > 0 || notReady.length === agent.pods.length ? 'critical' : 'warning',
+          title: ctx.tr(`${label} agent is not ready on some nodes`, `일부 노드에서 ${label} 에이전트가 Ready가 아님`),
+          detail: ctx.tr(
+            [
+              notReady.length > 0
+                ? `${notReady.length} pod(s) of DaemonSet ${ns}/${agent.daemonSet} are not Ready (${notReady.map((p) => p.spec?.nodeName ?? p.metadata.name).join(', ')}).`
+                : '',
+              bare.length > 0
+                ? `Node(s) ${bare.map((n) => n.metadata.name).join(', ')} report the network as not ready and run no ${label} pod (check the DaemonSet nodeSelector, tolerations and node taints).`
+                : '',
+            ]
+              .filter(Boolean)
+              .join(' '),
+            [
+              notReady.length > 0
+                ? `데몬셋 ${ns}/${agent.daemonSet}의 파드 ${notReady.length}개가 Ready가 아닙니다(${notReady.map((p) => p.spec?.nodeName ?? p.metadata.name).join(', ')}).`
+                : '',
+              bare.length > 0
+                ? `노드 ${bare.map((n) => n.metadata.name).join(', ')}는 네트워크가 준비되지 않았다고 보고하며 ${label} 파드가 없습니다(데몬셋의 nodeSelector, 톨러레이션, 노드 테인트를 확인하세요).`
+                : '',
+            ]
+              .filter(Boolean)
+              .join(' '),
+          ),
+          impact: ctx.tr(
+            'Pods on those nodes may get no network or lose connectivity.',
+            '해당 노드의 파드가 네트워크를 받지 못하거나 연결이 끊길 수 있습니다.',
+          ),
+          evidence: [
+            ...notReady.slice(0, 3).map(podState),
+            ...(pod ? lastLines(podLogs(snapshot, pod, agent.container), 1) : []),
+            ...bare
+              .slice(0, 2)
+              .map((n) => `node/${n.metadata.name} Ready=False: ${nodeCondition(n, 'Ready')?.message ?? ''}`),
+          ],
+          runbook: [
+            ...(pod
+              ? [agentLogStep(ctx, agent, pod, false)]
+              : [
+                  step(
+                    ctx.tr(
+                      `Compare the DaemonSet's scheduling rules with node ${bare[0]!.metadata.name}.`,
+                      `데몬셋의 스케줄링 조건을 노드 ${bare[0]!.metadata.name}와 비교합니다.`,
+                    ),
+                    `kubectl -n ${ns} get ds ${agent.daemonSet} -o jsonpath='{.spec.template.spec.nodeSelector}{"\\n"}{.spec.template.spec.tolerations}' && kubectl describe node ${bare[0]!.metadata.name} | grep -A3 Taints`,
                   ),
-                  command: `kubectl -n ${ns} get ds ${agent.daemonSet} -o jsonpath='{.spec.template.spec.nodeSelector}{"\\n"}{.spec.template.spec.tolerations}' && kubectl describe node ${bare[0]!.metadata.name} | grep -A3 Taints`,
-                },
-              ]),
-          {
-            text: ctx.tr(
-              'Check the DaemonSet rollout: desired, ready and available pods.',
-              '데몬셋 상태(desired, ready, available)를 확인합니다.',
+                ]),
+            step(
+              ctx.tr(
+                'Check the DaemonSet rollout: desired, ready and available pods.',
+                '데몬셋 상태(desired, ready, available)를 확인합니다.',
+              ),
+              `kubectl -n ${ns} get ds ${agent.daemonSet} -o wide`,
             ),
-            command: `kubectl -n ${ns} get ds ${agent.daemonSet} -o wide`,
-          },
-          ...(pod ? [restartAgentStep(ctx, agent, pod.spec?.nodeName)] : []),
-          ...verifyCniSteps(ctx, agent),
-        ],
-      });
+            ...(pod ? [restartAgentStep(ctx, agent, pod.spec?.nodeName)] : []),
+            ...verifyCniSteps(ctx, agent),
+          ],
+        }),
+      );
     }
     return findings;
   },

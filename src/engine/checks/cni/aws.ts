@@ -1,16 +1,27 @@
 // cni.aws.ipamd-unavailable-or-ip-exhausted: aws-node (ipamd) is not ready, or the node/subnet has no free IPs.
-// Fargate nodes never run aws-node (trap.eks-components).
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+// Fargate nodes never run aws-node, so its absence there is normal.
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';
+import { podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import { eventLine, eventMessage, podEvents, podLine, podReady } from '../dns/util.ts';
 import { cniAgent, nodesOf, sandboxFailures, verifyCniSteps } from './util.ts';
 
 export const NO_IP = /failed to assign an IP address to container/;
 
-export const awsCheck: Check = {
+export const awsCheck: RegisteredCheck = {
   name: 'cni-aws-vpc',
   component: 'cni',
   emits: ['cni.aws.ipamd-unavailable-or-ip-exhausted'],
+  remediations: [],
+  describe: {
+    'cni.aws.ipamd-unavailable-or-ip-exhausted': {
+      severities: ['critical'],
+      summary: 'aws-node (ipamd) is not ready, or the node or subnet has no free IPs or ENIs, so pods get no IP.',
+      fix: 'Read the aws-node log, check subnet free IPs and instance ENI limits, and consider prefix delegation.',
+      safety: 'manual',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const agent = cniAgent(snapshot);
     if (agent?.kind !== 'aws-vpc-cni') return [];
@@ -26,7 +37,7 @@ export const awsCheck: Check = {
     ] as string[];
     const pod = unready[0];
     return [
-      {
+      makeFinding({
         id: 'cni.aws.ipamd-unavailable-or-ip-exhausted',
         severity: 'critical',
         title: ctx.tr('AWS VPC CNI cannot assign pod IPs', 'AWS VPC CNI가 파드 IP를 할당하지 못함'),
@@ -39,32 +50,32 @@ export const awsCheck: Check = {
           '해당 노드의 새 파드가 ContainerCreating에 머무릅니다.',
         ),
         evidence: [
-          ...unready.slice(0, 3).map(podLine),
+          ...unready.slice(0, 3).map(podState),
           ...(probe ? [eventLine(probe)] : []),
           ...sandbox.slice(0, 1).map((f) => eventLine(f.event)),
         ],
         runbook: [
-          {
-            text: ctx.tr('Read the aws-node (ipamd) log.', 'aws-node(ipamd) 로그를 확인합니다.'),
-            command: `kubectl -n ${ns} logs ${pod ? pod.metadata.name : 'ds/aws-node'} -c aws-node`,
-          },
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr('Read the aws-node (ipamd) log.', 'aws-node(ipamd) 로그를 확인합니다.'),
+            `kubectl -n ${ns} logs ${pod ? pod.metadata.name : 'ds/aws-node'} -c aws-node`,
+          ),
+          step(
+            ctx.tr(
               `Check free IPs in the node's subnet and the instance type's ENI/IP limit for ${nodes[0] ?? 'the node'}.`,
               `${nodes[0] ?? '해당 노드'}가 속한 서브넷의 남은 IP 수와 인스턴스 유형의 ENI/IP 한도를 확인합니다.`,
             ),
-            command: 'aws ec2 describe-subnets --subnet-ids <subnet-id> --query "Subnets[].AvailableIpAddressCount"',
-          },
-          {
-            text: ctx.tr(
+            'aws ec2 describe-subnets --subnet-ids <subnet-id> --query "Subnets[].AvailableIpAddressCount"',
+          ),
+          step(
+            ctx.tr(
               'If IPs are exhausted, enable prefix delegation (or add subnets / larger instances).',
               'IP가 부족하면 prefix delegation을 켭니다(또는 서브넷 추가, 더 큰 인스턴스 사용).',
             ),
-            command: `kubectl -n ${ns} set env ds/aws-node -c aws-node ENABLE_PREFIX_DELEGATION=true`,
-          },
+            `kubectl -n ${ns} set env ds/aws-node -c aws-node ENABLE_PREFIX_DELEGATION=true`,
+          ),
           ...verifyCniSteps(ctx, agent),
         ],
-      },
+      }),
     ];
   },
 };

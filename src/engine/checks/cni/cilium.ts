@@ -1,9 +1,11 @@
 // cni.cilium.agent-unreachable: the cilium-cni plugin cannot reach the agent socket on the node. When no Cilium
 // DaemonSet exists at all, the error comes from a leftover config and cni.conflicting-plugins reports it instead.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { eventLine } from '../../objects/events.ts';
+import { podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import { eventLine, podLine, podReady } from '../dns/util.ts';
 import {
   agentLogStep,
   agentPodOn,
@@ -17,10 +19,20 @@ import {
 export const CILIUM_UNREACHABLE =
   /unable to connect to Cilium (agent|daemon)|cilium\.sock: connect: no such file or directory/;
 
-export const ciliumCheck: Check = {
+export const ciliumCheck: RegisteredCheck = {
   name: 'cni-cilium',
   component: 'cni',
   emits: ['cni.cilium.agent-unreachable'],
+  remediations: ['cni.restart-agent-on-node'],
+  describe: {
+    'cni.cilium.agent-unreachable': {
+      severities: ['critical'],
+      summary:
+        'The cilium-agent on the node is not running, so the cilium-cni plugin cannot reach its socket and pod sandboxes fail.',
+      fix: 'Read the cilium-agent log (--previous) and restart the agent pod; if Cilium was removed, delete its leftover CNI config on the node.',
+      safety: 'auto-safe',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const base = cniAgent(snapshot);
     if (base?.kind !== 'cilium' && base?.kind !== 'gke-dataplane-v2') return [];
@@ -32,7 +44,7 @@ export const ciliumCheck: Check = {
     const missing = nodes.filter((n) => !agentPodOn(agent, n));
     const node = nodes[0];
     return [
-      {
+      makeFinding({
         id: 'cni.cilium.agent-unreachable',
         severity: 'critical',
         title: ctx.tr('Cilium agent is unreachable', 'Cilium 에이전트에 연결할 수 없음'),
@@ -44,13 +56,13 @@ export const ciliumCheck: Check = {
           'New pods on those nodes stay in ContainerCreating.',
           '해당 노드의 새 파드가 ContainerCreating에 머무릅니다.',
         ),
-        evidence: [...sandbox.slice(0, 2).map((f) => eventLine(f.event)), ...pods.slice(0, 2).map(podLine)],
+        evidence: [...sandbox.slice(0, 2).map((f) => eventLine(f.event)), ...pods.slice(0, 2).map(podState)],
         runbook: [
           agentLogStep(ctx, agent, pods.find((p) => !podReady(p)) ?? pods[0], true),
-          {
-            text: ctx.tr('Ask the agent for its own health summary.', '에이전트에게 상태 요약을 확인합니다.'),
-            command: `kubectl -n ${agent.namespace} exec ${pods[0] ? pods[0].metadata.name : `ds/${agent.daemonSet}`} -c cilium-agent -- cilium status`,
-          },
+          step(
+            ctx.tr('Ask the agent for its own health summary.', '에이전트에게 상태 요약을 확인합니다.'),
+            `kubectl -n ${agent.namespace} exec ${pods[0] ? pods[0].metadata.name : `ds/${agent.daemonSet}`} -c cilium-agent -- cilium status`,
+          ),
           restartAgentStep(ctx, agent, node),
           ...verifyCniSteps(ctx, agent),
         ],
@@ -61,7 +73,7 @@ export const ciliumCheck: Check = {
             `${node ?? '해당 노드'}의 Cilium 에이전트 재시작`,
           ),
         },
-      },
+      }),
     ];
   },
 };

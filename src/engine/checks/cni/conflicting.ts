@@ -1,16 +1,11 @@
 // cni.conflicting-plugins: two CNIs installed, or sandbox errors from a plugin type the installed CNI does not use
 // (a leftover /etc/cni/net.d file wins because kubelet takes the lexically first config).
-import type { Check, CheckContext, CniKind, Snapshot } from '../../check.ts';
+import type { CheckContext, CniKind, RegisteredCheck, Snapshot } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { CNI_NAMES } from '../../fingerprint.ts';
+import { eventLine } from '../../objects/events.ts';
 import type { Finding } from '../../report.ts';
-import { eventLine } from '../dns/util.ts';
-import {
-  CNI_LABEL,
-  nodesOf,
-  PLUGIN_TYPE_OWNERS,
-  type SandboxFailure,
-  sandboxFailures,
-  verifyCniSteps,
-} from './util.ts';
+import { nodesOf, PLUGIN_TYPE_OWNERS, type SandboxFailure, sandboxFailures, verifyCniSteps } from './util.ts';
 
 const DS_NAMES: Partial<Record<CniKind, string>> = {
   calico: 'kube-system/calico-node',
@@ -40,10 +35,20 @@ export function isForeign(snapshot: Snapshot, f: SandboxFailure): boolean {
   return owners !== undefined && !owners.some((k) => installed.includes(k));
 }
 
-export const conflictingCheck: Check = {
+export const conflictingCheck: RegisteredCheck = {
   name: 'cni-conflicting-plugins',
   component: 'cni',
   emits: ['cni.conflicting-plugins'],
+  remediations: [],
+  describe: {
+    'cni.conflicting-plugins': {
+      severities: ['critical'],
+      summary:
+        'Two CNIs are installed, or a removed CNI left its config on the nodes, so pods fail or get IPs from the wrong plugin.',
+      fix: "Delete the unwanted CNI's objects and its conflist on every node, then restart the affected pods.",
+      safety: 'auto-guarded',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const fp = snapshot.fingerprint;
     const foreign = sandboxFailures(snapshot).filter((f) => isForeign(snapshot, f));
@@ -53,13 +58,13 @@ export const conflictingCheck: Check = {
     if (fp.extraCnis.length === 0 && foreign.length === 0) return [];
     const types = [...new Set(foreign.map((f) => f.pluginType!))];
     const nodes = nodesOf(foreign);
-    const main = fp.cni === 'none' ? ctx.tr('no CNI DaemonSet', 'CNI 데몬셋 없음') : CNI_LABEL[fp.cni];
-    const extras = fp.extraCnis.map((k) => CNI_LABEL[k]);
+    const main = fp.cni === 'none' ? ctx.tr('no CNI DaemonSet', 'CNI 데몬셋 없음') : CNI_NAMES[fp.cni];
+    const extras = fp.extraCnis.map((k) => CNI_NAMES[k]);
     const detail =
       fp.extraCnis.length > 0
         ? ctx.tr(
-            `More than one CNI is installed: ${CNI_LABEL[fp.cni]} and ${extras.join(', ')}. Only the lexically first config in /etc/cni/net.d is used, so pods get addresses from an unexpected plugin.`,
-            `CNI가 두 개 이상 설치되어 있습니다: ${CNI_LABEL[fp.cni]}와(과) ${extras.join(', ')}. /etc/cni/net.d에서 사전 순으로 첫 번째 구성만 사용되므로 파드가 예상하지 못한 플러그인에서 주소를 받습니다.`,
+            `More than one CNI is installed: ${CNI_NAMES[fp.cni]} and ${extras.join(', ')}. Only the lexically first config in /etc/cni/net.d is used, so pods get addresses from an unexpected plugin.`,
+            `CNI가 두 개 이상 설치되어 있습니다: ${CNI_NAMES[fp.cni]}와(과) ${extras.join(', ')}. /etc/cni/net.d에서 사전 순으로 첫 번째 구성만 사용되므로 파드가 예상하지 못한 플러그인에서 주소를 받습니다.`,
           )
         : ctx.tr(
             `Pods on ${nodes.join(', ') || 'some nodes'} are set up by plugin type ${types.map((t) => `"${t}"`).join(', ')}, but the installed CNI is ${main}: a leftover CNI config on those nodes takes precedence.`,
@@ -67,7 +72,7 @@ export const conflictingCheck: Check = {
           );
     const leftover = types.map((t) => CONF_FILES[t]).filter(Boolean);
     return [
-      {
+      makeFinding({
         id: 'cni.conflicting-plugins',
         severity: 'critical',
         title: ctx.tr('Conflicting CNI plugins', 'CNI 플러그인 충돌'),
@@ -79,21 +84,21 @@ export const conflictingCheck: Check = {
         evidence: [
           ...[fp.cni, ...fp.extraCnis]
             .filter((k) => k !== 'none')
-            .map((k) => `daemonset ${DS_NAMES[k] ?? CNI_LABEL[k]} (${CNI_LABEL[k]})`),
+            .map((k) => `daemonset ${DS_NAMES[k] ?? CNI_NAMES[k]} (${CNI_NAMES[k]})`),
           ...[...foreign, ...clash].slice(0, 2).map((f) => eventLine(f.event)),
         ],
         runbook: [
-          {
-            text: ctx.tr('List every CNI DaemonSet in the cluster.', '클러스터의 모든 CNI 데몬셋을 확인합니다.'),
-            command: 'kubectl get ds -A | grep -Ei "calico|flannel|weave|cilium|canal|aws-node|kindnet"',
-          },
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr('List every CNI DaemonSet in the cluster.', '클러스터의 모든 CNI 데몬셋을 확인합니다.'),
+            'kubectl get ds -A | grep -Ei "calico|flannel|weave|cilium|canal|aws-node|kindnet"',
+          ),
+          step(
+            ctx.tr(
               `On ${nodes[0] ?? 'each node'}, list the CNI configs; kubelet uses the lexically first file.`,
               `${nodes[0] ?? '각 노드'}에서 CNI 구성 파일을 확인합니다. kubelet은 사전 순으로 첫 번째 파일을 사용합니다.`,
             ),
-            command: 'ls -l /etc/cni/net.d/',
-          },
+            'ls -l /etc/cni/net.d/',
+          ),
           {
             text:
               fp.extraCnis.length > 0
@@ -107,18 +112,18 @@ export const conflictingCheck: Check = {
                   ),
             command: leftover.length > 0 ? `sudo rm /etc/cni/net.d/${leftover[0]}` : 'sudo ls /etc/cni/net.d/',
           },
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr(
               'Re-create the affected pods so they get a sandbox from the right CNI.',
               '영향받은 파드를 다시 만들어 올바른 CNI로 샌드박스를 받게 합니다.',
             ),
-            command: foreign[0]?.pod
+            foreign[0]?.pod
               ? `kubectl -n ${foreign[0].namespace} delete pod ${foreign[0].pod}`
               : 'kubectl get pods -A -o wide | grep -v Running',
-          },
+          ),
           ...verifyCniSteps(ctx, snapshot.fingerprint.cniWorkload),
         ],
-      },
+      }),
     ];
   },
 };

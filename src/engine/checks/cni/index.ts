@@ -1,5 +1,5 @@
-// CNI checks (catalog §A): missing or broken pod network, per-plugin failure signatures.
-import type { Check } from '../../check.ts';
+// CNI checks: missing or broken pod network, per-plugin failure signatures.
+import type { RegisteredCheck } from '../../check.ts';
 import { agentHealthCheck } from './agent-health.ts';
 import { awsCheck } from './aws.ts';
 import { calicoCheck } from './calico.ts';
@@ -12,7 +12,7 @@ import { pluginBinaryCheck } from './plugin-binary.ts';
 import { sandboxFailedCheck } from './sandbox-failed.ts';
 import { weaveCheck } from './weave.ts';
 
-export const cniChecks: Check[] = [
+export const cniChecks: RegisteredCheck[] = [
   notInstalledCheck,
   pluginBinaryCheck,
   flannelCheck,

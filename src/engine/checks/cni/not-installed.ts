@@ -1,9 +1,10 @@
 // cni.not-installed: nodes report that no CNI config exists and no CNI agent DaemonSet is installed at all.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { nodeCondition, nodeReady } from '../../objects/nodes.ts';
 import type { Finding } from '../../report.ts';
 import { kubeadmNetworking } from '../dns/cluster-config.ts';
-import { nodeCondition, nodeReady } from '../dns/util.ts';
 import { verifyCniSteps } from './util.ts';
 
 export const NETWORK_NOT_READY =
@@ -29,13 +30,22 @@ function suggestion(podSubnet: string | undefined): { name: string; command: str
   };
 }
 
-export const notInstalledCheck: Check = {
+export const notInstalledCheck: RegisteredCheck = {
   name: 'cni-not-installed',
   component: 'cni',
   emits: ['cni.not-installed'],
+  remediations: [],
+  describe: {
+    'cni.not-installed': {
+      severities: ['critical'],
+      summary: 'No CNI is installed, so nodes stay NotReady with NetworkPluginNotReady and no pod gets a network.',
+      fix: 'Install exactly one CNI whose pod CIDR matches the cluster pod subnet, then watch the nodes become Ready.',
+      safety: 'manual',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const fp = snapshot.fingerprint;
-    // k3s runs flannel in-process; GKE manages its own pod network (trap.k3s-embedded, trap.gke-*).
+    // k3s runs flannel in-process and GKE manages its own pod network: no CNI DaemonSet is expected on either.
     if (fp.cni !== 'none' || fp.flavor === 'k3s' || fp.flavor === 'gke') return [];
     const nodes = networkNotReadyNodes(snapshot);
     if (nodes.length === 0) return [];
@@ -46,7 +56,7 @@ export const notInstalledCheck: Check = {
       (n.spec?.taints ?? []).some((t: { key: string }) => t.key === 'node.kubernetes.io/not-ready'),
     );
     return [
-      {
+      makeFinding({
         id: 'cni.not-installed',
         severity: 'critical',
         title: ctx.tr('No network plugin (CNI) is installed', '네트워크 플러그인(CNI)이 설치되지 않음'),
@@ -66,31 +76,28 @@ export const notInstalledCheck: Check = {
           ...(podSubnet ? [`kubeadm-config networking.podSubnet: ${podSubnet}`] : []),
         ],
         runbook: [
-          {
-            text: ctx.tr('See which nodes are NotReady and why.', '어떤 노드가 왜 NotReady인지 확인합니다.'),
-            command: `kubectl describe node ${names[0]} | grep -i -A3 'Ready'`,
-          },
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr('See which nodes are NotReady and why.', '어떤 노드가 왜 NotReady인지 확인합니다.'),
+            `kubectl describe node ${names[0]} | grep -i -A3 'Ready'`,
+          ),
+          step(
+            ctx.tr(
               'Confirm that no CNI DaemonSet is installed in any namespace.',
               '어느 네임스페이스에도 CNI 데몬셋이 없는지 확인합니다.',
             ),
-            command: 'kubectl get ds -A',
-          },
-          {
-            text: ctx.tr(
+            'kubectl get ds -A',
+          ),
+          step(
+            ctx.tr(
               `Install exactly one CNI whose pod network matches the cluster's pod CIDR${podSubnet ? ` (${podSubnet})` : ''}. ${cni.name} fits${podSubnet ? '' : ' the default 10.244.0.0/16'}; note that Flannel alone does not enforce NetworkPolicy, Calico does.`,
               `클러스터의 파드 CIDR${podSubnet ? `(${podSubnet})` : ''}에 맞는 CNI를 하나만 설치합니다. 적합한 CNI는 ${cni.name}입니다${podSubnet ? '' : '(기본값 10.244.0.0/16)'}. 참고로 Flannel은 쿠버네티스 네트워크 정책을 지원하지 않으며, Calico는 지원합니다.`,
             ),
-            command: cni.command,
-          },
-          {
-            text: ctx.tr('Watch the nodes become Ready.', '노드가 Ready가 되는지 지켜봅니다.'),
-            command: 'kubectl get nodes -w',
-          },
+            cni.command,
+          ),
+          step(ctx.tr('Watch the nodes become Ready.', '노드가 Ready가 되는지 지켜봅니다.'), 'kubectl get nodes -w'),
           ...verifyCniSteps(ctx, undefined),
         ],
-      },
+      }),
     ];
   },
 };

@@ -1,16 +1,19 @@
 // cni.sandbox-failed: pods cannot get a network (FailedCreatePodSandBox) for a reason no specific CNI check
 // recognises. Quotes the CNI's own words and the agent pod on the node, so the failure is never silent.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { CNI_NAMES } from '../../fingerprint.ts';
+import { eventCount, eventLine } from '../../objects/events.ts';
+import { podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import { eventCount, eventLine, podLine, podReady } from '../dns/util.ts';
 import { NO_IP } from './aws.ts';
 import { NODENAME } from './calico.ts';
 import { CILIUM_UNREACHABLE } from './cilium.ts';
 import { isForeign } from './conflicting.ts';
 import { SUBNET_ENV } from './flannel.ts';
 import { NOT_FOUND } from './plugin-binary.ts';
-import { agentLogStep, agentPodOn, CNI_LABEL, cniAgent, nodesOf, sandboxFailures, verifyCniSteps } from './util.ts';
+import { agentLogStep, agentPodOn, cniAgent, nodesOf, sandboxFailures, verifyCniSteps } from './util.ts';
 import { ROUTER_REFUSED } from './weave.ts';
 
 const RECOGNISED = [NOT_FOUND, SUBNET_ENV, NODENAME, ROUTER_REFUSED, CILIUM_UNREACHABLE, NO_IP];
@@ -21,10 +24,18 @@ function cause(message: string): string {
   return (i >= 0 ? message.slice(i) : message.replace(/^Failed to create pod sandbox: /, '')).trim();
 }
 
-export const sandboxFailedCheck: Check = {
+export const sandboxFailedCheck: RegisteredCheck = {
   name: 'cni-sandbox-failed',
   component: 'cni',
   emits: ['cni.sandbox-failed'],
+  remediations: [],
+  describe: {
+    'cni.sandbox-failed': {
+      severities: ['critical', 'warning'],
+      summary: 'Pods cannot create their sandbox because the CNI plugin fails, so they stay in ContainerCreating.',
+      fix: 'Read the full sandbox error on an affected pod and check the CNI config and binaries on the node.',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     // With two CNIs installed, cni.conflicting-plugins is the root cause of any sandbox failure: report only it.
     if (snapshot.fingerprint.extraCnis.length > 0) return [];
@@ -37,10 +48,10 @@ export const sandboxFailedCheck: Check = {
     const agentPods = agent ? nodes.map((n) => agentPodOn(agent, n)).filter((p): p is KubeObject => Boolean(p)) : [];
     const total = failures.reduce((n, f) => n + eventCount(f.event), 0);
     const first = failures[0]!;
-    const label = agent ? CNI_LABEL[agent.kind] : ctx.tr('the CNI', 'CNI');
+    const label = agent ? CNI_NAMES[agent.kind] : ctx.tr('the CNI', 'CNI');
     const sick = agentPods.find((p) => !podReady(p));
     return [
-      {
+      makeFinding({
         id: 'cni.sandbox-failed',
         severity: total >= 3 || failures.length > 1 ? 'critical' : 'warning',
         title: ctx.tr('Pods cannot get a network', '파드가 네트워크를 받지 못함'),
@@ -49,26 +60,26 @@ export const sandboxFailedCheck: Check = {
           `${nodes.join(', ') || '일부 노드'}의 파드 ${failures.length}개가 샌드박스를 만들지 못합니다(${total}회). ${label}의 오류: ${cause(first.message)}`,
         ),
         impact: ctx.tr('Affected pods stay in ContainerCreating.', '영향받은 파드가 ContainerCreating에 머무릅니다.'),
-        evidence: [...failures.slice(0, 2).map((f) => eventLine(f.event)), ...agentPods.slice(0, 2).map(podLine)],
+        evidence: [...failures.slice(0, 2).map((f) => eventLine(f.event)), ...agentPods.slice(0, 2).map(podState)],
         runbook: [
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr(
               'Read the full sandbox error on an affected pod.',
               '영향받은 파드의 샌드박스 오류 전문을 확인합니다.',
             ),
-            command: `kubectl -n ${first.namespace ?? 'default'} describe pod ${first.pod ?? '<pod>'}`,
-          },
+            `kubectl -n ${first.namespace ?? 'default'} describe pod ${first.pod ?? '<pod>'}`,
+          ),
           ...(agent ? [agentLogStep(ctx, agent, sick ?? agentPods[0], false)] : []),
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr(
               `On ${nodes[0] ?? 'the node'}, check the CNI config and binaries the runtime uses.`,
               `${nodes[0] ?? '해당 노드'}에서 런타임이 사용하는 CNI 구성과 바이너리를 확인합니다.`,
             ),
-            command: 'ls -l /etc/cni/net.d/ /opt/cni/bin/',
-          },
+            'ls -l /etc/cni/net.d/ /opt/cni/bin/',
+          ),
           ...verifyCniSteps(ctx, agent),
         ],
-      },
+      }),
     ];
   },
 };

@@ -2,22 +2,11 @@
 // failures kubelet reports for application pods (the CNI's most direct failure signal).
 import type { CheckContext, CniKind, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { step } from '../../findings.ts';
 import { CNI_NAMES } from '../../fingerprint.ts';
+import { eventMessage, eventNamespace, eventNode, eventPodName, eventsWithReason } from '../../objects/events.ts';
+import { findObject, type Labels, parseSelector, podsMatching } from '../../objects/workloads.ts';
 import type { RunbookStep } from '../../report.ts';
-import {
-  eventMessage,
-  eventNamespace,
-  eventNode,
-  eventPodName,
-  eventsWithReason,
-  findObject,
-  type Labels,
-  parseSelector,
-  podsMatching,
-} from '../dns/util.ts';
-
-/** The CNI's human name, as the fingerprint reports it. */
-export const CNI_LABEL = CNI_NAMES;
 
 /** The container that carries each agent's story. */
 const MAIN_CONTAINER: Partial<Record<CniKind, string>> = {
@@ -74,7 +63,7 @@ export function selectorText(selector: Labels): string {
     .join(',');
 }
 
-/** Fargate nodes never run node agents such as aws-node (trap.eks-components). */
+/** Fargate nodes never run node agents such as aws-node, so they are never counted as missing one. */
 export function isFargate(node: KubeObject): boolean {
   return node.metadata.labels?.['eks.amazonaws.com/compute-type'] === 'fargate';
 }
@@ -138,40 +127,37 @@ export function agentLogStep(
   container = agent.container,
 ): RunbookStep {
   const target = pod ? pod.metadata.name : `ds/${agent.daemonSet}`;
-  return {
-    text: previous
+  return step(
+    previous
       ? ctx.tr(
-          `Read the last crash of the ${CNI_LABEL[agent.kind]} agent.`,
-          `${CNI_LABEL[agent.kind]} 에이전트의 마지막 종료 로그를 확인합니다.`,
+          `Read the last crash of the ${CNI_NAMES[agent.kind]} agent.`,
+          `${CNI_NAMES[agent.kind]} 에이전트의 마지막 종료 로그를 확인합니다.`,
         )
-      : ctx.tr(`Read the ${CNI_LABEL[agent.kind]} agent log.`, `${CNI_LABEL[agent.kind]} 에이전트 로그를 확인합니다.`),
-    command: `kubectl -n ${agent.namespace} logs ${target}${container ? ` -c ${container}` : ''}${previous ? ' --previous' : ''}`,
-  };
+      : ctx.tr(`Read the ${CNI_NAMES[agent.kind]} agent log.`, `${CNI_NAMES[agent.kind]} 에이전트 로그를 확인합니다.`),
+    `kubectl -n ${agent.namespace} logs ${target}${container ? ` -c ${container}` : ''}${previous ? ' --previous' : ''}`,
+  );
 }
 
 export function restartAgentStep(ctx: CheckContext, agent: CniAgent, node?: string): RunbookStep {
   // The tigera operator owns its DaemonSet spec, so restart by deleting pods rather than patching the template.
   if (!node && agent.kind === 'calico-operator') {
-    return {
-      text: ctx.tr(`Restart the ${CNI_LABEL[agent.kind]} agents.`, `${CNI_LABEL[agent.kind]} 에이전트를 재시작합니다.`),
-      command: `kubectl -n ${agent.namespace} delete pod -l ${selectorText(agent.selector)}`,
-    };
+    return step(
+      ctx.tr(`Restart the ${CNI_NAMES[agent.kind]} agents.`, `${CNI_NAMES[agent.kind]} 에이전트를 재시작합니다.`),
+      `kubectl -n ${agent.namespace} delete pod -l ${selectorText(agent.selector)}`,
+    );
   }
   return node
-    ? {
-        text: ctx.tr(
-          `Restart the ${CNI_LABEL[agent.kind]} agent on ${node} (the DaemonSet re-creates it).`,
-          `${node}의 ${CNI_LABEL[agent.kind]} 에이전트를 재시작합니다(데몬셋이 다시 만듭니다).`,
+    ? step(
+        ctx.tr(
+          `Restart the ${CNI_NAMES[agent.kind]} agent on ${node} (the DaemonSet re-creates it).`,
+          `${node}의 ${CNI_NAMES[agent.kind]} 에이전트를 재시작합니다(데몬셋이 다시 만듭니다).`,
         ),
-        command: `kubectl -n ${agent.namespace} delete pod -l ${selectorText(agent.selector)} --field-selector spec.nodeName=${node}`,
-      }
-    : {
-        text: ctx.tr(
-          `Restart the ${CNI_LABEL[agent.kind]} agents.`,
-          `${CNI_LABEL[agent.kind]} 에이전트를 재시작합니다.`,
-        ),
-        command: `kubectl -n ${agent.namespace} rollout restart ds/${agent.daemonSet}`,
-      };
+        `kubectl -n ${agent.namespace} delete pod -l ${selectorText(agent.selector)} --field-selector spec.nodeName=${node}`,
+      )
+    : step(
+        ctx.tr(`Restart the ${CNI_NAMES[agent.kind]} agents.`, `${CNI_NAMES[agent.kind]} 에이전트를 재시작합니다.`),
+        `kubectl -n ${agent.namespace} rollout restart ds/${agent.daemonSet}`,
+      );
 }
 
 /** Closing steps of every CNI runbook: the agents settle, nodes are Ready, and a new pod gets a sandbox. */
@@ -182,19 +168,18 @@ export function verifyCniSteps(
   return [
     ...(agent
       ? [
-          {
-            text: ctx.tr('Wait until every agent pod is Ready.', '모든 에이전트 파드가 Ready가 될 때까지 기다립니다.'),
-            command: `kubectl -n ${agent.namespace} rollout status ds/${agent.daemonSet}`,
-          },
+          step(
+            ctx.tr('Wait until every agent pod is Ready.', '모든 에이전트 파드가 Ready가 될 때까지 기다립니다.'),
+            `kubectl -n ${agent.namespace} rollout status ds/${agent.daemonSet}`,
+          ),
         ]
       : []),
-    {
-      text: ctx.tr(
+    step(
+      ctx.tr(
         'Verify the nodes are Ready and a new pod gets an IP and can resolve a Service name.',
         '노드가 Ready인지, 새 파드가 IP를 받고 서비스 이름을 조회할 수 있는지 확인합니다.',
       ),
-      command:
-        'kubectl get nodes && kubectl run -it --rm netprobe --image=busybox:1.36 --restart=Never -- nslookup kubernetes.default',
-    },
+      'kubectl get nodes && kubectl run -it --rm netprobe --image=busybox:1.36 --restart=Never -- nslookup kubernetes.default',
+    ),
   ];
 }

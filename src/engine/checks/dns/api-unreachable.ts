@@ -1,21 +1,14 @@
 // coredns.api-unreachable: CoreDNS cannot reach the apiserver through the `kubernetes` Service VIP. Almost always a
 // symptom (kube-proxy, CNI); the core links it to the root cause. Startup waiting on a Ready pod is normal.
 
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { eventCount, eventLine, eventMessage, podEvents } from '../../objects/events.ts';
+import { countLines, findLine, podLogs } from '../../objects/logs.ts';
+import { podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
 import { FORBIDDEN, rbacProblems } from './rbac.ts';
-import {
-  countLines,
-  eventCount,
-  eventLine,
-  eventMessage,
-  findLine,
-  podEvents,
-  podLine,
-  podLogs,
-  podReady,
-} from './util.ts';
 import { dnsWorkload, verifySteps } from './workload.ts';
 
 const API_TIMEOUT = /dial tcp [^\s]+:443: (i\/o timeout|connect: connection refused|connect: no route to host)/;
@@ -24,10 +17,19 @@ const PROBE_503 = /Readiness probe failed: HTTP probe failed with statuscode: 50
 /** More than this many waiting lines (or failed readiness probes) means it outlived the startup window. */
 const PERSISTENT = 3;
 
-export const apiUnreachableCheck: Check = {
+export const apiUnreachableCheck: RegisteredCheck = {
   name: 'coredns-api-unreachable',
   component: 'dns',
   emits: ['coredns.api-unreachable'],
+  remediations: [],
+  describe: {
+    'coredns.api-unreachable': {
+      severities: ['critical', 'warning'],
+      summary:
+        'CoreDNS cannot reach the API server through the kubernetes Service; the cause is usually kube-proxy or the pod network.',
+      fix: 'Fix the component that breaks the Service VIP (kube-proxy or CNI), then restart CoreDNS.',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
     if (w?.kind !== 'coredns') return [];
@@ -53,7 +55,7 @@ export const apiUnreachableCheck: Check = {
     const first = hits[0]!.pod;
     const allDown = w.pods.every((p) => !podReady(p));
     return [
-      {
+      makeFinding({
         id: 'coredns.api-unreachable',
         severity: allDown ? 'critical' : 'warning',
         title: ctx.tr('CoreDNS cannot reach the Kubernetes API', 'CoreDNS가 쿠버네티스 API에 접근하지 못함'),
@@ -66,35 +68,32 @@ export const apiUnreachableCheck: Check = {
           'CoreDNS는 동기화되기 전까지 클러스터 이름에 응답하지 않으며, 재시작된 파드가 0/1로 남아 결국 DNS가 모두 멈춥니다.',
         ),
         evidence: [
-          ...hits.slice(0, 3).map((h) => podLine(h.pod)),
+          ...hits.slice(0, 3).map((h) => podState(h.pod)),
           hits[0]!.line,
           ...hits.flatMap((h) => (h.event ? [eventLine(h.event)] : [])).slice(0, 1),
         ],
         runbook: [
-          {
-            text: ctx.tr(
-              'Read the CoreDNS log for the failing API calls.',
-              'CoreDNS 로그에서 실패한 API 호출을 확인합니다.',
-            ),
-            command: `kubectl -n ${w.namespace} logs ${first.metadata.name} -c ${w.container}`,
-          },
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr('Read the CoreDNS log for the failing API calls.', 'CoreDNS 로그에서 실패한 API 호출을 확인합니다.'),
+            `kubectl -n ${w.namespace} logs ${first.metadata.name} -c ${w.container}`,
+          ),
+          step(
+            ctx.tr(
               'Check that the kubernetes Service has endpoints and that kube-proxy (or its replacement) runs on the node.',
               'kubernetes 서비스에 엔드포인트가 있는지, 해당 노드에서 kube-proxy(또는 대체 구성 요소)가 실행 중인지 확인합니다.',
             ),
-            command: `kubectl get ep kubernetes && kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=${first.spec?.nodeName ?? '<node>'}`,
-          },
-          {
-            text: ctx.tr(
+            `kubectl get ep kubernetes && kubectl -n kube-system get pods -o wide --field-selector spec.nodeName=${first.spec?.nodeName ?? '<node>'}`,
+          ),
+          step(
+            ctx.tr(
               'Fix the kube-proxy or CNI finding in this report first; then restart CoreDNS.',
               '이 보고서의 kube-proxy 또는 CNI 항목을 먼저 해결한 뒤 CoreDNS를 재시작합니다.',
             ),
-            command: `kubectl -n ${w.namespace} rollout restart deploy/${w.name}`,
-          },
+            `kubectl -n ${w.namespace} rollout restart deploy/${w.name}`,
+          ),
           ...verifySteps(ctx, w),
         ],
-      },
+      }),
     ];
   },
 };

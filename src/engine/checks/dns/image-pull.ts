@@ -1,7 +1,9 @@
 // coredns.image-pull: DNS pods cannot pull their image; since kubeadm 1.21 the path is <registry>/coredns/coredns:<tag>.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';
+import { podReady, podState, waitingReason } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import { eventLine, eventMessage, podEvents, podLine, podReady, waitingReason } from './util.ts';
 import { dnsImage, dnsWorkload, verifySteps } from './workload.ts';
 
 const PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
@@ -13,10 +15,19 @@ export function nestedCorednsImage(image: string): string | undefined {
   return `${m[1]}/coredns/coredns:${m[2]}`;
 }
 
-export const imagePullCheck: Check = {
+export const imagePullCheck: RegisteredCheck = {
   name: 'coredns-image-pull',
   component: 'dns',
   emits: ['coredns.image-pull'],
+  remediations: [],
+  describe: {
+    'coredns.image-pull': {
+      severities: ['critical', 'warning'],
+      summary: 'The DNS image cannot be pulled (wrong image path or registry), so DNS pods do not start.',
+      fix: 'Set the Deployment image to an existing reference, such as <registry>/coredns/coredns:<tag>.',
+      safety: 'auto-guarded',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
     if (!w) return [];
@@ -32,7 +43,7 @@ export const imagePullCheck: Check = {
     const nested = w.kind === 'coredns' ? nestedCorednsImage(image) : undefined;
     const anyReady = w.pods.some(podReady);
     return [
-      {
+      makeFinding({
         id: 'coredns.image-pull',
         severity: anyReady ? 'warning' : 'critical',
         title: ctx.tr('DNS image cannot be pulled', 'DNS 이미지를 받아오지 못함'),
@@ -49,17 +60,17 @@ export const imagePullCheck: Check = {
               'No DNS pod is running: name resolution fails cluster-wide.',
               '실행 중인 DNS 파드가 없어 클러스터 전체에서 이름 조회가 실패합니다.',
             ),
-        evidence: [...stuck.slice(0, 3).map(podLine), `image: ${image}`, ...events.slice(0, 1).map(eventLine)],
+        evidence: [...stuck.slice(0, 3).map(podState), `image: ${image}`, ...events.slice(0, 1).map(eventLine)],
         runbook: [
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr(
               'Read the pull error (not found, unauthorized, or no route to the registry).',
               '이미지 풀 오류(not found, unauthorized, 레지스트리 접근 불가)를 확인합니다.',
             ),
-            command: `kubectl -n ${w.namespace} describe pod ${stuck[0]!.metadata.name} | grep -A5 -i events`,
-          },
-          {
-            text: nested
+            `kubectl -n ${w.namespace} describe pod ${stuck[0]!.metadata.name} | grep -A5 -i events`,
+          ),
+          step(
+            nested
               ? ctx.tr(
                   `Since kubeadm 1.21 the CoreDNS image lives at <registry>/coredns/coredns:<tag>; point the Deployment at ${nested} (check the tag exists in your registry first).`,
                   `kubeadm 1.21부터 CoreDNS 이미지 경로는 <registry>/coredns/coredns:<tag>입니다. 레지스트리에 태그가 있는지 먼저 확인하고 디플로이먼트 이미지를 ${nested}(으)로 바꿉니다.`,
@@ -68,22 +79,22 @@ export const imagePullCheck: Check = {
                   'Point the Deployment at an image reference that exists in a registry the nodes can reach.',
                   '노드가 접근할 수 있는 레지스트리에 실제로 있는 이미지로 디플로이먼트를 바꿉니다.',
                 ),
-            command: `kubectl -n ${w.namespace} set image deploy/${w.name} ${w.container}=${nested ?? '<registry>/coredns/coredns:<tag>'}`,
-          },
+            `kubectl -n ${w.namespace} set image deploy/${w.name} ${w.container}=${nested ?? '<registry>/coredns/coredns:<tag>'}`,
+          ),
           ...(w.kind === 'coredns' && snapshot.fingerprint.flavor === 'kubeadm'
             ? [
-                {
-                  text: ctx.tr(
+                step(
+                  ctx.tr(
                     'On kubeadm, also fix dns.imageRepository in the ClusterConfiguration so the next upgrade keeps the right path.',
                     'kubeadm이라면 다음 업그레이드에서도 올바른 경로를 쓰도록 ClusterConfiguration의 dns.imageRepository도 고칩니다.',
                   ),
-                  command: 'kubectl -n kube-system edit cm kubeadm-config',
-                },
+                  'kubectl -n kube-system edit cm kubeadm-config',
+                ),
               ]
             : []),
           ...verifySteps(ctx, w),
         ],
-      },
+      }),
     ];
   },
 };

@@ -1,5 +1,5 @@
-// Cluster-DNS checks (catalog §B): CoreDNS / kube-dns workload, Corefile, RBAC and the kube-dns Service.
-import type { Check } from '../../check.ts';
+// Cluster-DNS checks: CoreDNS / kube-dns workload, Corefile, RBAC and the kube-dns Service.
+import type { RegisteredCheck } from '../../check.ts';
 import { apiUnreachableCheck } from './api-unreachable.ts';
 import { clusterMismatchCheck } from './cluster-mismatch.ts';
 import { configMapCheck } from './configmap.ts';
@@ -15,7 +15,7 @@ import { serviceCheck } from './service.ts';
 import { serviceAccountCheck } from './serviceaccount.ts';
 import { upstreamUnreachableCheck } from './upstream-unreachable.ts';
 
-export const dnsChecks: Check[] = [
+export const dnsChecks: RegisteredCheck[] = [
   noReplicasCheck,
   pendingCheck,
   serviceAccountCheck,

@@ -1,18 +1,28 @@
 // coredns.no-replicas: the DNS Deployment is scaled to zero or gone, so nothing answers on the kube-dns Service.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
 import type { Finding } from '../../report.ts';
-import { collected } from './util.ts';
+import { collected } from '../../snapshot.ts';
 import { dnsWorkload, verifySteps } from './workload.ts';
 
-export const noReplicasCheck: Check = {
+export const noReplicasCheck: RegisteredCheck = {
   name: 'coredns-no-replicas',
   component: 'dns',
   emits: ['coredns.no-replicas'],
+  remediations: ['coredns.scale-up'],
+  describe: {
+    'coredns.no-replicas': {
+      severities: ['critical'],
+      summary: 'The DNS Deployment is scaled to zero or missing, so kube-dns has no endpoints.',
+      fix: 'Scale the DNS Deployment back up (kubeadm default 2), or re-install the DNS add-on if it was deleted.',
+      safety: 'auto-safe',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const fp = snapshot.fingerprint;
     const w = dnsWorkload(snapshot);
     if (!w) {
-      // GKE with Cloud DNS and k3s with --disable=coredns legitimately run no DNS pods (trap.gke-cloud-dns, K3S-DOCS).
+      // GKE with Cloud DNS and k3s with --disable=coredns legitimately run no DNS pods.
       if (fp.flavor === 'gke' || fp.flavor === 'k3s') return [];
       if (!collected(snapshot, 'deployments')) return [];
       return [missingDeployment(ctx, fp.flavor)];
@@ -22,13 +32,13 @@ export const noReplicasCheck: Check = {
       return [missingDeployment(ctx, fp.flavor)];
     }
     if (w.deployment.spec?.replicas !== 0) return [];
-    // GKE with Cloud DNS keeps the kube-dns Deployment scaled to zero on purpose (trap.gke-cloud-dns).
+    // GKE with Cloud DNS keeps the kube-dns Deployment scaled to zero on purpose.
     if (fp.flavor === 'gke' && w.kind === 'kube-dns') return [];
     const target = fp.flavor === 'k3s' ? 1 : 2;
     const ref = `${w.namespace}/${w.name}`;
     const autoscaled = w.kind === 'kube-dns';
     return [
-      {
+      makeFinding({
         id: 'coredns.no-replicas',
         severity: 'critical',
         title: ctx.tr('DNS Deployment scaled to zero', 'DNS 디플로이먼트의 레플리카가 0개'),
@@ -47,44 +57,44 @@ export const noReplicasCheck: Check = {
         runbook: [
           ...(autoscaled
             ? [
-                {
-                  text: ctx.tr(
+                step(
+                  ctx.tr(
                     'On GKE the kube-dns-autoscaler sets the replica count; check that it is running and its parameters.',
                     'GKE에서는 kube-dns-autoscaler가 레플리카 수를 정합니다. 오토스케일러가 실행 중인지, 설정값이 올바른지 확인합니다.',
                   ),
-                  command: `kubectl -n ${w.namespace} get deploy kube-dns-autoscaler && kubectl -n ${w.namespace} get cm kube-dns-autoscaler -o yaml`,
-                },
+                  `kubectl -n ${w.namespace} get deploy kube-dns-autoscaler && kubectl -n ${w.namespace} get cm kube-dns-autoscaler -o yaml`,
+                ),
               ]
             : [
-                {
-                  text: ctx.tr(
+                step(
+                  ctx.tr(
                     'Check that no HorizontalPodAutoscaler owns the DNS replica count.',
                     'DNS 레플리카 수를 관리하는 HorizontalPodAutoscaler가 없는지 확인합니다.',
                   ),
-                  command: `kubectl -n ${w.namespace} get hpa`,
-                },
+                  `kubectl -n ${w.namespace} get hpa`,
+                ),
               ]),
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr(
               `Scale the Deployment back to ${target} replicas.`,
               `디플로이먼트를 레플리카 ${target}개로 다시 늘립니다.`,
             ),
-            command: `kubectl -n ${w.namespace} scale deploy/${w.name} --replicas=${target}`,
-          },
-          {
-            text: ctx.tr(
+            `kubectl -n ${w.namespace} scale deploy/${w.name} --replicas=${target}`,
+          ),
+          step(
+            ctx.tr(
               'Check that Service kube-dns has endpoints again.',
               'kube-dns 서비스에 엔드포인트가 다시 생겼는지 확인합니다.',
             ),
-            command: `kubectl -n ${w.namespace} get ep kube-dns`,
-          },
+            `kubectl -n ${w.namespace} get ep kube-dns`,
+          ),
           ...verifySteps(ctx, w),
         ],
         remediation: {
           id: 'coredns.scale-up',
           title: ctx.tr(`Scale ${ref} to ${target} replicas`, `${ref}를 레플리카 ${target}개로 확장`),
         },
-      },
+      }),
     ];
   },
 };
@@ -92,18 +102,18 @@ export const noReplicasCheck: Check = {
 function missingDeployment(ctx: CheckContext, flavor: string): Finding {
   const reinstall =
     flavor === 'eks'
-      ? {
-          text: ctx.tr('Reinstall the EKS CoreDNS add-on.', 'EKS CoreDNS 애드온을 다시 설치합니다.'),
-          command: 'aws eks create-addon --cluster-name <cluster> --addon-name coredns',
-        }
-      : {
-          text: ctx.tr(
+      ? step(
+          ctx.tr('Reinstall the EKS CoreDNS add-on.', 'EKS CoreDNS 애드온을 다시 설치합니다.'),
+          'aws eks create-addon --cluster-name <cluster> --addon-name coredns',
+        )
+      : step(
+          ctx.tr(
             'Re-create the CoreDNS add-on from a control-plane node (kubeadm clusters).',
             '컨트롤 플레인 노드에서 CoreDNS 애드온을 다시 생성합니다(kubeadm 클러스터).',
           ),
-          command: 'sudo kubeadm init phase addon coredns',
-        };
-  return {
+          'sudo kubeadm init phase addon coredns',
+        );
+  return makeFinding({
     id: 'coredns.no-replicas',
     severity: 'critical',
     title: ctx.tr('No cluster DNS Deployment', '클러스터 DNS 디플로이먼트가 없음'),
@@ -117,12 +127,12 @@ function missingDeployment(ctx: CheckContext, flavor: string): Finding {
     ),
     evidence: ['kubectl -n kube-system get deploy -l k8s-app=kube-dns → No resources found'],
     runbook: [
-      {
-        text: ctx.tr('Confirm that the DNS Deployment is really gone.', 'DNS 디플로이먼트가 정말 없는지 확인합니다.'),
-        command: 'kubectl -n kube-system get deploy -l k8s-app=kube-dns',
-      },
+      step(
+        ctx.tr('Confirm that the DNS Deployment is really gone.', 'DNS 디플로이먼트가 정말 없는지 확인합니다.'),
+        'kubectl -n kube-system get deploy -l k8s-app=kube-dns',
+      ),
       reinstall,
       ...verifySteps(ctx, { namespace: 'kube-system', name: 'coredns' }),
     ],
-  };
+  });
 }

@@ -1,10 +1,13 @@
-// coredns.pending / coredns.unschedulable-node-not-ready: DNS pods that never start. The guide's first question for a
-// Pending CoreDNS pod is whether a network plugin is installed, because nodes stay NotReady (tainted) without one.
+// coredns.pending / coredns.unschedulable-node-not-ready: DNS pods that never start. The first question for a Pending
+// CoreDNS pod is whether a network plugin is installed, because nodes stay NotReady (tainted) without one.
 
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';
+import { nodeCondition, nodeReady } from '../../objects/nodes.ts';
+import { podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import { eventLine, eventMessage, nodeCondition, nodeReady, podEvents, podLine, podReady } from './util.ts';
 import { dnsWorkload, verifySteps } from './workload.ts';
 
 const NOT_READY_TAINT = /node\.kubernetes\.io\/not-ready/;
@@ -15,10 +18,25 @@ function unscheduled(pod: KubeObject): boolean {
   return pod.status?.phase === 'Pending' && !pod.spec?.nodeName;
 }
 
-export const pendingCheck: Check = {
+export const pendingCheck: RegisteredCheck = {
   name: 'coredns-pending',
   component: 'dns',
   emits: ['coredns.pending', 'coredns.unschedulable-node-not-ready'],
+  remediations: [],
+  describe: {
+    'coredns.pending': {
+      severities: ['critical', 'warning'],
+      summary: 'CoreDNS pods cannot be scheduled (taints, resources or node selectors), so DNS runs short of replicas.',
+      fix: 'Read the scheduler message of a Pending pod and fix what blocks scheduling.',
+    },
+    'coredns.unschedulable-node-not-ready': {
+      severities: ['critical'],
+      summary:
+        'CoreDNS is Pending because the nodes are NotReady (usually no CNI), and it must not tolerate the not-ready taint.',
+      fix: 'Fix the node network (install a CNI) instead of adding a not-ready toleration to CoreDNS.',
+      safety: 'manual',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
     if (!w) return [];
@@ -31,7 +49,7 @@ export const pendingCheck: Check = {
       events.some((e) => NOT_READY_TAINT.test(eventMessage(e))) ||
       (events.length === 0 && snapshot.nodes.length > 0 && notReadyNodes.length === snapshot.nodes.length);
     const anyReady = w.pods.some(podReady);
-    const evidence = [...pending.map(podLine), ...events.slice(0, 2).map(eventLine)];
+    const evidence = [...pending.map(podState), ...events.slice(0, 2).map(eventLine)];
 
     if (taintBlocked) {
       const networkDown = notReadyNodes.filter((n) => NETWORK_NOT_READY.test(nodeCondition(n, 'Ready')?.message ?? ''));
@@ -40,7 +58,7 @@ export const pendingCheck: Check = {
         .map((n) => `node/${n.metadata.name} Ready=False: ${nodeCondition(n, 'Ready')?.message ?? '(no message)'}`);
       const names = notReadyNodes.map((n) => n.metadata.name).join(', ') || '?';
       return [
-        {
+        makeFinding({
           id: 'coredns.unschedulable-node-not-ready',
           severity: 'critical',
           title: ctx.tr('CoreDNS Pending: nodes are NotReady', 'CoreDNS가 Pending: 노드가 NotReady 상태'),
@@ -54,43 +72,43 @@ export const pendingCheck: Check = {
           ),
           evidence: [...evidence, ...nodeEvidence],
           runbook: [
-            {
-              text: ctx.tr(
+            step(
+              ctx.tr(
                 'CoreDNS Pending usually means no network plugin is installed: check why the nodes are NotReady.',
                 'CoreDNS가 Pending이면 대개 네트워크 플러그인이 설치되지 않은 것입니다. 노드가 NotReady인 이유를 확인합니다.',
               ),
-              command: 'kubectl get nodes -o wide',
-            },
-            {
-              text: ctx.tr(
+              'kubectl get nodes -o wide',
+            ),
+            step(
+              ctx.tr(
                 'Read the Ready condition message of a NotReady node (look for NetworkPluginNotReady / cni plugin not initialized).',
                 'NotReady 노드의 Ready 컨디션 메시지를 확인합니다(NetworkPluginNotReady 또는 cni plugin not initialized 문구).',
               ),
-              command: `kubectl describe node ${notReadyNodes[0]?.metadata.name ?? '<node>'} | grep -i -A2 ready`,
-            },
-            {
-              text: ctx.tr(
+              `kubectl describe node ${notReadyNodes[0]?.metadata.name ?? '<node>'} | grep -i -A2 ready`,
+            ),
+            step(
+              ctx.tr(
                 'Check whether a CNI DaemonSet (calico, flannel, weave, cilium…) is installed and running; install exactly one if none is.',
                 'CNI 데몬셋(calico, flannel, weave, cilium 등)이 설치되어 실행 중인지 확인하고, 없다면 하나만 설치합니다.',
               ),
-              command: 'kubectl get ds -A | grep -Ei "calico|flannel|weave|cilium|canal|aws-node|kindnet"',
-            },
-            {
-              text: ctx.tr(
+              'kubectl get ds -A | grep -Ei "calico|flannel|weave|cilium|canal|aws-node|kindnet"',
+            ),
+            step(
+              ctx.tr(
                 'Do not add a not-ready toleration to CoreDNS; fix the node network instead, then watch the nodes become Ready.',
                 'CoreDNS에 not-ready 톨러레이션을 추가하지 마세요. 노드 네트워크를 고친 뒤 노드가 Ready가 되는지 지켜봅니다.',
               ),
-              command: 'kubectl get nodes -w',
-            },
+              'kubectl get nodes -w',
+            ),
             ...verifySteps(ctx, w),
           ],
-        },
+        }),
       ];
     }
 
     const reason = events[0] ? eventMessage(events[0]) : undefined;
     return [
-      {
+      makeFinding({
         id: 'coredns.pending',
         severity: anyReady ? 'warning' : 'critical',
         title: ctx.tr('CoreDNS pods cannot be scheduled', 'CoreDNS 파드가 스케줄되지 않음'),
@@ -109,23 +127,20 @@ export const pendingCheck: Check = {
             ),
         evidence,
         runbook: [
-          {
-            text: ctx.tr(
-              'Read the scheduler message of a Pending pod.',
-              'Pending 파드의 스케줄러 메시지를 확인합니다.',
-            ),
-            command: `kubectl -n ${w.namespace} describe pod ${pending[0]!.metadata.name}`,
-          },
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr('Read the scheduler message of a Pending pod.', 'Pending 파드의 스케줄러 메시지를 확인합니다.'),
+            `kubectl -n ${w.namespace} describe pod ${pending[0]!.metadata.name}`,
+          ),
+          step(
+            ctx.tr(
               'Compare node taints, resources and the Deployment nodeSelector/tolerations with the message, and fix what blocks scheduling.',
               '메시지를 노드 테인트·리소스, 디플로이먼트의 nodeSelector/톨러레이션과 비교하여 스케줄을 막는 원인을 고칩니다.',
             ),
-            command: `kubectl get nodes -o custom-columns=NAME:.metadata.name,TAINTS:.spec.taints && kubectl -n ${w.namespace} get deploy ${w.name} -o jsonpath='{.spec.template.spec.nodeSelector}{"\\n"}{.spec.template.spec.tolerations}'`,
-          },
+            `kubectl get nodes -o custom-columns=NAME:.metadata.name,TAINTS:.spec.taints && kubectl -n ${w.namespace} get deploy ${w.name} -o jsonpath='{.spec.template.spec.nodeSelector}{"\\n"}{.spec.template.spec.tolerations}'`,
+          ),
           ...verifySteps(ctx, w),
         ],
-      },
+      }),
     ];
   },
 };

@@ -1,15 +1,26 @@
-// coredns.permission-denied: CoreDNS may not bind :53 (the guide's SELinux / old Docker case) and exits.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+// coredns.permission-denied: CoreDNS may not bind :53 (seen with SELinux and old Docker versions on the node) and exits.
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { findLine, podLogs } from '../../objects/logs.ts';
+import { podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import { findLine, podLine, podLogs, podReady } from './util.ts';
 import { dnsWorkload, verifySteps } from './workload.ts';
 
 const BIND_DENIED = /bind: permission denied/;
 
-export const permissionDeniedCheck: Check = {
+export const permissionDeniedCheck: RegisteredCheck = {
   name: 'coredns-permission-denied',
   component: 'dns',
   emits: ['coredns.permission-denied'],
+  remediations: [],
+  describe: {
+    'coredns.permission-denied': {
+      severities: ['critical', 'warning'],
+      summary:
+        'CoreDNS exits with "bind: permission denied" on port 53 (SELinux or an old Docker version on the node).',
+      fix: 'Upgrade Docker or fix SELinux on the node; allowing privilege escalation in the Deployment is the weaker fallback.',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
     if (!w) return [];
@@ -20,7 +31,7 @@ export const permissionDeniedCheck: Check = {
     if (hits.length === 0) return [];
     const node = hits[0]!.pod.spec?.nodeName ?? '<node>';
     return [
-      {
+      makeFinding({
         id: 'coredns.permission-denied',
         severity: w.pods.some(podReady) ? 'warning' : 'critical',
         title: ctx.tr('CoreDNS may not bind port 53', 'CoreDNS가 53번 포트를 바인딩하지 못함'),
@@ -32,29 +43,29 @@ export const permissionDeniedCheck: Check = {
           'CoreDNS crash-loops, so cluster DNS is down or degraded.',
           'CoreDNS가 CrashLoopBackOff에 빠져 클러스터 DNS가 멈추거나 성능이 떨어집니다.',
         ),
-        evidence: [...hits.slice(0, 3).map((h) => podLine(h.pod)), hits[0]!.line],
+        evidence: [...hits.slice(0, 3).map((h) => podState(h.pod)), hits[0]!.line],
         runbook: [
-          {
-            text: ctx.tr('Read the error in the previous container log.', '이전 컨테이너 로그에서 오류를 확인합니다.'),
-            command: `kubectl -n ${w.namespace} logs ${hits[0]!.pod.metadata.name} -c ${w.container} --previous`,
-          },
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr('Read the error in the previous container log.', '이전 컨테이너 로그에서 오류를 확인합니다.'),
+            `kubectl -n ${w.namespace} logs ${hits[0]!.pod.metadata.name} -c ${w.container} --previous`,
+          ),
+          step(
+            ctx.tr(
               `On ${node}, check the Docker version and whether SELinux is enforcing; upgrading Docker or disabling SELinux fixes the root cause.`,
               `${node}에서 Docker 버전과 SELinux 적용 여부를 확인합니다. Docker 버전을 업그레이드하거나 SELinux를 비활성화하면 근본 원인이 해결됩니다.`,
             ),
-            command: 'docker version --format "{{.Server.Version}}"; getenforce',
-          },
-          {
-            text: ctx.tr(
+            'docker version --format "{{.Server.Version}}"; getenforce',
+          ),
+          step(
+            ctx.tr(
               'Or allow privilege escalation in the CoreDNS Deployment (a security relaxation; prefer the fix above).',
               '또는 CoreDNS 디플로이먼트에서 privilegeEscalation을 허용합니다(보안 완화 조치이므로 위 방법을 먼저 고려하세요).',
             ),
-            command: `kubectl -n ${w.namespace} get deployment ${w.name} -o yaml | sed 's/allowPrivilegeEscalation: false/allowPrivilegeEscalation: true/g' | kubectl apply -f -`,
-          },
+            `kubectl -n ${w.namespace} get deployment ${w.name} -o yaml | sed 's/allowPrivilegeEscalation: false/allowPrivilegeEscalation: true/g' | kubectl apply -f -`,
+          ),
           ...verifySteps(ctx, w),
         ],
-      },
+      }),
     ];
   },
 };

@@ -1,9 +1,13 @@
 // coredns.rbac-forbidden: CoreDNS may not list/watch what its kubernetes plugin needs, so it never becomes Ready.
 
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { findLine, podLogs } from '../../objects/logs.ts';
+import { podReady, podState } from '../../objects/pods.ts';
+import { findObject } from '../../objects/workloads.ts';
 import type { Finding } from '../../report.ts';
-import { findLine, findObject, isAbsent, podLine, podLogs, podReady } from './util.ts';
+import { isAbsent } from '../../snapshot.ts';
 import { corefile, type DnsWorkload, dnsWorkload, verifySteps } from './workload.ts';
 
 export const FORBIDDEN = /is forbidden: User "system:serviceaccount:[^"]+" cannot (list|watch|get) resource/;
@@ -77,10 +81,20 @@ export function forbiddenPods(snapshot: Snapshot, w: DnsWorkload): { pod: KubeOb
   });
 }
 
-export const rbacCheck: Check = {
+export const rbacCheck: RegisteredCheck = {
   name: 'coredns-rbac',
   component: 'dns',
   emits: ['coredns.rbac-forbidden'],
+  remediations: ['coredns.restore-rbac'],
+  describe: {
+    'coredns.rbac-forbidden': {
+      severities: ['critical', 'warning'],
+      summary:
+        'ClusterRole or ClusterRoleBinding system:coredns is missing or incomplete, so CoreDNS cannot list what it serves.',
+      fix: 'Re-apply the kubeadm ClusterRole and ClusterRoleBinding system:coredns for ServiceAccount kube-system/coredns.',
+      safety: 'auto-safe',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
     if (w?.kind !== 'coredns') return [];
@@ -91,7 +105,7 @@ export const rbacCheck: Check = {
     const notReady = w.pods.filter((p) => !podReady(p));
     const allDown = w.pods.length > 0 && notReady.length === w.pods.length;
     return [
-      {
+      makeFinding({
         id: 'coredns.rbac-forbidden',
         severity: logged.length > 0 || allDown ? 'critical' : 'warning',
         title: ctx.tr('CoreDNS is not allowed to read the API', 'CoreDNS가 API를 읽을 권한이 없음'),
@@ -103,40 +117,37 @@ export const rbacCheck: Check = {
           'CoreDNS cannot learn Services and endpoints; restarted pods never become Ready and cluster names stop resolving.',
           'CoreDNS가 서비스와 엔드포인트를 알 수 없어, 재시작된 파드는 Ready가 되지 못하고 클러스터 내부 이름 조회가 멈춥니다.',
         ),
-        evidence: [...notReady.slice(0, 3).map(podLine), ...logged.slice(0, 1).map((l) => l.line), ...problems],
+        evidence: [...notReady.slice(0, 3).map(podState), ...logged.slice(0, 1).map((l) => l.line), ...problems],
         runbook: [
-          {
-            text: ctx.tr(
-              'Check what the CoreDNS ServiceAccount may do.',
-              'CoreDNS 서비스 어카운트의 권한을 확인합니다.',
-            ),
-            command: `kubectl auth can-i list endpointslices.discovery.k8s.io --as=system:serviceaccount:${w.namespace}:${sa}`,
-          },
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr('Check what the CoreDNS ServiceAccount may do.', 'CoreDNS 서비스 어카운트의 권한을 확인합니다.'),
+            `kubectl auth can-i list endpointslices.discovery.k8s.io --as=system:serviceaccount:${w.namespace}:${sa}`,
+          ),
+          step(
+            ctx.tr(
               `Re-apply ClusterRole ${ROLE} as kubeadm defines it (list/watch on endpoints, services, pods, namespaces and endpointslices).`,
               `kubeadm 정의대로 클러스터 롤 ${ROLE}을 다시 적용합니다(endpoints, services, pods, namespaces, endpointslices에 대한 list/watch).`,
             ),
-            command: `kubectl create clusterrole ${ROLE} --verb=list,watch --resource=endpoints,services,pods,namespaces,endpointslices.discovery.k8s.io --dry-run=client -o yaml | kubectl apply -f -`,
-          },
-          {
-            text: ctx.tr(
+            `kubectl create clusterrole ${ROLE} --verb=list,watch --resource=endpoints,services,pods,namespaces,endpointslices.discovery.k8s.io --dry-run=client -o yaml | kubectl apply -f -`,
+          ),
+          step(
+            ctx.tr(
               `Re-apply ClusterRoleBinding ${ROLE} to ServiceAccount ${w.namespace}/${sa}.`,
               `클러스터 롤 바인딩 ${ROLE}을 서비스 어카운트 ${w.namespace}/${sa}에 다시 연결합니다.`,
             ),
-            command: `kubectl create clusterrolebinding ${ROLE} --clusterrole=${ROLE} --serviceaccount=${w.namespace}:${sa} --dry-run=client -o yaml | kubectl apply -f -`,
-          },
-          {
-            text: ctx.tr('Restart CoreDNS so the pods re-sync.', 'CoreDNS를 재시작하여 다시 동기화하게 합니다.'),
-            command: `kubectl -n ${w.namespace} rollout restart deploy/${w.name}`,
-          },
+            `kubectl create clusterrolebinding ${ROLE} --clusterrole=${ROLE} --serviceaccount=${w.namespace}:${sa} --dry-run=client -o yaml | kubectl apply -f -`,
+          ),
+          step(
+            ctx.tr('Restart CoreDNS so the pods re-sync.', 'CoreDNS를 재시작하여 다시 동기화하게 합니다.'),
+            `kubectl -n ${w.namespace} rollout restart deploy/${w.name}`,
+          ),
           ...verifySteps(ctx, w),
         ],
         remediation: {
           id: 'coredns.restore-rbac',
           title: ctx.tr(`Restore ClusterRole/ClusterRoleBinding ${ROLE}`, `클러스터 롤/바인딩 ${ROLE} 복원`),
         },
-      },
+      }),
     ];
   },
 };

@@ -1,15 +1,27 @@
 // coredns.serviceaccount-missing: the ReplicaSet cannot create pods because the ServiceAccount it names is gone.
-import type { Check, CheckContext, Snapshot } from '../../check.ts';
+import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { eventLine, eventMessage, eventNamespace } from '../../objects/events.ts';
+import { findObject } from '../../objects/workloads.ts';
 import type { Finding } from '../../report.ts';
-import { collected, eventLine, eventMessage, eventNamespace, findObject } from './util.ts';
+import { collected } from '../../snapshot.ts';
 import { dnsWorkload, verifySteps } from './workload.ts';
 
 const SA_LOOKUP = /error looking up service account ([^/\s]+)\/([^:\s]+)/;
 
-export const serviceAccountCheck: Check = {
+export const serviceAccountCheck: RegisteredCheck = {
   name: 'coredns-serviceaccount',
   component: 'dns',
   emits: ['coredns.serviceaccount-missing'],
+  remediations: ['coredns.create-serviceaccount'],
+  describe: {
+    'coredns.serviceaccount-missing': {
+      severities: ['critical', 'warning'],
+      summary: 'ServiceAccount kube-system/coredns was deleted, so the ReplicaSet cannot create DNS pods.',
+      fix: 'Re-create the ServiceAccount; the ReplicaSet retries by itself.',
+      safety: 'auto-safe',
+    },
+  },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {
     const w = dnsWorkload(snapshot);
     if (!w) return [];
@@ -31,7 +43,7 @@ export const serviceAccountCheck: Check = {
     if (!sa || (events.length === 0 && !absent)) return [];
     const ready = w.deployment?.status?.availableReplicas ?? 0;
     return [
-      {
+      makeFinding({
         id: 'coredns.serviceaccount-missing',
         severity: ready > 0 ? 'warning' : 'critical',
         title: ctx.tr(`ServiceAccount ${w.namespace}/${sa} is missing`, `서비스 어카운트 ${w.namespace}/${sa}가 없음`),
@@ -49,28 +61,28 @@ export const serviceAccountCheck: Check = {
           `deployment/${w.name} available ${ready}/${w.deployment?.spec?.replicas ?? '?'}`,
         ],
         runbook: [
-          {
-            text: ctx.tr('Confirm the ServiceAccount is missing.', '서비스 어카운트가 없는지 확인합니다.'),
-            command: `kubectl -n ${w.namespace} get serviceaccount ${sa}`,
-          },
-          {
-            text: ctx.tr(
+          step(
+            ctx.tr('Confirm the ServiceAccount is missing.', '서비스 어카운트가 없는지 확인합니다.'),
+            `kubectl -n ${w.namespace} get serviceaccount ${sa}`,
+          ),
+          step(
+            ctx.tr(
               'Re-create it; the ReplicaSet retries on its own.',
               '서비스 어카운트를 다시 만듭니다. 레플리카셋은 스스로 재시도합니다.',
             ),
-            command: `kubectl -n ${w.namespace} create serviceaccount ${sa}`,
-          },
-          {
-            text: ctx.tr('Check that the ReplicaSet created its pods.', '레플리카셋이 파드를 만들었는지 확인합니다.'),
-            command: `kubectl -n ${w.namespace} get rs,pods -l k8s-app=kube-dns`,
-          },
+            `kubectl -n ${w.namespace} create serviceaccount ${sa}`,
+          ),
+          step(
+            ctx.tr('Check that the ReplicaSet created its pods.', '레플리카셋이 파드를 만들었는지 확인합니다.'),
+            `kubectl -n ${w.namespace} get rs,pods -l k8s-app=kube-dns`,
+          ),
           ...verifySteps(ctx, w),
         ],
         remediation: {
           id: 'coredns.create-serviceaccount',
           title: ctx.tr(`Create ServiceAccount ${w.namespace}/${sa}`, `서비스 어카운트 ${w.namespace}/${sa} 생성`),
         },
-      },
+      }),
     ];
   },
 };

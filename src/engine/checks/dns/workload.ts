@@ -2,8 +2,10 @@
 
 import type { CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { step } from '../../findings.ts';
+import { configMapData } from '../../objects/configmaps.ts';
+import { findObject, type Labels, podsMatching } from '../../objects/workloads.ts';
 import type { RunbookStep } from '../../report.ts';
-import { configMapData, findObject, type Labels, podsMatching } from './util.ts';
 
 export interface DnsWorkload {
   kind: 'coredns' | 'kube-dns';
@@ -106,28 +108,28 @@ export const RECOGNISED_DNS_LOG = [
 ];
 
 export function backupStep(ctx: CheckContext, w: DnsWorkload, cm: string): RunbookStep {
-  return {
-    text: ctx.tr(`Back up the ConfigMap before editing it.`, `수정하기 전에 컨피그맵을 백업합니다.`),
-    command: `kubectl -n ${w.namespace} get cm ${cm} -o yaml > ${cm}.bak.yaml`,
-  };
+  return step(
+    ctx.tr(`Back up the ConfigMap before editing it.`, `수정하기 전에 컨피그맵을 백업합니다.`),
+    `kubectl -n ${w.namespace} get cm ${cm} -o yaml > ${cm}.bak.yaml`,
+  );
 }
 
 /** The two closing steps every DNS runbook ends with: the rollout settles, and a pod can resolve a Service name. */
 export function verifySteps(ctx: CheckContext, w: { namespace: string; name: string }): RunbookStep[] {
   return [
-    {
-      text: ctx.tr(
+    step(
+      ctx.tr(
         `Wait until the DNS Deployment is rolled out and every replica is Ready.`,
         `DNS 디플로이먼트 롤아웃이 끝나고 모든 레플리카가 Ready가 될 때까지 기다립니다.`,
       ),
-      command: `kubectl -n ${w.namespace} rollout status deploy/${w.name}`,
-    },
-    {
-      text: ctx.tr(
+      `kubectl -n ${w.namespace} rollout status deploy/${w.name}`,
+    ),
+    step(
+      ctx.tr(
         `Verify from a throwaway pod that cluster DNS answers.`,
         `임시 파드에서 클러스터 DNS가 응답하는지 확인합니다.`,
       ),
-      command: 'kubectl run -it --rm dnsprobe --image=busybox:1.36 --restart=Never -- nslookup kubernetes.default',
-    },
+      'kubectl run -it --rm dnsprobe --image=busybox:1.36 --restart=Never -- nslookup kubernetes.default',
+    ),
   ];
 }

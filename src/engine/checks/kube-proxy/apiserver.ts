@@ -1,7 +1,8 @@
 // kube-proxy.apiserver-unreachable: kube-proxy's kubeconfig points somewhere the API server is not, or kube-proxy's
 // logs show it cannot reach it. Pods can sit Running 1/1 (no readiness probe), so config and logs matter more than state.
-import type { Check, Snapshot } from '../../check.ts';
-import { configMapData, makeFinding, step } from '../../inspect.ts';
+import type { RegisteredCheck, Snapshot } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { configMapData } from '../../objects/configmaps.ts';
 import {
   findInLogs,
   GREP_PODS,
@@ -96,10 +97,20 @@ function serverMismatch(snapshot: Snapshot, view: ProxyView): { server: string; 
   return undefined;
 }
 
-export const apiServerCheck: Check = {
+export const apiServerCheck: RegisteredCheck = {
   name: 'kube-proxy-apiserver',
   component: 'kube-proxy',
   emits: [ID],
+  remediations: [],
+  describe: {
+    [ID]: {
+      severities: ['critical'],
+      summary:
+        "kube-proxy cannot reach the API server named in its kubeconfig's server:, so Service rules are not maintained.",
+      fix: 'Set server: to the API server address (kubeadm controlPlaneEndpoint), then restart kube-proxy.',
+      safety: 'auto-guarded',
+    },
+  },
   run(snapshot, { tr }) {
     if (snapshot.fingerprint.proxy !== 'kube-proxy') return [];
     const view = proxyView(snapshot);

@@ -1,15 +1,26 @@
 // kube-proxy.cluster-cidr-mismatch: clusterCIDR does not contain the nodes' pod CIDRs, so kube-proxy misjudges which
 // traffic is cluster-local (masquerading and detect-local go wrong). A warning: Services still mostly work.
-import type { Check } from '../../check.ts';
-import { cidrContains, makeFinding, nodePodCidrs, step } from '../../inspect.ts';
+import type { RegisteredCheck } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { cidrContains } from '../../objects/cidr.ts';
+import { nodePodCidrs } from '../../objects/nodes.ts';
 import { proxyView, RESTART_DS } from './view.ts';
 
 const ID = 'kube-proxy.cluster-cidr-mismatch';
 
-export const clusterCidrCheck: Check = {
+export const clusterCidrCheck: RegisteredCheck = {
   name: 'kube-proxy-cluster-cidr',
   component: 'kube-proxy',
   emits: [ID],
+  remediations: [],
+  describe: {
+    [ID]: {
+      severities: ['warning'],
+      summary:
+        "kube-proxy clusterCIDR does not contain the nodes' pod CIDRs, so pod traffic may be masqueraded as external.",
+      fix: "Set clusterCIDR to the cluster's pod CIDR, then restart kube-proxy.",
+    },
+  },
   run(snapshot, { tr }) {
     if (snapshot.fingerprint.proxy !== 'kube-proxy') return [];
     const view = proxyView(snapshot);

@@ -1,8 +1,9 @@
 // kube-proxy.config-decode-error and kube-proxy.config-validation-error: the KubeProxyConfiguration is not one kube-proxy
 // accepts. Read from the ConfigMap itself (so it is caught before pods crash) and from the fatal log line.
-import type { Check, Snapshot } from '../../check.ts';
+import type { RegisteredCheck, Snapshot } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
 import type { Translate } from '../../i18n.ts';
-import { isValidCidr, makeFinding, step } from '../../inspect.ts';
+import { isValidCidr } from '../../objects/cidr.ts';
 import type { Finding } from '../../report.ts';
 import {
   describeConfigMapCommand,
@@ -91,10 +92,26 @@ function validationProblems(view: ProxyView, tr: Translate): Invalid[] {
   return problems;
 }
 
-export const configErrorsCheck: Check = {
+export const configErrorsCheck: RegisteredCheck = {
   name: 'kube-proxy-config-errors',
   component: 'kube-proxy',
   emits: [DECODE, VALIDATE],
+  remediations: ['kube-proxy.reset-mode'],
+  describe: {
+    [DECODE]: {
+      severities: ['critical'],
+      summary: 'The kube-proxy configuration is not a valid KubeProxyConfiguration, so kube-proxy exits.',
+      fix: 'Restore the configuration key to a valid KubeProxyConfiguration, then restart kube-proxy.',
+      safety: 'auto-guarded',
+    },
+    [VALIDATE]: {
+      severities: ['critical'],
+      summary:
+        'The kube-proxy configuration parses but fails validation (for example an invalid mode), so kube-proxy exits.',
+      fix: 'Set mode to "", iptables, ipvs or nftables (or fix the named field), then restart kube-proxy.',
+      safety: 'auto-safe',
+    },
+  },
   run(snapshot, { tr }) {
     if (snapshot.fingerprint.proxy !== 'kube-proxy') return [];
     const view = proxyView(snapshot);

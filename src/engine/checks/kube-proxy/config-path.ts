@@ -1,6 +1,6 @@
-// kube-proxy.config-path-mismatch: --config names a file the ConfigMap does not project (catalog §C, NECTAR lab).
-import type { Check } from '../../check.ts';
-import { makeFinding, step } from '../../inspect.ts';
+// kube-proxy.config-path-mismatch: --config names a file the ConfigMap does not project, usually after a hand edit of the flag.
+import type { RegisteredCheck } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
 import {
   describeConfigMapCommand,
   findInLogs,
@@ -20,10 +20,19 @@ function expectedPath(view: ProxyView, key: string): string | undefined {
   return `${view.configSource.mountPath}/${key}`;
 }
 
-export const configPathCheck: Check = {
+export const configPathCheck: RegisteredCheck = {
   name: 'kube-proxy-config-path',
   component: 'kube-proxy',
   emits: [ID],
+  remediations: ['kube-proxy.fix-config-path'],
+  describe: {
+    [ID]: {
+      severities: ['critical'],
+      summary: 'kube-proxy --config names a file the mounted ConfigMap does not project, so kube-proxy exits.',
+      fix: 'Point --config back at a key of the ConfigMap (kubeadm: /var/lib/kube-proxy/config.conf).',
+      safety: 'auto-safe',
+    },
+  },
   run(snapshot, { tr }) {
     if (snapshot.fingerprint.proxy !== 'kube-proxy') return [];
     const view = proxyView(snapshot);

@@ -1,14 +1,24 @@
 // kube-proxy.configmap-missing: the ConfigMap behind the kube-proxy volume was deleted (FailedMount or a 404).
-import type { Check } from '../../check.ts';
-import { eventLine, eventsFor, eventsMatching, makeFinding, step } from '../../inspect.ts';
+import type { RegisteredCheck } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { eventLine, eventsFor, eventsMatching } from '../../objects/events.ts';
 import { GREP_PODS, KS, podEvidence, proxyView } from './view.ts';
 
 const ID = 'kube-proxy.configmap-missing';
 
-export const configMapMissingCheck: Check = {
+export const configMapMissingCheck: RegisteredCheck = {
   name: 'kube-proxy-configmap-missing',
   component: 'kube-proxy',
   emits: [ID],
+  remediations: [],
+  describe: {
+    [ID]: {
+      severities: ['critical'],
+      summary: 'The ConfigMap kube-proxy mounts was deleted, so its pods cannot start.',
+      fix: 'Re-create the kube-proxy add-on objects (kubeadm init phase addon kube-proxy) or restore the ConfigMap from a backup.',
+      safety: 'auto-guarded',
+    },
+  },
   run(snapshot, { tr }) {
     if (snapshot.fingerprint.proxy !== 'kube-proxy') return [];
     const view = proxyView(snapshot);

@@ -1,15 +1,25 @@
 // kube-proxy.daemonset-missing: no kube-proxy on a cluster that needs one. The fingerprint already decided whether
 // something replaces it on purpose (Cilium KPR, Calico eBPF, k3s, GKE Dataplane V2), so `missing` means missing.
-import type { Check } from '../../check.ts';
-import { failedToRead, makeFinding, step } from '../../inspect.ts';
+import type { RegisteredCheck } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { failedToRead } from '../../snapshot.ts';
 import { KS } from './view.ts';
 
 const ID = 'kube-proxy.daemonset-missing';
 
-export const daemonSetMissingCheck: Check = {
+export const daemonSetMissingCheck: RegisteredCheck = {
   name: 'kube-proxy-daemonset-missing',
   component: 'kube-proxy',
   emits: [ID],
+  remediations: [],
+  describe: {
+    [ID]: {
+      severities: ['critical'],
+      summary: 'No kube-proxy DaemonSet and nothing replaces it, so ClusterIP Services fail on new and rebooted nodes.',
+      fix: "Re-install the kube-proxy add-on (kubeadm init phase addon kube-proxy, or the provider's add-on).",
+      safety: 'manual',
+    },
+  },
   run(snapshot, { tr }) {
     const fp = snapshot.fingerprint;
     if (fp.proxy !== 'missing') return [];

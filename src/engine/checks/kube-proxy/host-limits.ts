@@ -1,7 +1,7 @@
 // kube-proxy.conntrack-sysctl-permission and kube-proxy.inotify-exhausted: the host refuses what kube-proxy needs at
 // start-up (a writable nf_conntrack_max, an inotify instance for the config watcher).
-import type { Check } from '../../check.ts';
-import { makeFinding, step } from '../../inspect.ts';
+import type { RegisteredCheck } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
 import type { Finding } from '../../report.ts';
 import { findInLogs, podEvidence, podsWithLog, proxyView, RESTART_DS, triageSteps } from './view.ts';
 
@@ -10,10 +10,27 @@ const INOTIFY = 'kube-proxy.inotify-exhausted';
 const CONNTRACK_LOG = /nf_conntrack_max: permission denied|nf_conntrack_max.*read-only file system/;
 const INOTIFY_LOG = /too many open files/;
 
-export const hostLimitsCheck: Check = {
+export const hostLimitsCheck: RegisteredCheck = {
   name: 'kube-proxy-host-limits',
   component: 'kube-proxy',
   emits: [CONNTRACK, INOTIFY],
+  remediations: [],
+  describe: {
+    [CONNTRACK]: {
+      severities: ['critical'],
+      summary:
+        'kube-proxy exits because it cannot set nf_conntrack_max where /proc/sys is read-only (nested containers).',
+      fix: 'Set conntrack.maxPerCore: 0 in the kube-proxy configuration, then restart kube-proxy.',
+      safety: 'auto-guarded',
+    },
+    [INOTIFY]: {
+      severities: ['critical'],
+      summary:
+        'The node ran out of inotify instances, so kube-proxy exits with "too many open files" while watching its config.',
+      fix: 'Raise fs.inotify.max_user_instances and max_user_watches on the host, then restart kube-proxy.',
+      safety: 'manual',
+    },
+  },
   run(snapshot, { tr }) {
     if (snapshot.fingerprint.proxy !== 'kube-proxy') return [];
     const view = proxyView(snapshot);

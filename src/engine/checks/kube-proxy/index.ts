@@ -1,5 +1,5 @@
-// kube-proxy checks (catalog §C): one module per failure mode, plus generic pod-health fallbacks.
-import type { Check } from '../../check.ts';
+// kube-proxy checks: one module per failure mode, plus generic pod-health fallbacks.
+import type { RegisteredCheck } from '../../check.ts';
 import { apiServerCheck } from './apiserver.ts';
 import { clusterCidrCheck } from './cluster-cidr.ts';
 import { configErrorsCheck } from './config-errors.ts';
@@ -13,7 +13,7 @@ import { podHealthCheck } from './pod-health.ts';
 import { rbacCheck } from './rbac.ts';
 import { serviceAccountCheck } from './serviceaccount.ts';
 
-export const proxyChecks: Check[] = [
+export const proxyChecks: RegisteredCheck[] = [
   daemonSetMissingCheck,
   serviceAccountCheck,
   configMapMissingCheck,

@@ -1,7 +1,7 @@
 // kube-proxy.ipvs-unavailable: mode ipvs without the kernel modules / ipset. Since kubernetes#111806 kube-proxy exits
 // instead of falling back; older releases fell back to iptables (a warning, not an outage).
-import type { Check } from '../../check.ts';
-import { makeFinding, step } from '../../inspect.ts';
+import type { RegisteredCheck } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
 import { findInLogs, podEvidence, proxyView, RESTART_DS, triageSteps } from './view.ts';
 
 const ID = 'kube-proxy.ipvs-unavailable';
@@ -10,10 +10,20 @@ const FATAL =
 const FALLBACK =
   /IPVS proxier will not be used|Can't use ipvs proxier, trying iptables proxier|can't determine whether to use ipvs proxy/i;
 
-export const ipvsCheck: Check = {
+export const ipvsCheck: RegisteredCheck = {
   name: 'kube-proxy-ipvs',
   component: 'kube-proxy',
   emits: [ID],
+  remediations: [],
+  describe: {
+    [ID]: {
+      severities: ['critical', 'warning'],
+      summary:
+        'kube-proxy is configured for IPVS but the kernel lacks the IPVS modules or ipset, so it falls back or exits.',
+      fix: 'Load the IPVS modules and install ipset on each node, or switch mode to iptables or nftables.',
+      safety: 'auto-guarded',
+    },
+  },
   run(snapshot, { tr }) {
     if (snapshot.fingerprint.proxy !== 'kube-proxy') return [];
     const view = proxyView(snapshot);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Check, Snapshot } from '../../check.ts';
-import { absentKey, runCheck } from '../../inspect.ts';
+import { runCheck } from '../../inspect.ts';
 import { Finding } from '../../report.ts';
+import { absentKey } from '../../snapshot.ts';
 import { apiServerCheck } from './apiserver.ts';
 import { clusterCidrCheck } from './cluster-cidr.ts';
 import { configErrorsCheck } from './config-errors.ts';

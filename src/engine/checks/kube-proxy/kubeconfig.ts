@@ -1,8 +1,8 @@
 // kube-proxy.kubeconfig-missing-or-invalid: clientConnection.kubeconfig names a file the ConfigMap does not hold, or
 // the kubeconfig in it is unusable (no cluster, no server).
-import type { Check } from '../../check.ts';
+import type { RegisteredCheck } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
 import type { Translate } from '../../i18n.ts';
-import { makeFinding, step } from '../../inspect.ts';
 import {
   describeConfigMapCommand,
   findInLogs,
@@ -53,10 +53,20 @@ function kubeconfigProblem(view: ProxyView, tr: Translate, snapshotHasCm: boolea
   return undefined;
 }
 
-export const kubeconfigCheck: Check = {
+export const kubeconfigCheck: RegisteredCheck = {
   name: 'kube-proxy-kubeconfig',
   component: 'kube-proxy',
   emits: [ID],
+  remediations: [],
+  describe: {
+    [ID]: {
+      severities: ['critical'],
+      summary:
+        'clientConnection.kubeconfig points at a missing file or an invalid kubeconfig, so kube-proxy cannot talk to the API server.',
+      fix: 'Restore kubeconfig.conf in the ConfigMap and clientConnection.kubeconfig, then restart kube-proxy.',
+      safety: 'auto-guarded',
+    },
+  },
   run(snapshot, { tr }) {
     if (snapshot.fingerprint.proxy !== 'kube-proxy') return [];
     const view = proxyView(snapshot);

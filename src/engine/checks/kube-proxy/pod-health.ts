@@ -1,17 +1,11 @@
 // kube-proxy.crashloop / kube-proxy.pods-not-ready: generic fallbacks when kube-proxy pods fail for a reason no
 // specific check recognises. The diagnosis drops them when a specific critical kube-proxy finding explains the pods.
-import type { Check } from '../../check.ts';
+import type { RegisteredCheck } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
-import {
-  eventLine,
-  eventsFor,
-  isCrashLooping,
-  lastLogLine,
-  makeFinding,
-  podState,
-  step,
-  waitingReason,
-} from '../../inspect.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { eventLine, eventsFor } from '../../objects/events.ts';
+import { lastLogLine } from '../../objects/logs.ts';
+import { isCrashLooping, podState, waitingReason } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
 import { GREP_PODS, isBenign, KS, logsCommand, type ProxyView, proxyView, RESTART_DS } from './view.ts';
 
@@ -27,10 +21,24 @@ function lastErrorLine(view: ProxyView, pod: KubeObject): string | undefined {
   return lastLogLine((errors.length > 0 ? errors : lines).join('\n'));
 }
 
-export const podHealthCheck: Check = {
+export const podHealthCheck: RegisteredCheck = {
   name: 'kube-proxy-pod-health',
   component: 'kube-proxy',
   emits: [CRASH, NOT_READY],
+  remediations: [],
+  describe: {
+    [CRASH]: {
+      severities: ['critical'],
+      summary:
+        'kube-proxy pods keep crashing for a reason no specific check recognises, so Service rules are not maintained there.',
+      fix: 'Read the log of a failing pod (and the previous container), fix the cause, then restart kube-proxy.',
+    },
+    [NOT_READY]: {
+      severities: ['critical'],
+      summary: 'kube-proxy pods are not running or not ready, so Service rules are not maintained on those nodes.',
+      fix: "Read the pods' events and logs, fix the cause, then restart kube-proxy.",
+    },
+  },
   run(snapshot, { tr }) {
     if (snapshot.fingerprint.proxy !== 'kube-proxy') return [];
     const view = proxyView(snapshot);

@@ -1,8 +1,10 @@
 // kube-proxy.rbac-forbidden: ClusterRoleBinding kubeadm:node-proxier (→ system:node-proxier, SA kube-system/kube-proxy)
 // is missing or wrong, or kube-proxy logs "is forbidden". Service traffic black-holes while pods show Running.
-import type { Check } from '../../check.ts';
+import type { RegisteredCheck } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
-import { findObject, isAbsent, makeFinding, step } from '../../inspect.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { findObject } from '../../objects/workloads.ts';
+import { isAbsent } from '../../snapshot.ts';
 import { findInLogs, GREP_PODS, logsCommand, podEvidence, proxyView, RESTART_DS } from './view.ts';
 
 const ID = 'kube-proxy.rbac-forbidden';
@@ -26,10 +28,20 @@ function bindingProblem(crb: KubeObject, serviceAccount: string): string | undef
     : `subjects ${subjects.map((s) => `${s.kind}/${s.namespace ? `${s.namespace}/` : ''}${s.name}`).join(', ') || '(none)'}`;
 }
 
-export const rbacCheck: Check = {
+export const rbacCheck: RegisteredCheck = {
   name: 'kube-proxy-rbac',
   component: 'kube-proxy',
   emits: [ID],
+  remediations: ['kube-proxy.recreate-node-proxier-binding'],
+  describe: {
+    [ID]: {
+      severities: ['critical'],
+      summary:
+        'ClusterRoleBinding kubeadm:node-proxier is missing or wrong, so kube-proxy may not read Services and EndpointSlices.',
+      fix: 'Re-create ClusterRoleBinding kubeadm:node-proxier to ClusterRole system:node-proxier for ServiceAccount kube-system/kube-proxy.',
+      safety: 'auto-safe',
+    },
+  },
   run(snapshot, { tr }) {
     if (snapshot.fingerprint.proxy !== 'kube-proxy') return [];
     const view = proxyView(snapshot);

@@ -1,14 +1,25 @@
 // kube-proxy.serviceaccount-missing: the DaemonSet's ServiceAccount was deleted, so no kube-proxy pod can be created.
-import type { Check } from '../../check.ts';
-import { eventLine, eventsMatching, failedToRead, makeFinding, step } from '../../inspect.ts';
+import type { RegisteredCheck } from '../../check.ts';
+import { makeFinding, step } from '../../findings.ts';
+import { eventLine, eventsMatching } from '../../objects/events.ts';
+import { failedToRead } from '../../snapshot.ts';
 import { GREP_PODS, KS, proxyView } from './view.ts';
 
 const ID = 'kube-proxy.serviceaccount-missing';
 
-export const serviceAccountCheck: Check = {
+export const serviceAccountCheck: RegisteredCheck = {
   name: 'kube-proxy-serviceaccount',
   component: 'kube-proxy',
   emits: [ID],
+  remediations: ['kube-proxy.create-serviceaccount'],
+  describe: {
+    [ID]: {
+      severities: ['critical'],
+      summary: 'ServiceAccount kube-system/kube-proxy was deleted, so the DaemonSet cannot create pods.',
+      fix: 'Re-create the ServiceAccount; the DaemonSet retries by itself.',
+      safety: 'auto-safe',
+    },
+  },
   run(snapshot, { tr }) {
     if (snapshot.fingerprint.proxy !== 'kube-proxy') return [];
     const view = proxyView(snapshot);

@@ -3,7 +3,7 @@
 import type { Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { fingerprint } from '../../fingerprint.ts';
-import { absentKey, emptySnapshot } from '../../inspect.ts';
+import { absentKey, emptySnapshot } from '../../snapshot.ts';
 
 export const KUBEADM_PROXY_CONFIG = `apiVersion: kubeproxy.config.k8s.io/v1alpha1
 bindAddress: 0.0.0.0

@@ -3,20 +3,15 @@
 import { parse as parseYaml } from 'yaml';
 import type { Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { step } from '../../findings.ts';
 import { configFlagPath, isStaticProxyPod, resolveMountedFile } from '../../fingerprint.ts';
 import type { Translate } from '../../i18n.ts';
-import {
-  allLogText,
-  configMap,
-  findLogLine,
-  isAbsent,
-  logsFor,
-  podState,
-  podsOf,
-  podUnhealthy,
-  step,
-} from '../../inspect.ts';
+import { configMap } from '../../objects/configmaps.ts';
+import { allLogText, findLogLine, logsFor } from '../../objects/logs.ts';
+import { podState, podUnhealthy } from '../../objects/pods.ts';
+import { podsOf } from '../../objects/workloads.ts';
 import type { RunbookStep } from '../../report.ts';
+import { isAbsent } from '../../snapshot.ts';
 
 export const KS = 'kube-system';
 export const PROXY = 'kube-proxy';
@@ -176,7 +171,7 @@ export function logsCommand(view: ProxyView, pod?: KubeObject): string {
   return `kubectl -n kube-system logs ${name}${restarted ? ' --previous' : ''}`;
 }
 
-/** The guide's first two steps for any kube-proxy failure: look at the pods, then at a failing pod's log. */
+/** The first two triage steps for any kube-proxy failure: look at the pods, then at a failing pod's log. */
 export function triageSteps(tr: Translate, view: ProxyView, pod?: KubeObject): RunbookStep[] {
   return [
     step(tr('Check the kube-proxy pods.', 'kube-proxy 파드 상태를 확인합니다.'), GREP_PODS),
@@ -192,7 +187,7 @@ export function describeConfigMapCommand(name: string): string {
   return `kubectl -n kube-system get configmap ${name} -o yaml`;
 }
 
-/** Lines that kube-proxy logs on healthy clusters (catalog trap.kube-proxy-benign-warnings). */
+/** Lines that kube-proxy logs on healthy clusters, which must never become findings. */
 export const BENIGN_LOG_PATTERNS: RegExp[] = [
   /lenient decoding as strict decoding failed/i,
   /nodePortAddresses is unset/,
