@@ -3,7 +3,7 @@
 // test/docs.test.ts fails when the committed file differs from what this script generates.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Check } from '../src/engine/check.ts';
+import type { RegisteredCheck, RemediationSafety } from '../src/engine/check.ts';
 import { allChecks } from '../src/engine/registry.ts';
 import type { ComponentName, Severity } from '../src/engine/report.ts';
 import { loadScenarioSync, scenarioNames } from '../src/sandbox/scenarios.ts';
@@ -22,8 +22,10 @@ export interface CatalogueEntry {
   summary?: string;
   /** The fix, in one sentence. Undefined until the check describes its findings. */
   fix?: string;
-  /** Remediation ids offered for it; undefined when unknown, empty when there is none. */
-  remediations?: string[];
+  /** Remediation ids its check offers; empty when there is none. */
+  remediations: string[];
+  /** How far its fix may be automated, where the failure catalogue says. */
+  safety?: RemediationSafety;
   /** Sandbox scenarios that reproduce it (`netcheck sandbox --scenario NAME`). */
   scenarios: string[];
 }
@@ -34,29 +36,15 @@ export interface ScenarioExpectation {
   expect: { critical: string[]; warning: string[] };
 }
 
-/** Per-finding metadata a check may declare. Not on the `Check` interface yet: read structurally until it is. */
-interface FindingMeta {
-  severity?: Severity;
-  summary?: string;
-  fix?: string;
-  remediations?: readonly string[];
-}
-
-// INTEGRATOR: once `Check` declares per-finding metadata, read it here with its real type (and drop FindingMeta).
-function describedBy(check: Check, id: string): FindingMeta | undefined {
-  const described = check as Check & { describe?: Record<string, FindingMeta | undefined> };
-  return described.describe?.[id];
-}
-
 const SEVERITY_ORDER: Severity[] = ['critical', 'warning', 'info'];
 
 /**
  * The adapter between the registry and the docs: id, component and check module come from the registry; severity
  * from the check's own metadata, else from the sandbox scenarios that reproduce the finding (their expectations are
- * verified against real diagnoses by the scenario tests); summary, fix and remediations only from the metadata.
+ * verified against real diagnoses by the scenario tests); summary, fix, safety and remediations from the check.
  */
 export function catalogueOf(
-  checks: readonly Check[],
+  checks: readonly RegisteredCheck[],
   scenarios: readonly ScenarioExpectation[] = sandboxScenarios(),
 ): CatalogueEntry[] {
   const entries: CatalogueEntry[] = [];
@@ -65,7 +53,7 @@ export function catalogueOf(
     for (const id of check.emits) {
       if (seen.has(id)) continue;
       seen.add(id);
-      const meta = describedBy(check, id);
+      const meta = check.describe[id];
       const reproducing = scenarios.filter((s) => s.expect.critical.includes(id) || s.expect.warning.includes(id));
       const observed = new Set<Severity>();
       for (const s of reproducing) {
@@ -76,12 +64,13 @@ export function catalogueOf(
         id,
         component: check.component,
         check: check.name,
-        severities: meta?.severity ? [meta.severity] : SEVERITY_ORDER.filter((s) => observed.has(s)),
+        severities: meta ? [...meta.severities] : SEVERITY_ORDER.filter((s) => observed.has(s)),
+        remediations: [...check.remediations],
         scenarios: reproducing.map((s) => s.name),
       };
       if (meta?.summary) entry.summary = meta.summary;
       if (meta?.fix) entry.fix = meta.fix;
-      if (meta?.remediations) entry.remediations = [...meta.remediations];
+      if (meta?.safety) entry.safety = meta.safety;
       entries.push(entry);
     }
   }
@@ -116,7 +105,8 @@ export function renderChecksDoc(entries: readonly CatalogueEntry[]): string {
     '[healthy-shapes.md](healthy-shapes.md).',
     '',
     '- **Severity**: as the finding is reported; `—` when no check metadata or sandbox scenario states it yet.',
-    '- **Remediation**: whether an automated fix is offered; `—` when the check does not say yet.',
+    '- **Remediation**: the automated fixes its check offers, and the safety class of the fix (auto-safe, auto-guarded,',
+    '  manual) where the failure catalogue gives one.',
     '- **Scenario**: a sandbox scenario that reproduces it: `netcheck sandbox --scenario NAME`.',
     '',
     `${entries.length} finding ids from ${new Set(entries.map((e) => e.check)).size} checks.`,
@@ -132,12 +122,8 @@ export function renderChecksDoc(entries: readonly CatalogueEntry[]): string {
       '| --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const e of rows) {
-      const remediation =
-        e.remediations === undefined
-          ? '—'
-          : e.remediations.length === 0
-            ? 'no'
-            : e.remediations.map((r) => `\`${r}\``).join(', ');
+      const offered = e.remediations.length === 0 ? 'no' : e.remediations.map((r) => `\`${r}\``).join(', ');
+      const remediation = e.safety ? `${offered} (${e.safety})` : offered;
       out.push(
         `| \`${e.id}\` | \`${e.check}\` | ${e.severities.join(' / ') || '—'} | ${cell(e.summary ?? '—')} | ${cell(
           e.fix ?? '—',

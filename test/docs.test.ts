@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHECKS_DOC, catalogueOf, generateChecksDoc, renderChecksDoc } from '../scripts/gen-checks-doc.ts';
-import type { Check } from '../src/engine/check.ts';
+import type { RegisteredCheck } from '../src/engine/check.ts';
 import { allChecks } from '../src/engine/registry.ts';
 
 describe('docs/checks.md', () => {
@@ -26,13 +26,14 @@ describe('docs/checks.md', () => {
       run: () => [],
       describe: {
         'dns.demo': {
-          severity: 'warning',
+          severities: ['warning'],
           summary: 'The demo | is broken.',
           fix: 'Repair it.',
-          remediations: ['dns.demo-fix'],
+          safety: 'auto-safe',
         },
       },
-    } as Check;
+      remediations: ['dns.demo-fix'],
+    } as unknown as RegisteredCheck;
     const [entry] = catalogueOf([check], [{ name: 'demo', expect: { critical: ['dns.demo'], warning: [] } }]);
     expect(entry).toEqual({
       id: 'dns.demo',
@@ -42,15 +43,23 @@ describe('docs/checks.md', () => {
       summary: 'The demo | is broken.',
       fix: 'Repair it.',
       remediations: ['dns.demo-fix'],
+      safety: 'auto-safe',
       scenarios: ['demo'],
     });
     expect(renderChecksDoc([entry!])).toContain(
-      '| `dns.demo` | `demo-check` | warning | The demo \\| is broken. | Repair it. | `dns.demo-fix` | `demo` |',
+      '| `dns.demo` | `demo-check` | warning | The demo \\| is broken. | Repair it. | `dns.demo-fix` (auto-safe) | `demo` |',
     );
   });
 
-  it('without metadata, takes severity from the scenarios that reproduce the finding and marks the rest unknown', () => {
-    const check: Check = { name: 'plain', component: 'cni', emits: ['cni.plain'], run: () => [] };
+  it('without a description, takes severity from the scenarios that reproduce the finding and marks the rest unknown', () => {
+    const check: RegisteredCheck = {
+      name: 'plain',
+      component: 'cni',
+      emits: ['cni.plain'],
+      run: () => [],
+      describe: {},
+      remediations: [],
+    };
     const [entry] = catalogueOf(
       [check],
       [
@@ -64,10 +73,11 @@ describe('docs/checks.md', () => {
       component: 'cni',
       check: 'plain',
       severities: ['critical', 'warning'],
+      remediations: [],
       scenarios: ['a', 'b'],
     });
     expect(renderChecksDoc([entry!])).toContain(
-      '| `cni.plain` | `plain` | critical / warning | — | — | — | `a`, `b` |',
+      '| `cni.plain` | `plain` | critical / warning | — | — | no | `a`, `b` |',
     );
   });
 });
