@@ -1,9 +1,8 @@
 // Small pure readers over wire-format objects, shared by every check. They never throw on missing fields:
 // snapshots come from real clusters (and hand-built tests) where any field may be absent.
-import type { Check, CheckContext, Fingerprint, Snapshot } from './check.ts';
+import type { Fingerprint, Snapshot } from './check.ts';
 import type { KubeObject } from './cluster-reader.ts';
-import { translator } from './i18n.ts';
-import type { Finding, Lang, RunbookStep } from './report.ts';
+import type { Finding, RunbookStep } from './report.ts';
 
 /** Longest quote we put into evidence: enough for a klog line, short enough for Slack. */
 export const MAX_QUOTE = 300;
@@ -367,10 +366,6 @@ export function emptySnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
   };
 }
 
-export function checkContext(lang: Lang = 'en'): CheckContext {
-  return { lang, tr: translator(lang) };
-}
-
 export function step(text: string, command?: string): RunbookStep {
   return command ? { text, command } : { text };
 }
@@ -383,11 +378,6 @@ export function makeFinding(finding: Finding): Finding {
   if (!out.remediation) delete out.remediation;
   if (!out.causedBy) delete out.causedBy;
   return out;
-}
-
-/** Runs one check against a snapshot (tests). */
-export function runCheck(check: Check, snapshot: Snapshot, lang: Lang = 'en'): Finding[] {
-  return check.run(snapshot, checkContext(lang));
 }
 
 // ---------- what the collector could and could not see ----------

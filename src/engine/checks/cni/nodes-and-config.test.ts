@@ -1,11 +1,7 @@
 // CNI failures seen on nodes, agent logs and CNI configuration.
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../inspect.ts';
+import { configMapOf, crashLoop, notReady, setLogs } from '#test/fixtures/changes.ts';
 import {
-  commands,
-  configMapOf,
-  crashLoop,
-  expectFinding,
   FLANNEL_PODS,
   flannelNetConf,
   gkeKubeDns,
@@ -18,9 +14,8 @@ import {
   kubeadmWeave,
   NETWORK_NOT_READY_MESSAGE,
   node,
-  notReady,
-  setLogs,
-} from '../fixtures.ts';
+} from '#test/fixtures/clusters.ts';
+import { commands, expectFinding, runCheck } from '#test/support/checks.ts';
 import { agentHealthCheck } from './agent-health.ts';
 import { calicoCheck } from './calico.ts';
 import { flannelCheck } from './flannel.ts';

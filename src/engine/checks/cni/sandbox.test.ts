@@ -1,20 +1,18 @@
 // CNI failures seen through FailedCreatePodSandBox events on application pods.
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../inspect.ts';
+import { crashLoop } from '#test/fixtures/changes.ts';
 import {
   CALICO_PODS,
-  commands,
-  crashLoop,
   eks,
   event,
-  expectFinding,
   FLANNEL_PODS,
   kubeadmCalico,
   kubeadmCilium,
   kubeadmFlannel,
   kubeadmOperatorCalico,
   kubeadmWeave,
-} from '../fixtures.ts';
+} from '#test/fixtures/clusters.ts';
+import { commands, expectFinding, runCheck } from '#test/support/checks.ts';
 import { awsCheck } from './aws.ts';
 import { calicoCheck } from './calico.ts';
 import { ciliumCheck } from './cilium.ts';

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../inspect.ts';
-import {
-  COREDNS_PODS,
-  commands,
-  configMapOf,
-  crashLoop,
-  expectFinding,
-  gkeKubeDns,
-  k3s,
-  kubeadmCalico,
-  kubeadmCorefile,
-  setLogs,
-} from '../fixtures.ts';
+import { configMapOf, crashLoop, setLogs } from '#test/fixtures/changes.ts';
+import { COREDNS_PODS, gkeKubeDns, k3s, kubeadmCalico, kubeadmCorefile } from '#test/fixtures/clusters.ts';
+import { commands, expectFinding, runCheck } from '#test/support/checks.ts';
 import { corefileCheck } from './corefile.ts';
 
 const [POD] = COREDNS_PODS as [string, string];

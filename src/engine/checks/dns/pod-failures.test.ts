@@ -1,17 +1,8 @@
 // Running-but-failing DNS pods: SELinux/old Docker bind denials, upstream timeouts, and the generic fallbacks.
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../inspect.ts';
-import {
-  COREDNS_PODS,
-  commands,
-  crashLoop,
-  event,
-  expectFinding,
-  gkeKubeDns,
-  kubeadmCalico,
-  notReady,
-  setLogs,
-} from '../fixtures.ts';
+import { crashLoop, notReady, setLogs } from '#test/fixtures/changes.ts';
+import { COREDNS_PODS, event, gkeKubeDns, kubeadmCalico } from '#test/fixtures/clusters.ts';
+import { commands, expectFinding, runCheck } from '#test/support/checks.ts';
 import { crashloopCheck } from './crashloop.ts';
 import { permissionDeniedCheck } from './permission-denied.ts';
 import { upstreamUnreachableCheck } from './upstream-unreachable.ts';

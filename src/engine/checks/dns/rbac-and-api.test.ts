@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../inspect.ts';
-import { COREDNS_PODS, commands, event, expectFinding, kubeadmCalico, notReady, setLogs } from '../fixtures.ts';
+import { notReady, setLogs } from '#test/fixtures/changes.ts';
+import { COREDNS_PODS, event, kubeadmCalico } from '#test/fixtures/clusters.ts';
+import { commands, expectFinding, runCheck } from '#test/support/checks.ts';
 import { apiUnreachableCheck } from './api-unreachable.ts';
 import { rbacCheck } from './rbac.ts';
 

@@ -1,20 +1,18 @@
 // The kube-dns Service and what kubelet hands to pods (nameserver IP, cluster domain).
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../inspect.ts';
+import { configMapOf } from '#test/fixtures/changes.ts';
 import {
   COREDNS_PODS,
-  commands,
-  configMapOf,
   eks,
   event,
-  expectFinding,
   gkeKubeDns,
   k3s,
   kubeadmCalico,
   kubeadmCorefile,
   kubeDnsEndpointSlice,
   kubeletConfig,
-} from '../fixtures.ts';
+} from '#test/fixtures/clusters.ts';
+import { commands, expectFinding, runCheck } from '#test/support/checks.ts';
 import { clusterMismatchCheck } from './cluster-mismatch.ts';
 import { nameserverLimitCheck } from './nameserver-limit.ts';
 import { serviceCheck } from './service.ts';

@@ -1,20 +1,17 @@
 // Pending, missing ConfigMap/ServiceAccount, image pulls and zero replicas: DNS pods that never start.
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../inspect.ts';
+import { configMapOf, replacePod } from '#test/fixtures/changes.ts';
 import {
   COREDNS_PODS,
   COREDNS_RS,
-  commands,
-  configMapOf,
   event,
-  expectFinding,
   gkeKubeDns,
   k3s,
   kubeadmCalico,
   kubeadmNoCni,
   pod,
-  replacePod,
-} from '../fixtures.ts';
+} from '#test/fixtures/clusters.ts';
+import { commands, expectFinding, runCheck } from '#test/support/checks.ts';
 import { configMapCheck } from './configmap.ts';
 import { imagePullCheck } from './image-pull.ts';
 import { noReplicasCheck } from './no-replicas.ts';

@@ -1,6 +1,6 @@
 // A small kubeadm-shaped cluster for the sandbox's own tests: one node, CoreDNS stuck in a forwarding loop.
-import type { KubeObject } from '../engine/cluster-reader.ts';
-import type { Scenario } from './types.ts';
+import type { KubeObject } from '../../src/engine/cluster-reader.ts';
+import type { Scenario } from '../../src/sandbox/types.ts';
 
 const T0 = '2026-11-20T08:00:00Z';
 
