@@ -361,16 +361,16 @@ describe('kube-proxy.serviceaccount-missing', () => {
     const { ClusterError } = await import('../../cluster-reader.ts');
     const s = withChanges(kubeadmProxyCluster(), (s) => {
       s.serviceAccounts = [];
-    });
-    s.failures.push({
-      components: ['kube-proxy'],
-      error: new ClusterError({
-        kind: 'forbidden',
-        message: 'x',
-        verb: 'list',
-        resource: 'serviceaccounts',
-        namespace: 'kube-system',
-      }),
+      s.failures.push({
+        components: ['kube-proxy'],
+        error: new ClusterError({
+          kind: 'forbidden',
+          message: 'x',
+          verb: 'list',
+          resource: 'serviceaccounts',
+          namespace: 'kube-system',
+        }),
+      });
     });
     expect(expectFinding(serviceAccountCheck, s)).toEqual([]);
   });
@@ -430,16 +430,16 @@ describe('kube-proxy.daemonset-missing', () => {
     const s = withChanges(kubeadmProxyCluster(), (s) => {
       s.daemonSets = [];
       s.pods = [];
-    });
-    s.failures.push({
-      components: ['kube-proxy'],
-      error: new ClusterError({
-        kind: 'timeout',
-        message: 'x',
-        verb: 'list',
-        resource: 'daemonsets',
-        namespace: 'kube-system',
-      }),
+      s.failures.push({
+        components: ['kube-proxy'],
+        error: new ClusterError({
+          kind: 'timeout',
+          message: 'x',
+          verb: 'list',
+          resource: 'daemonsets',
+          namespace: 'kube-system',
+        }),
+      });
     });
     expect(expectFinding(daemonSetMissingCheck, s)).toEqual([]);
   });
