@@ -12,9 +12,9 @@ function sources(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-/** Shipped code only: tests may reach for the sandbox and fixtures. */
+/** Shipped code only: co-located tests may reach for the sandbox and for test/ support. */
 function production(dir: string): string[] {
-  return sources(dir).filter((f) => !/(\.test|\/fixtures|\/testing|\/fake-reader)\.ts$/.test(f));
+  return sources(dir).filter((f) => !f.endsWith('.test.ts'));
 }
 
 /** Every module specifier a file imports, statically or dynamically. */
@@ -51,26 +51,21 @@ describe('dependency direction', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('nothing in src imports from test/ or from ../shared', () => {
-    const offenders = [
-      'src/engine',
-      'src/cluster',
-      'src/slack',
-      'src/aws',
-      'src/handlers',
-      'src/cli',
-      'src/sandbox',
-      'src/incidents',
-      'src/jobs',
-      'src/dev',
-    ]
-      .flatMap(sources)
-      .filter((file) => !file.endsWith('.test.ts'))
-      .flatMap((file) =>
-        imports(file)
-          .filter((s) => s.includes('/test/') || s.includes('shared/'))
-          .map((s) => `${file} → ${s}`),
-      );
+  it('nothing in src imports from test/ (by path or through #test/*) or from ../shared', () => {
+    const offenders = production('src').flatMap((file) =>
+      imports(file)
+        .filter((s) => s.includes('/test/') || s.startsWith('#test/') || s.includes('shared/'))
+        .map((s) => `${file} → ${s}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('no file under src imports vitest: test support lives in test/', () => {
+    const offenders = production('src').flatMap((file) =>
+      imports(file)
+        .filter((s) => s === 'vitest' || s.startsWith('vitest/'))
+        .map((s) => `${file} → ${s}`),
+    );
     expect(offenders).toEqual([]);
   });
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../src/sandbox/server.ts';
-import { botReaderRbac, corednsLoopScenario, LOOP_LOG } from '../src/sandbox/testing.ts';
+import { botReaderRbac, corednsLoopScenario, LOOP_LOG } from './fakes/sandbox.ts';
 
 const KUBECTL = '/usr/bin/kubectl';
 let sandbox: Sandbox;

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localAwsClientConfig } from '../../test/fakes/aws-local.ts';
-import { type DynaliteFake, startDynalite } from '../../test/fakes/dynalite.ts';
+import { localAwsClientConfig } from '#test/fakes/aws-local.ts';
+import { type DynaliteFake, startDynalite } from '#test/fakes/dynalite.ts';
 import { createDedupeStore } from './dedupe.ts';
 
 let db: DynaliteFake;

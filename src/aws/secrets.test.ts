@@ -1,8 +1,8 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { localAwsClientConfig } from '../../test/fakes/aws-local.ts';
-import { type SecretsManagerFake, startSecretsManagerFake } from '../../test/fakes/secrets-manager.ts';
+import { localAwsClientConfig } from '#test/fakes/aws-local.ts';
+import { type SecretsManagerFake, startSecretsManagerFake } from '#test/fakes/secrets-manager.ts';
 import { SlackSecret } from '../handlers/config/schema.ts';
 import { createSecretStore, SecretError } from './secrets.ts';
 

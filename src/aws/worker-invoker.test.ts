@@ -1,7 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { localAwsClientConfig } from '../../test/fakes/aws-local.ts';
-import { type LocalLambda, startLambdaInvokeEndpoint } from '../../test/fakes/lambda-invoke.ts';
+import { localAwsClientConfig } from '#test/fakes/aws-local.ts';
+import { type LocalLambda, startLambdaInvokeEndpoint } from '#test/fakes/lambda-invoke.ts';
 import type { Job } from '../jobs/job.ts';
 import { createWorkerInvoker } from './worker-invoker.ts';
 

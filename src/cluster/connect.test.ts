@@ -1,8 +1,8 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { localAwsClientConfig } from '../../test/fakes/aws-local.ts';
-import { type SecretsManagerFake, startSecretsManagerFake } from '../../test/fakes/secrets-manager.ts';
+import { localAwsClientConfig } from '#test/fakes/aws-local.ts';
+import { type SecretsManagerFake, startSecretsManagerFake } from '#test/fakes/secrets-manager.ts';
 import { createSecretStore, type SecretStore } from '../aws/secrets.ts';
 import { type Sandbox, startSandbox } from '../sandbox/server.ts';
 import type { Scenario } from '../sandbox/types.ts';

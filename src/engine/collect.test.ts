@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { clusterOf, FakeReader, forbidden } from '#test/fakes/cluster-reader.ts';
+import { crashAll, withChanges } from '#test/fixtures/changes.ts';
+import { kubeadmProxyCluster } from '#test/fixtures/kube-proxy.ts';
 import type { Snapshot } from './check.ts';
 import { proxyChecks } from './checks/kube-proxy/index.ts';
-import { crashAll, kubeadmProxyCluster, withChanges } from './checks/kube-proxy/testing.ts';
 import { ClusterError } from './cluster-reader.ts';
 import { COMPONENT_POD_SELECTORS, collect, LOG_LIMIT_BYTES, LOG_TAIL_LINES } from './collect.ts';
 import { diagnose } from './diagnose.ts';
-import { clusterOf, FakeReader, forbidden } from './fake-reader.ts';
 
 function readerFor(s: Snapshot): FakeReader {
   // The fake keys logs by namespace/pod/container, exactly like the snapshot.

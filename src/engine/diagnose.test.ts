@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { clusterOf, FakeReader } from '#test/fakes/cluster-reader.ts';
+import { crashAll, proxyDs, withChanges } from '#test/fixtures/changes.ts';
+import { kubeadmProxyCluster } from '#test/fixtures/kube-proxy.ts';
 import type { Check } from './check.ts';
 import { proxyChecks } from './checks/kube-proxy/index.ts';
-import { crashAll, kubeadmProxyCluster, proxyDs, withChanges } from './checks/kube-proxy/testing.ts';
 import { componentStatus, diagnose, worstStatus } from './diagnose.ts';
-import { clusterOf, FakeReader } from './fake-reader.ts';
 import { allChecks } from './registry.ts';
 import { type Finding, Report, reportJsonSchema, type Severity } from './report.ts';
 

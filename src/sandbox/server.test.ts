@@ -15,8 +15,8 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { botReaderRbac, corednsLoopScenario, LOOP_LOG } from '#test/fakes/sandbox.ts';
 import { type Sandbox, startSandbox } from './server.ts';
-import { botReaderRbac, corednsLoopScenario, LOOP_LOG } from './testing.ts';
 
 let sandbox: Sandbox;
 

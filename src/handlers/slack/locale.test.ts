@@ -1,6 +1,6 @@
 // The locale lookup made while the user waits for the ack, against the Slack Web API fake over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SlackApiFake, startSlackApiFake } from '../../../test/fakes/slack-api.ts';
+import { type SlackApiFake, startSlackApiFake } from '#test/fakes/slack-api.ts';
 import { createLocaleLookup } from './locale.ts';
 
 const TOKEN = 'xoxb-1111-2222-localetoken';

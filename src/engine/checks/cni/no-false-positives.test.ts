@@ -1,7 +1,5 @@
 // Healthy clusters of every supported shape produce no DNS or CNI finding (catalog §D traps).
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../inspect.ts';
-import { dnsChecks } from '../dns/index.ts';
 import {
   eks,
   gkeKubeDns,
@@ -13,7 +11,9 @@ import {
   kubeadmLegacyFlannel,
   kubeadmOperatorCalico,
   kubeadmWeave,
-} from '../fixtures.ts';
+} from '#test/fixtures/clusters.ts';
+import { runCheck } from '#test/support/checks.ts';
+import { dnsChecks } from '../dns/index.ts';
 import { cniChecks } from './index.ts';
 
 const HEALTHY = {

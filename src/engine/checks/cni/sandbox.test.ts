@@ -1,20 +1,18 @@
 // CNI failures seen through FailedCreatePodSandBox events on application pods.
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../inspect.ts';
+import { crashLoop, findPod, withChanges } from '#test/fixtures/changes.ts';
 import {
   CALICO_PODS,
-  commands,
-  crashLoop,
   eks,
   event,
-  expectFinding,
   FLANNEL_PODS,
   kubeadmCalico,
   kubeadmCilium,
   kubeadmFlannel,
   kubeadmOperatorCalico,
   kubeadmWeave,
-} from '../fixtures.ts';
+} from '#test/fixtures/clusters.ts';
+import { commands, expectFinding, runCheck } from '#test/support/checks.ts';
 import { awsCheck } from './aws.ts';
 import { calicoCheck } from './calico.ts';
 import { ciliumCheck } from './cilium.ts';
@@ -40,10 +38,11 @@ function sandboxEvent(tail: string, node = 'worker-2') {
 
 describe('cni.plugin-binary-missing', () => {
   it('reports a missing reference plugin as a node-level install', () => {
-    const s = kubeadmFlannel();
-    s.events.push(
-      sandboxEvent('plugin type="loopback" failed (add): failed to find plugin "loopback" in path [/opt/cni/bin]'),
-    );
+    const s = withChanges(kubeadmFlannel(), (s) => {
+      s.events.push(
+        sandboxEvent('plugin type="loopback" failed (add): failed to find plugin "loopback" in path [/opt/cni/bin]'),
+      );
+    });
     const f = expectFinding(pluginBinaryCheck, s, 'cni.plugin-binary-missing');
     expect(f.title).toContain('"loopback"');
     expect(f.evidence[0]).toContain('Warning FailedCreatePodSandBox pod/web-6d4cf56db6-abcde (x12)');
@@ -52,10 +51,11 @@ describe('cni.plugin-binary-missing', () => {
   });
 
   it('restarts the CNI agent on that node when the missing binary is the agent’s own', () => {
-    const s = kubeadmFlannel();
-    s.events.push(
-      sandboxEvent('plugin type="flannel" failed (add): failed to find plugin "flannel" in path [/opt/cni/bin]'),
-    );
+    const s = withChanges(kubeadmFlannel(), (s) => {
+      s.events.push(
+        sandboxEvent('plugin type="flannel" failed (add): failed to find plugin "flannel" in path [/opt/cni/bin]'),
+      );
+    });
     const f = expectFinding(pluginBinaryCheck, s, 'cni.plugin-binary-missing');
     expect(f.remediation?.id).toBe('cni.restart-agent-on-node');
     expect(commands(f)).toContain(
@@ -66,13 +66,14 @@ describe('cni.plugin-binary-missing', () => {
 
 describe('cni.flannel.subnet-env-missing', () => {
   it('names the flannel pod on the node whose sandboxes fail', () => {
-    const s = kubeadmFlannel();
-    crashLoop(s, FLANNEL_PODS[2]!, 'kube-flannel', 6);
-    s.events.push(
-      sandboxEvent(
-        'plugin type="flannel" failed (add): loadFlannelSubnetEnv failed: open /run/flannel/subnet.env: no such file or directory',
-      ),
-    );
+    const s = withChanges(kubeadmFlannel(), (s) => {
+      crashLoop(s, FLANNEL_PODS[2]!, 'kube-flannel', 6);
+      s.events.push(
+        sandboxEvent(
+          'plugin type="flannel" failed (add): loadFlannelSubnetEnv failed: open /run/flannel/subnet.env: no such file or directory',
+        ),
+      );
+    });
     const f = expectFinding(flannelCheck, s, 'cni.flannel.subnet-env-missing');
     expect(f.evidence).toContain(`${FLANNEL_PODS[2]} 0/1 CrashLoopBackOff (restarts 6) on worker-2`);
     expect(f.remediation?.id).toBe('cni.flannel.restart');
@@ -82,13 +83,14 @@ describe('cni.flannel.subnet-env-missing', () => {
 
 describe('cni.calico.node-agent-down', () => {
   it('reports the sandbox nodename error together with the crash-looping calico-node', () => {
-    const s = kubeadmCalico();
-    crashLoop(s, CALICO_PODS[2]!, 'calico-node', 11);
-    s.events.push(
-      sandboxEvent(
-        'plugin type="calico" failed (add): stat /var/lib/calico/nodename: no such file or directory: check that the calico/node container is running and has mounted /var/lib/calico/',
-      ),
-    );
+    const s = withChanges(kubeadmCalico(), (s) => {
+      crashLoop(s, CALICO_PODS[2]!, 'calico-node', 11);
+      s.events.push(
+        sandboxEvent(
+          'plugin type="calico" failed (add): stat /var/lib/calico/nodename: no such file or directory: check that the calico/node container is running and has mounted /var/lib/calico/',
+        ),
+      );
+    });
     const f = expectFinding(calicoCheck, s, 'cni.calico.node-agent-down');
     expect(f.severity).toBe('critical');
     expect(f.evidence).toContain(`${CALICO_PODS[2]} 0/1 CrashLoopBackOff (restarts 11) on worker-2`);
@@ -99,19 +101,19 @@ describe('cni.calico.node-agent-down', () => {
   });
 
   it('points at the failing init container and uses calico-system for operator installs', () => {
-    const s = kubeadmOperatorCalico();
     const name = CALICO_PODS[1]!;
-    const i = s.pods.findIndex((p) => p.metadata.name === name);
-    const p = s.pods[i]!;
-    p.status.initContainerStatuses[1] = {
-      name: 'install-cni',
-      ready: false,
-      restartCount: 4,
-      state: { waiting: { reason: 'CrashLoopBackOff' } },
-    };
-    p.status.conditions = [{ type: 'Ready', status: 'False' }];
-    p.status.containerStatuses[0].ready = false;
-    p.status.containerStatuses[0].state = { waiting: { reason: 'PodInitializing' } };
+    const s = withChanges(kubeadmOperatorCalico(), (s) => {
+      const p = findPod(s, name);
+      p.status.initContainerStatuses[1] = {
+        name: 'install-cni',
+        ready: false,
+        restartCount: 4,
+        state: { waiting: { reason: 'CrashLoopBackOff' } },
+      };
+      p.status.conditions = [{ type: 'Ready', status: 'False' }];
+      p.status.containerStatuses[0].ready = false;
+      p.status.containerStatuses[0].state = { waiting: { reason: 'PodInitializing' } };
+    });
     const f = expectFinding(calicoCheck, s, 'cni.calico.node-agent-down');
     expect(f.evidence).toContain(`${name} 0/1 Init:CrashLoopBackOff (restarts 4) on worker-1`);
     expect(f.detail).toContain('calico-system/calico-node');
@@ -122,20 +124,21 @@ describe('cni.calico.node-agent-down', () => {
 
 describe('cni.calico.bgp-peering-down', () => {
   it('reports Running 0/1 calico-node with BGP readiness failures, naming the peers', () => {
-    const s = kubeadmCalico();
     const name = CALICO_PODS[1]!;
-    const p = s.pods.find((x) => x.metadata.name === name)!;
-    p.status.conditions = [{ type: 'Ready', status: 'False' }];
-    p.status.containerStatuses[0].ready = false;
-    s.events.push(
-      event({
-        reason: 'Unhealthy',
-        name,
-        message:
-          'Readiness probe failed: calico/node is not ready: BIRD is not ready: BGP not established with 10.0.0.11,10.0.0.12',
-        count: 40,
-      }),
-    );
+    const s = withChanges(kubeadmCalico(), (s) => {
+      const p = findPod(s, name);
+      p.status.conditions = [{ type: 'Ready', status: 'False' }];
+      p.status.containerStatuses[0].ready = false;
+      s.events.push(
+        event({
+          reason: 'Unhealthy',
+          name,
+          message:
+            'Readiness probe failed: calico/node is not ready: BIRD is not ready: BGP not established with 10.0.0.11,10.0.0.12',
+          count: 40,
+        }),
+      );
+    });
     const f = expectFinding(calicoCheck, s, 'cni.calico.bgp-peering-down');
     expect(f.detail).toContain('10.0.0.11, 10.0.0.12');
     expect(commands(f)).toContain('nc -zv 10.0.0.11 179');
@@ -146,14 +149,15 @@ describe('cni.calico.bgp-peering-down', () => {
 
 describe('cni.weave.router-unreachable', () => {
   it('reports connection refused on 6784 and restarts the weave-net pod on that node', () => {
-    const s = kubeadmWeave();
     const name = 'weave-net-n4m7r';
-    crashLoop(s, name, 'weave', 3);
-    s.events.push(
-      sandboxEvent(
-        'plugin type="weave-net" name="weave" failed (add): unable to allocate IP address: Post "http://127.0.0.1:6784/ip/3f2a9c41d7e8": dial tcp 127.0.0.1:6784: connect: connection refused',
-      ),
-    );
+    const s = withChanges(kubeadmWeave(), (s) => {
+      crashLoop(s, name, 'weave', 3);
+      s.events.push(
+        sandboxEvent(
+          'plugin type="weave-net" name="weave" failed (add): unable to allocate IP address: Post "http://127.0.0.1:6784/ip/3f2a9c41d7e8": dial tcp 127.0.0.1:6784: connect: connection refused',
+        ),
+      );
+    });
     const f = expectFinding(weaveCheck, s, 'cni.weave.router-unreachable');
     expect(f.evidence).toContain(`${name} 1/2 CrashLoopBackOff (restarts 3) on worker-2`);
     expect(commands(f)).toContain(`kubectl -n kube-system delete pod ${name}`);
@@ -163,13 +167,14 @@ describe('cni.weave.router-unreachable', () => {
 
 describe('cni.cilium.agent-unreachable', () => {
   it('reports the cilium.sock error and the agent pod on that node', () => {
-    const s = kubeadmCilium();
-    crashLoop(s, 'cilium-w8d4t', 'cilium-agent', 2);
-    s.events.push(
-      sandboxEvent(
-        'plugin type="cilium-cni" failed (add): unable to connect to Cilium agent: failed to create cilium agent client after 30.000000 seconds timeout: Get "http://localhost/v1/config": dial unix /var/run/cilium/cilium.sock: connect: no such file or directory',
-      ),
-    );
+    const s = withChanges(kubeadmCilium(), (s) => {
+      crashLoop(s, 'cilium-w8d4t', 'cilium-agent', 2);
+      s.events.push(
+        sandboxEvent(
+          'plugin type="cilium-cni" failed (add): unable to connect to Cilium agent: failed to create cilium agent client after 30.000000 seconds timeout: Get "http://localhost/v1/config": dial unix /var/run/cilium/cilium.sock: connect: no such file or directory',
+        ),
+      );
+    });
     const f = expectFinding(ciliumCheck, s, 'cni.cilium.agent-unreachable');
     expect(f.evidence).toContain('cilium-w8d4t 0/1 CrashLoopBackOff (restarts 2) on worker-2');
     expect(commands(f)).toContain('kubectl -n kube-system logs cilium-w8d4t -c cilium-agent --previous');
@@ -181,13 +186,14 @@ describe('cni.cilium.agent-unreachable', () => {
 
 describe('cni.aws.ipamd-unavailable-or-ip-exhausted', () => {
   it('reports IP assignment failures on EKS', () => {
-    const s = eks();
-    s.events.push(
-      sandboxEvent(
-        'plugin type="aws-cni" name="aws-cni" failed (add): add cmd: failed to assign an IP address to container',
-        'ip-10-0-1-23.ec2.internal',
-      ),
-    );
+    const s = withChanges(eks(), (s) => {
+      s.events.push(
+        sandboxEvent(
+          'plugin type="aws-cni" name="aws-cni" failed (add): add cmd: failed to assign an IP address to container',
+          'ip-10-0-1-23.ec2.internal',
+        ),
+      );
+    });
     const f = expectFinding(awsCheck, s, 'cni.aws.ipamd-unavailable-or-ip-exhausted');
     expect(f.detail).toContain('ip-10-0-1-23.ec2.internal');
     expect(commands(f)).toContain('ENABLE_PREFIX_DELEGATION=true');
@@ -201,13 +207,14 @@ describe('cni.aws.ipamd-unavailable-or-ip-exhausted', () => {
 
 describe('cni.conflicting-plugins', () => {
   it('reports a sandbox error from a CNI that is not installed (leftover config)', () => {
-    const s = eks();
-    s.events.push(
-      sandboxEvent(
-        'plugin type="cilium-cni" failed (add): unable to connect to Cilium daemon: failed to create cilium agent client after 30.000000 seconds timeout',
-        'ip-10-0-2-45.ec2.internal',
-      ),
-    );
+    const s = withChanges(eks(), (s) => {
+      s.events.push(
+        sandboxEvent(
+          'plugin type="cilium-cni" failed (add): unable to connect to Cilium daemon: failed to create cilium agent client after 30.000000 seconds timeout',
+          'ip-10-0-2-45.ec2.internal',
+        ),
+      );
+    });
     const f = expectFinding(conflictingCheck, s, 'cni.conflicting-plugins');
     expect(f.detail).toContain('"cilium-cni"');
     expect(f.detail).toContain('AWS VPC CNI');
@@ -216,31 +223,34 @@ describe('cni.conflicting-plugins', () => {
   });
 
   it('reports two CNI DaemonSets from the fingerprint', () => {
-    const s = kubeadmFlannel();
-    s.fingerprint = { ...s.fingerprint, extraCnis: ['weave'] };
+    const s = withChanges(kubeadmFlannel(), (s) => {
+      s.fingerprint = { ...s.fingerprint, extraCnis: ['weave'] };
+    });
     const f = expectFinding(conflictingCheck, s, 'cni.conflicting-plugins');
     expect(f.evidence).toContain('daemonset kube-flannel/kube-flannel-ds (Flannel)');
     expect(f.evidence).toContain('daemonset kube-system/weave-net (Weave Net)');
   });
 
   it('accepts generic plugin types and the installed CNI’s own type', () => {
-    const s = kubeadmCalico();
-    s.events.push(
-      sandboxEvent('plugin type="calico" failed (add): error getting ClusterInformation: connection is unauthorized'),
-    );
-    s.events.push(sandboxEvent('plugin type="portmap" failed (add): failed to set up portmap'));
+    const s = withChanges(kubeadmCalico(), (s) => {
+      s.events.push(
+        sandboxEvent('plugin type="calico" failed (add): error getting ClusterInformation: connection is unauthorized'),
+      );
+      s.events.push(sandboxEvent('plugin type="portmap" failed (add): failed to set up portmap'));
+    });
     expect(runCheck(conflictingCheck, s)).toEqual([]);
   });
 });
 
 describe('cni.sandbox-failed (fallback)', () => {
   it('quotes an unrecognised CNI error and the agent pod on that node', () => {
-    const s = kubeadmCalico();
-    s.events.push(
-      sandboxEvent(
-        'plugin type="calico" failed (add): error getting ClusterInformation: connection is unauthorized: Unauthorized',
-      ),
-    );
+    const s = withChanges(kubeadmCalico(), (s) => {
+      s.events.push(
+        sandboxEvent(
+          'plugin type="calico" failed (add): error getting ClusterInformation: connection is unauthorized: Unauthorized',
+        ),
+      );
+    });
     const f = expectFinding(sandboxFailedCheck, s, 'cni.sandbox-failed');
     expect(f.severity).toBe('critical');
     expect(f.detail).toContain('Calico reports: plugin type="calico" failed (add): error getting ClusterInformation');
@@ -249,24 +259,26 @@ describe('cni.sandbox-failed (fallback)', () => {
   });
 
   it('stays quiet for errors a specific check explains, and on healthy clusters', () => {
-    const s = kubeadmFlannel();
-    s.events.push(
-      sandboxEvent(
-        'plugin type="flannel" failed (add): loadFlannelSubnetEnv failed: open /run/flannel/subnet.env: no such file or directory',
-      ),
-      sandboxEvent('plugin type="loopback" failed (add): failed to find plugin "loopback" in path [/opt/cni/bin]'),
-      sandboxEvent('plugin type="cilium-cni" failed (add): unable to connect to Cilium daemon'),
-    );
+    const s = withChanges(kubeadmFlannel(), (s) => {
+      s.events.push(
+        sandboxEvent(
+          'plugin type="flannel" failed (add): loadFlannelSubnetEnv failed: open /run/flannel/subnet.env: no such file or directory',
+        ),
+        sandboxEvent('plugin type="loopback" failed (add): failed to find plugin "loopback" in path [/opt/cni/bin]'),
+        sandboxEvent('plugin type="cilium-cni" failed (add): unable to connect to Cilium daemon'),
+      );
+    });
     expect(runCheck(sandboxFailedCheck, s)).toEqual([]);
     expect(runCheck(sandboxFailedCheck, kubeadmCalico())).toEqual([]);
     // Two CNIs installed: cni.conflicting-plugins is the root cause of the cni0 bridge clash.
-    const both = kubeadmFlannel();
-    both.fingerprint = { ...both.fingerprint, extraCnis: ['calico'] };
-    both.events.push(
-      sandboxEvent(
-        'plugin type="flannel" failed (add): failed to delegate add: failed to set bridge addr: "cni0" already has an IP address different from 10.244.2.1/24',
-      ),
-    );
+    const both = withChanges(kubeadmFlannel(), (both) => {
+      both.fingerprint = { ...both.fingerprint, extraCnis: ['calico'] };
+      both.events.push(
+        sandboxEvent(
+          'plugin type="flannel" failed (add): failed to delegate add: failed to set bridge addr: "cni0" already has an IP address different from 10.244.2.1/24',
+        ),
+      );
+    });
     expect(runCheck(sandboxFailedCheck, both)).toEqual([]);
     expect(
       runCheck(conflictingCheck, both)[0]!.evidence.some((e) => e.includes('"cni0" already has an IP address')),

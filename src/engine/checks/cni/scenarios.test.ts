@@ -1,10 +1,10 @@
 // The sandbox scenarios (src/sandbox/scenarios/*.yaml, written from the catalog independently of these checks) are
 // diagnosed end to end through the collector: the DNS and CNI findings must be exactly the ones each scenario expects.
 import { describe, expect, it } from 'vitest';
+import { FakeReader } from '#test/fakes/cluster-reader.ts';
 import { loadScenarioSync, scenarioNames } from '../../../sandbox/scenarios.ts';
 import type { KubeObject, Resource } from '../../cluster-reader.ts';
 import { diagnose } from '../../diagnose.ts';
-import { FakeReader } from '../../fake-reader.ts';
 
 const RESOURCE_OF_KIND: Record<string, Resource> = {
   Node: 'nodes',

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../inspect.ts';
-import {
-  COREDNS_PODS,
-  commands,
-  configMapOf,
-  crashLoop,
-  expectFinding,
-  gkeKubeDns,
-  k3s,
-  kubeadmCalico,
-  kubeadmCorefile,
-  setLogs,
-} from '../fixtures.ts';
+import { configMapOf, crashLoop, setLogs, withChanges } from '#test/fixtures/changes.ts';
+import { COREDNS_PODS, gkeKubeDns, k3s, kubeadmCalico, kubeadmCorefile } from '#test/fixtures/clusters.ts';
+import { commands, expectFinding, runCheck } from '#test/support/checks.ts';
 import { corefileCheck } from './corefile.ts';
 
 const [POD] = COREDNS_PODS as [string, string];
@@ -19,16 +9,16 @@ const LOOP =
   '[FATAL] plugin/loop: Loop (127.0.0.1:55953 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting. Query: "HINFO 4547991504243258144.3688648895315093531."';
 
 function crashingWith(log: string, corefile?: string) {
-  const s = kubeadmCalico();
-  if (corefile) configMapOf(s, 'kube-system', 'coredns').data.Corefile = corefile;
-  for (const p of COREDNS_PODS) {
-    crashLoop(s, p, 'coredns', 9);
-    setLogs(s, 'kube-system', p, 'coredns', {
-      previous: `.:53\nCoreDNS-1.11.3\nlinux/amd64, go1.21.11\n${log}\n`,
-      current: '',
-    });
-  }
-  return s;
+  return withChanges(kubeadmCalico(), (s) => {
+    if (corefile) configMapOf(s, 'kube-system', 'coredns').data.Corefile = corefile;
+    for (const p of COREDNS_PODS) {
+      crashLoop(s, p, 'coredns', 9);
+      setLogs(s, 'kube-system', p, 'coredns', {
+        previous: `.:53\nCoreDNS-1.11.3\nlinux/amd64, go1.21.11\n${log}\n`,
+        current: '',
+      });
+    }
+  });
 }
 
 describe('Corefile checks', () => {
@@ -60,8 +50,9 @@ describe('Corefile checks', () => {
   });
 
   it('warns about a proxy directive before it crashes anything when the image is ≥1.5.0', () => {
-    const s = kubeadmCalico();
-    configMapOf(s, 'kube-system', 'coredns').data.Corefile = kubeadmCorefile().replace('forward .', 'proxy .');
+    const s = withChanges(kubeadmCalico(), (s) => {
+      configMapOf(s, 'kube-system', 'coredns').data.Corefile = kubeadmCorefile().replace('forward .', 'proxy .');
+    });
     const f = expectFinding(corefileCheck, s, 'coredns.corefile-removed-plugin');
     expect(f.severity).toBe('warning');
     expect(f.evidence).toContain('image: registry.k8s.io/coredns/coredns:v1.11.3');
@@ -92,17 +83,19 @@ describe('Corefile checks', () => {
   it('says nothing about healthy kubeadm, k3s or GKE kube-dns (no Corefile there)', () => {
     expect(runCheck(corefileCheck, kubeadmCalico())).toEqual([]);
     expect(runCheck(corefileCheck, k3s())).toEqual([]);
-    const gke = gkeKubeDns();
-    setLogs(gke, 'kube-system', gke.pods[0]!.metadata.name, 'kubedns', { current: LOOP });
+    const gke = withChanges(gkeKubeDns(), (gke) => {
+      setLogs(gke, 'kube-system', gke.pods[0]!.metadata.name, 'kubedns', { current: LOOP });
+    });
     expect(runCheck(corefileCheck, gke)).toEqual([]);
   });
 
   it('accepts the older plain `cache 30` Corefile and `proxy` on images older than 1.5.0', () => {
-    const s = kubeadmCalico();
-    configMapOf(s, 'kube-system', 'coredns').data.Corefile = kubeadmCorefile()
-      .replace(/ {4}cache 30 \{[^}]*\}\n/, '    cache 30\n')
-      .replace('forward .', 'proxy .');
-    s.deployments[0]!.spec.template.spec.containers[0].image = 'k8s.gcr.io/coredns:1.3.1';
+    const s = withChanges(kubeadmCalico(), (s) => {
+      configMapOf(s, 'kube-system', 'coredns').data.Corefile = kubeadmCorefile()
+        .replace(/ {4}cache 30 \{[^}]*\}\n/, '    cache 30\n')
+        .replace('forward .', 'proxy .');
+      s.deployments[0]!.spec.template.spec.containers[0].image = 'k8s.gcr.io/coredns:1.3.1';
+    });
     expect(runCheck(corefileCheck, s)).toEqual([]);
   });
 });

@@ -1,17 +1,8 @@
 // Running-but-failing DNS pods: SELinux/old Docker bind denials, upstream timeouts, and the generic fallbacks.
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../inspect.ts';
-import {
-  COREDNS_PODS,
-  commands,
-  crashLoop,
-  event,
-  expectFinding,
-  gkeKubeDns,
-  kubeadmCalico,
-  notReady,
-  setLogs,
-} from '../fixtures.ts';
+import { crashLoop, notReady, setLogs, withChanges } from '#test/fixtures/changes.ts';
+import { COREDNS_PODS, event, gkeKubeDns, kubeadmCalico } from '#test/fixtures/clusters.ts';
+import { commands, expectFinding, runCheck } from '#test/support/checks.ts';
 import { crashloopCheck } from './crashloop.ts';
 import { permissionDeniedCheck } from './permission-denied.ts';
 import { upstreamUnreachableCheck } from './upstream-unreachable.ts';
@@ -20,11 +11,12 @@ const [POD, POD2] = COREDNS_PODS as [string, string];
 
 describe('coredns.permission-denied', () => {
   it('reports the bind denial and gives the guide’s allowPrivilegeEscalation command', () => {
-    const s = kubeadmCalico();
-    for (const p of COREDNS_PODS) {
-      crashLoop(s, p, 'coredns', 5);
-      setLogs(s, 'kube-system', p, 'coredns', { previous: 'Listen: listen tcp :53: bind: permission denied\n' });
-    }
+    const s = withChanges(kubeadmCalico(), (s) => {
+      for (const p of COREDNS_PODS) {
+        crashLoop(s, p, 'coredns', 5);
+        setLogs(s, 'kube-system', p, 'coredns', { previous: 'Listen: listen tcp :53: bind: permission denied\n' });
+      }
+    });
     const f = expectFinding(permissionDeniedCheck, s, 'coredns.permission-denied');
     expect(f.severity).toBe('critical');
     expect(f.evidence).toContain('Listen: listen tcp :53: bind: permission denied');
@@ -39,9 +31,10 @@ describe('coredns.permission-denied', () => {
 
 describe('coredns.upstream-unreachable', () => {
   it('warns when a Running CoreDNS times out forwarding to its upstream', () => {
-    const s = kubeadmCalico();
-    setLogs(s, 'kube-system', POD, 'coredns', {
-      current: '[ERROR] plugin/errors: 2 example.com. A: read udp 10.244.1.2:38502->10.0.0.2:53: i/o timeout\n',
+    const s = withChanges(kubeadmCalico(), (s) => {
+      setLogs(s, 'kube-system', POD, 'coredns', {
+        current: '[ERROR] plugin/errors: 2 example.com. A: read udp 10.244.1.2:38502->10.0.0.2:53: i/o timeout\n',
+      });
     });
     const f = expectFinding(upstreamUnreachableCheck, s, 'coredns.upstream-unreachable');
     expect(f.severity).toBe('warning');
@@ -51,8 +44,9 @@ describe('coredns.upstream-unreachable', () => {
   });
 
   it('is silent for healthy logs and for kube-dns', () => {
-    const s = kubeadmCalico();
-    setLogs(s, 'kube-system', POD, 'coredns', { current: '.:53\nCoreDNS-1.11.3\nlinux/amd64, go1.21.11\n' });
+    const s = withChanges(kubeadmCalico(), (s) => {
+      setLogs(s, 'kube-system', POD, 'coredns', { current: '.:53\nCoreDNS-1.11.3\nlinux/amd64, go1.21.11\n' });
+    });
     expect(runCheck(upstreamUnreachableCheck, s)).toEqual([]);
     expect(runCheck(upstreamUnreachableCheck, gkeKubeDns())).toEqual([]);
   });
@@ -60,10 +54,11 @@ describe('coredns.upstream-unreachable', () => {
 
 describe('coredns.crashloop / coredns.not-ready (fallbacks)', () => {
   it('quotes the last log lines of a crash it does not recognise', () => {
-    const s = kubeadmCalico();
-    crashLoop(s, POD, 'coredns', 7);
-    setLogs(s, 'kube-system', POD, 'coredns', {
-      previous: '.:53\npanic: runtime error: invalid memory address or nil pointer dereference\n',
+    const s = withChanges(kubeadmCalico(), (s) => {
+      crashLoop(s, POD, 'coredns', 7);
+      setLogs(s, 'kube-system', POD, 'coredns', {
+        previous: '.:53\npanic: runtime error: invalid memory address or nil pointer dereference\n',
+      });
     });
     const f = expectFinding(crashloopCheck, s, 'coredns.crashloop');
     expect(f.severity).toBe('warning'); // the second replica still serves
@@ -73,10 +68,11 @@ describe('coredns.crashloop / coredns.not-ready (fallbacks)', () => {
   });
 
   it('checks GKE kube-dns pods generically, without looking for a Corefile', () => {
-    const s = gkeKubeDns();
+    const s = withChanges(gkeKubeDns(), (s) => {
+      crashLoop(s, s.pods[0]!.metadata.name, 'kubedns', 4);
+      crashLoop(s, s.pods[1]!.metadata.name, 'kubedns', 4);
+    });
     const name = s.pods[0]!.metadata.name;
-    crashLoop(s, name, 'kubedns', 4);
-    crashLoop(s, s.pods[1]!.metadata.name, 'kubedns', 4);
     const f = expectFinding(crashloopCheck, s, 'coredns.crashloop');
     expect(f.severity).toBe('critical');
     expect(commands(f)).toContain(`kubectl -n kube-system logs ${name} -c kubedns --previous`);
@@ -85,11 +81,12 @@ describe('coredns.crashloop / coredns.not-ready (fallbacks)', () => {
   });
 
   it('reads the container that crashes (dnsmasq in kube-dns)', () => {
-    const s = gkeKubeDns();
-    const name = s.pods[0]!.metadata.name;
-    crashLoop(s, name, 'dnsmasq', 3);
-    setLogs(s, 'kube-system', name, 'dnsmasq', {
-      previous: 'dnsmasq: failed to create listening socket for port 53: Address in use\n',
+    const name = gkeKubeDns().pods[0]!.metadata.name;
+    const s = withChanges(gkeKubeDns(), (s) => {
+      crashLoop(s, name, 'dnsmasq', 3);
+      setLogs(s, 'kube-system', name, 'dnsmasq', {
+        previous: 'dnsmasq: failed to create listening socket for port 53: Address in use\n',
+      });
     });
     const f = expectFinding(crashloopCheck, s, 'coredns.crashloop');
     expect(f.evidence).toContain('dnsmasq: failed to create listening socket for port 53: Address in use');
@@ -98,16 +95,17 @@ describe('coredns.crashloop / coredns.not-ready (fallbacks)', () => {
   });
 
   it('reports Running pods that fail readiness for an unknown reason', () => {
-    const s = kubeadmCalico();
-    notReady(s, POD2, 'coredns');
-    s.events.push(
-      event({
-        reason: 'Unhealthy',
-        name: POD2,
-        message: 'Readiness probe failed: Get "http://10.244.2.3:8181/ready": context deadline exceeded',
-        count: 30,
-      }),
-    );
+    const s = withChanges(kubeadmCalico(), (s) => {
+      notReady(s, POD2, 'coredns');
+      s.events.push(
+        event({
+          reason: 'Unhealthy',
+          name: POD2,
+          message: 'Readiness probe failed: Get "http://10.244.2.3:8181/ready": context deadline exceeded',
+          count: 30,
+        }),
+      );
+    });
     const f = expectFinding(crashloopCheck, s, 'coredns.not-ready');
     expect(f.evidence).toContain(`${POD2} 0/1 Running on worker-2`);
   });
@@ -115,9 +113,10 @@ describe('coredns.crashloop / coredns.not-ready (fallbacks)', () => {
   it('is silent for healthy CoreDNS and kube-dns, and for a pod only starting up', () => {
     expect(runCheck(crashloopCheck, kubeadmCalico())).toEqual([]);
     expect(runCheck(crashloopCheck, gkeKubeDns())).toEqual([]);
-    const s = kubeadmCalico();
-    notReady(s, POD, 'coredns');
-    setLogs(s, 'kube-system', POD, 'coredns', { current: '[INFO] plugin/ready: Still waiting on: "kubernetes"\n' });
+    const s = withChanges(kubeadmCalico(), (s) => {
+      notReady(s, POD, 'coredns');
+      setLogs(s, 'kube-system', POD, 'coredns', { current: '[INFO] plugin/ready: Still waiting on: "kubernetes"\n' });
+    });
     expect(runCheck(crashloopCheck, s)).toEqual([]);
   });
 });

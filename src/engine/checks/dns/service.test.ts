@@ -1,28 +1,27 @@
 // The kube-dns Service and what kubelet hands to pods (nameserver IP, cluster domain).
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../inspect.ts';
+import { configMapOf, withChanges } from '#test/fixtures/changes.ts';
 import {
   COREDNS_PODS,
-  commands,
-  configMapOf,
   eks,
   event,
-  expectFinding,
   gkeKubeDns,
   k3s,
   kubeadmCalico,
   kubeadmCorefile,
   kubeDnsEndpointSlice,
   kubeletConfig,
-} from '../fixtures.ts';
+} from '#test/fixtures/clusters.ts';
+import { commands, expectFinding, runCheck } from '#test/support/checks.ts';
 import { clusterMismatchCheck } from './cluster-mismatch.ts';
 import { nameserverLimitCheck } from './nameserver-limit.ts';
 import { serviceCheck } from './service.ts';
 
 describe('dns.service-*', () => {
   it('reports a deleted kube-dns Service and re-creates it at kubelet clusterDNS', () => {
-    const s = kubeadmCalico();
-    s.services = [];
+    const s = withChanges(kubeadmCalico(), (s) => {
+      s.services = [];
+    });
     const f = expectFinding(serviceCheck, s, 'dns.service-missing');
     expect(f.detail).toContain('10.96.0.10');
     expect(f.remediation?.id).toBe('dns.restore-service');
@@ -31,9 +30,10 @@ describe('dns.service-*', () => {
   });
 
   it('reports a selector that no longer matches the CoreDNS pods, naming both label sets', () => {
-    const s = kubeadmCalico();
-    s.services[0]!.spec.selector = { 'k8s-app': 'coredns' };
-    s.endpointSlices = [kubeDnsEndpointSlice([])];
+    const s = withChanges(kubeadmCalico(), (s) => {
+      s.services[0]!.spec.selector = { 'k8s-app': 'coredns' };
+      s.endpointSlices = [kubeDnsEndpointSlice([])];
+    });
     const f = expectFinding(serviceCheck, s, 'dns.service-no-endpoints');
     expect(f.detail).toContain('selects k8s-app=coredns');
     expect(f.detail).toContain('labelled k8s-app=kube-dns');
@@ -46,19 +46,21 @@ describe('dns.service-*', () => {
   });
 
   it('says the selector is right when no CoreDNS pod is Ready, and offers no selector fix', () => {
-    const s = kubeadmCalico();
-    s.endpointSlices = [kubeDnsEndpointSlice(['10.244.1.2'], false)];
+    const s = withChanges(kubeadmCalico(), (s) => {
+      s.endpointSlices = [kubeDnsEndpointSlice(['10.244.1.2'], false)];
+    });
     const f = expectFinding(serviceCheck, s, 'dns.service-no-endpoints');
     expect(f.detail).toContain('none of them is Ready');
     expect(f.remediation).toBeUndefined();
   });
 
   it('reports ports edited away from 53', () => {
-    const s = kubeadmCalico();
-    s.services[0]!.spec.ports = [
-      { name: 'dns', port: 53, protocol: 'UDP', targetPort: 5353 },
-      { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
-    ];
+    const s = withChanges(kubeadmCalico(), (s) => {
+      s.services[0]!.spec.ports = [
+        { name: 'dns', port: 53, protocol: 'UDP', targetPort: 5353 },
+        { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
+      ];
+    });
     const f = expectFinding(serviceCheck, s, 'dns.service-port-mismatch');
     expect(f.evidence).toContain('53/UDP targets 5353');
     expect(f.evidence).toContain('no port 53/TCP');
@@ -67,11 +69,12 @@ describe('dns.service-*', () => {
   });
 
   it('accepts named target ports that resolve to 53, and the healthy shapes of kubeadm, k3s, EKS and GKE', () => {
-    const s = kubeadmCalico();
-    s.services[0]!.spec.ports = [
-      { name: 'dns', port: 53, protocol: 'UDP', targetPort: 'dns' },
-      { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 'dns-tcp' },
-    ];
+    const s = withChanges(kubeadmCalico(), (s) => {
+      s.services[0]!.spec.ports = [
+        { name: 'dns', port: 53, protocol: 'UDP', targetPort: 'dns' },
+        { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 'dns-tcp' },
+      ];
+    });
     expect(runCheck(serviceCheck, s)).toEqual([]);
     for (const healthy of [kubeadmCalico(), k3s(), eks(), gkeKubeDns()])
       expect(runCheck(serviceCheck, healthy)).toEqual([]);
@@ -80,9 +83,10 @@ describe('dns.service-*', () => {
 
 describe('dns.clusterip-mismatch / dns.cluster-domain-mismatch', () => {
   it('reports kubelet clusterDNS that differs from the Service clusterIP', () => {
-    const s = kubeadmCalico();
-    s.services[0]!.spec.clusterIP = '10.96.0.53';
-    s.services[0]!.spec.clusterIPs = ['10.96.0.53'];
+    const s = withChanges(kubeadmCalico(), (s) => {
+      s.services[0]!.spec.clusterIP = '10.96.0.53';
+      s.services[0]!.spec.clusterIPs = ['10.96.0.53'];
+    });
     const f = expectFinding(clusterMismatchCheck, s, 'dns.clusterip-mismatch');
     expect(f.evidence).toEqual([
       'kube-system/kubelet-config clusterDNS: [10.96.0.10]',
@@ -93,10 +97,11 @@ describe('dns.clusterip-mismatch / dns.cluster-domain-mismatch', () => {
   });
 
   it('reports a Corefile zone that does not cover kubelet clusterDomain, quoting the kubernetes line', () => {
-    const s = kubeadmCalico();
-    s.configMaps = s.configMaps.map((c) =>
-      c.metadata.name === 'kubelet-config' ? kubeletConfig('10.96.0.10', 'cka.local') : c,
-    );
+    const s = withChanges(kubeadmCalico(), (s) => {
+      s.configMaps = s.configMaps.map((c) =>
+        c.metadata.name === 'kubelet-config' ? kubeletConfig('10.96.0.10', 'cka.local') : c,
+      );
+    });
     const f = expectFinding(clusterMismatchCheck, s, 'dns.cluster-domain-mismatch');
     expect(f.evidence).toContain('Corefile:7  kubernetes cluster.local in-addr.arpa ip6.arpa {');
     expect(f.runbook.some((st) => st.text.includes('kubernetes cka.local cluster.local in-addr.arpa ip6.arpa {'))).toBe(
@@ -106,11 +111,12 @@ describe('dns.clusterip-mismatch / dns.cluster-domain-mismatch', () => {
 
   it('accepts matching settings, a domain served among several zones, and clusters without kubelet-config', () => {
     expect(runCheck(clusterMismatchCheck, kubeadmCalico())).toEqual([]);
-    const s = kubeadmCalico();
-    configMapOf(s, 'kube-system', 'coredns').data.Corefile = kubeadmCorefile().replace(
-      'kubernetes cluster.local',
-      'kubernetes cka.local cluster.local',
-    );
+    const s = withChanges(kubeadmCalico(), (s) => {
+      configMapOf(s, 'kube-system', 'coredns').data.Corefile = kubeadmCorefile().replace(
+        'kubernetes cluster.local',
+        'kubernetes cka.local cluster.local',
+      );
+    });
     expect(runCheck(clusterMismatchCheck, s)).toEqual([]);
     expect(runCheck(clusterMismatchCheck, k3s())).toEqual([]);
     expect(runCheck(clusterMismatchCheck, gkeKubeDns())).toEqual([]);
@@ -119,16 +125,17 @@ describe('dns.clusterip-mismatch / dns.cluster-domain-mismatch', () => {
 
 describe('dns.nameserver-limit', () => {
   it('reports DNSConfigForming at info level with the applied nameserver line', () => {
-    const s = kubeadmCalico();
-    s.events.push(
-      event({
-        reason: 'DNSConfigForming',
-        name: COREDNS_PODS[0]!,
-        node: 'worker-1',
-        message:
-          'Nameserver limits were exceeded, some nameservers have been omitted, the applied nameserver line is: 10.0.0.2 10.0.0.3 10.0.0.4',
-      }),
-    );
+    const s = withChanges(kubeadmCalico(), (s) => {
+      s.events.push(
+        event({
+          reason: 'DNSConfigForming',
+          name: COREDNS_PODS[0]!,
+          node: 'worker-1',
+          message:
+            'Nameserver limits were exceeded, some nameservers have been omitted, the applied nameserver line is: 10.0.0.2 10.0.0.3 10.0.0.4',
+        }),
+      );
+    });
     const f = expectFinding(nameserverLimitCheck, s, 'dns.nameserver-limit');
     expect(f.severity).toBe('info');
     expect(f.detail).toContain('worker-1');

@@ -1,20 +1,17 @@
 // Pending, missing ConfigMap/ServiceAccount, image pulls and zero replicas: DNS pods that never start.
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../../inspect.ts';
+import { configMapOf, replacePod, withChanges } from '#test/fixtures/changes.ts';
 import {
   COREDNS_PODS,
   COREDNS_RS,
-  commands,
-  configMapOf,
   event,
-  expectFinding,
   gkeKubeDns,
   k3s,
   kubeadmCalico,
   kubeadmNoCni,
   pod,
-  replacePod,
-} from '../fixtures.ts';
+} from '#test/fixtures/clusters.ts';
+import { commands, expectFinding, runCheck } from '#test/support/checks.ts';
 import { configMapCheck } from './configmap.ts';
 import { imagePullCheck } from './image-pull.ts';
 import { noReplicasCheck } from './no-replicas.ts';
@@ -37,8 +34,9 @@ function unscheduled(s: ReturnType<typeof kubeadmCalico>, name: string) {
 
 describe('coredns.unschedulable-node-not-ready / coredns.pending', () => {
   it('blames NotReady nodes (no CNI) for Pending CoreDNS, following the guide: check the network plugin', () => {
-    const s = kubeadmNoCni();
-    s.events.push(event({ reason: 'FailedScheduling', name: POD, message: TAINT_MSG }));
+    const s = withChanges(kubeadmNoCni(), (s) => {
+      s.events.push(event({ reason: 'FailedScheduling', name: POD, message: TAINT_MSG }));
+    });
     const f = expectFinding(pendingCheck, s, 'coredns.unschedulable-node-not-ready');
     expect(f.severity).toBe('critical');
     expect(f.evidence).toContain(`${POD} 0/1 Pending (not scheduled)`);
@@ -52,11 +50,12 @@ describe('coredns.unschedulable-node-not-ready / coredns.pending', () => {
   });
 
   it('reports other scheduling failures with the scheduler message as the reason', () => {
-    const s = kubeadmCalico();
-    unscheduled(s, POD2);
     const msg =
       '0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Insufficient memory.';
-    s.events.push(event({ reason: 'FailedScheduling', name: POD2, message: msg, count: 4 }));
+    const s = withChanges(kubeadmCalico(), (s) => {
+      unscheduled(s, POD2);
+      s.events.push(event({ reason: 'FailedScheduling', name: POD2, message: msg, count: 4 }));
+    });
     const f = expectFinding(pendingCheck, s, 'coredns.pending');
     expect(f.severity).toBe('warning'); // the other replica serves DNS
     expect(f.detail).toContain('Insufficient memory');
@@ -65,11 +64,12 @@ describe('coredns.unschedulable-node-not-ready / coredns.pending', () => {
   });
 
   it('leaves DNS pods stuck on a broken pod network to the CNI checks', () => {
-    const s = kubeadmCalico();
-    replacePod(s, POD, { containers: [{ name: 'coredns', waiting: 'ContainerCreating' }] });
     const msg =
       'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox "9c2f": plugin type="calico" failed (add): error getting ClusterInformation: connection is unauthorized: Unauthorized';
-    s.events.push(event({ reason: 'FailedCreatePodSandBox', name: POD, message: msg, count: 6 }));
+    const s = withChanges(kubeadmCalico(), (s) => {
+      replacePod(s, POD, { containers: [{ name: 'coredns', waiting: 'ContainerCreating' }] });
+      s.events.push(event({ reason: 'FailedCreatePodSandBox', name: POD, message: msg, count: 6 }));
+    });
     expect(runCheck(pendingCheck, s)).toEqual([]);
   });
 
@@ -86,18 +86,19 @@ describe('coredns.configmap-missing / coredns.configmap-key-missing', () => {
   }
 
   it('reports a deleted coredns ConfigMap from the FailedMount event', () => {
-    const s = kubeadmCalico();
-    s.configMaps = s.configMaps.filter((c) => c.metadata.name !== 'coredns');
-    s.absent = ['configmaps/kube-system/coredns'];
-    containerCreating(s, POD);
-    s.events.push(
-      event({
-        reason: 'FailedMount',
-        name: POD,
-        message: 'MountVolume.SetUp failed for volume "config-volume" : configmap "coredns" not found',
-        count: 9,
-      }),
-    );
+    const s = withChanges(kubeadmCalico(), (s) => {
+      s.configMaps = s.configMaps.filter((c) => c.metadata.name !== 'coredns');
+      s.absent = ['configmaps/kube-system/coredns'];
+      containerCreating(s, POD);
+      s.events.push(
+        event({
+          reason: 'FailedMount',
+          name: POD,
+          message: 'MountVolume.SetUp failed for volume "config-volume" : configmap "coredns" not found',
+          count: 9,
+        }),
+      );
+    });
     const f = expectFinding(configMapCheck, s, 'coredns.configmap-missing');
     expect(f.severity).toBe('critical');
     expect(f.evidence[0]).toContain('configmap "coredns" not found');
@@ -108,8 +109,9 @@ describe('coredns.configmap-missing / coredns.configmap-key-missing', () => {
   });
 
   it('reports a ConfigMap that lost its Corefile key', () => {
-    const s = kubeadmCalico();
-    configMapOf(s, 'kube-system', 'coredns').data = { Corefile_old: 'x' };
+    const s = withChanges(kubeadmCalico(), (s) => {
+      configMapOf(s, 'kube-system', 'coredns').data = { Corefile_old: 'x' };
+    });
     const f = expectFinding(configMapCheck, s, 'coredns.configmap-key-missing');
     expect(f.title).toContain('Corefile');
     expect(f.evidence).toContain('configmap/coredns keys: Corefile_old');
@@ -117,24 +119,26 @@ describe('coredns.configmap-missing / coredns.configmap-key-missing', () => {
   });
 
   it('knows k3s also needs NodeHosts, and that k3s re-creates it', () => {
-    const s = k3s();
-    delete configMapOf(s, 'kube-system', 'coredns').data.NodeHosts;
-    s.events.push(
-      event({
-        reason: 'FailedMount',
-        name: s.pods[0]!.metadata.name,
-        message:
-          'MountVolume.SetUp failed for volume "config-volume" : configmap references non-existent config key: NodeHosts',
-      }),
-    );
+    const s = withChanges(k3s(), (s) => {
+      delete configMapOf(s, 'kube-system', 'coredns').data.NodeHosts;
+      s.events.push(
+        event({
+          reason: 'FailedMount',
+          name: s.pods[0]!.metadata.name,
+          message:
+            'MountVolume.SetUp failed for volume "config-volume" : configmap references non-existent config key: NodeHosts',
+        }),
+      );
+    });
     const f = expectFinding(configMapCheck, s, 'coredns.configmap-key-missing');
     expect(f.title).toContain('NodeHosts');
     expect(commands(f)).toContain('systemctl restart k3s');
   });
 
   it('does not claim a ConfigMap is gone when it was merely not collected, and ignores optional kube-dns config', () => {
-    const s = kubeadmCalico();
-    s.configMaps = s.configMaps.filter((c) => c.metadata.name !== 'coredns');
+    const s = withChanges(kubeadmCalico(), (s) => {
+      s.configMaps = s.configMaps.filter((c) => c.metadata.name !== 'coredns');
+    });
     expect(runCheck(configMapCheck, s)).toEqual([]);
     expect(runCheck(configMapCheck, gkeKubeDns())).toEqual([]);
     expect(runCheck(configMapCheck, k3s())).toEqual([]);
@@ -143,20 +147,21 @@ describe('coredns.configmap-missing / coredns.configmap-key-missing', () => {
 
 describe('coredns.serviceaccount-missing', () => {
   it('reports the ReplicaSet FailedCreate event and offers to create the ServiceAccount', () => {
-    const s = kubeadmCalico();
-    s.serviceAccounts = s.serviceAccounts.filter((sa) => sa.metadata.name !== 'coredns');
-    s.pods = s.pods.filter((p) => p.metadata.labels?.['k8s-app'] !== 'kube-dns');
-    s.deployments[0]!.status = { replicas: 0, availableReplicas: 0 };
-    s.events.push(
-      event({
-        reason: 'FailedCreate',
-        kind: 'ReplicaSet',
-        name: COREDNS_RS,
-        message:
-          'Error creating: pods "coredns-7db6d8ff4d-" is forbidden: error looking up service account kube-system/coredns: serviceaccount "coredns" not found',
-        count: 15,
-      }),
-    );
+    const s = withChanges(kubeadmCalico(), (s) => {
+      s.serviceAccounts = s.serviceAccounts.filter((sa) => sa.metadata.name !== 'coredns');
+      s.pods = s.pods.filter((p) => p.metadata.labels?.['k8s-app'] !== 'kube-dns');
+      s.deployments[0]!.status = { replicas: 0, availableReplicas: 0 };
+      s.events.push(
+        event({
+          reason: 'FailedCreate',
+          kind: 'ReplicaSet',
+          name: COREDNS_RS,
+          message:
+            'Error creating: pods "coredns-7db6d8ff4d-" is forbidden: error looking up service account kube-system/coredns: serviceaccount "coredns" not found',
+          count: 15,
+        }),
+      );
+    });
     const f = expectFinding(serviceAccountCheck, s, 'coredns.serviceaccount-missing');
     expect(f.severity).toBe('critical');
     expect(f.evidence[0]).toContain(`Warning FailedCreate replicaset/${COREDNS_RS} (x15): Error creating`);
@@ -172,20 +177,21 @@ describe('coredns.serviceaccount-missing', () => {
 
 describe('coredns.image-pull', () => {
   it('reports ImagePullBackOff and suggests the nested coredns/coredns path', () => {
-    const s = kubeadmCalico();
-    for (const p of COREDNS_PODS) {
-      replacePod(s, p, {
-        containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns:v1.8.6', waiting: 'ImagePullBackOff' }],
-      });
-    }
-    s.events.push(
-      event({
-        reason: 'Failed',
-        name: POD,
-        message:
-          'Failed to pull image "registry.k8s.io/coredns:v1.8.6": rpc error: code = NotFound desc = failed to pull and unpack image "registry.k8s.io/coredns:v1.8.6": not found',
-      }),
-    );
+    const s = withChanges(kubeadmCalico(), (s) => {
+      for (const p of COREDNS_PODS) {
+        replacePod(s, p, {
+          containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns:v1.8.6', waiting: 'ImagePullBackOff' }],
+        });
+      }
+      s.events.push(
+        event({
+          reason: 'Failed',
+          name: POD,
+          message:
+            'Failed to pull image "registry.k8s.io/coredns:v1.8.6": rpc error: code = NotFound desc = failed to pull and unpack image "registry.k8s.io/coredns:v1.8.6": not found',
+        }),
+      );
+    });
     const f = expectFinding(imagePullCheck, s, 'coredns.image-pull');
     expect(f.severity).toBe('critical');
     expect(f.evidence).toContain(`${POD} 0/1 ImagePullBackOff on worker-1`);
@@ -201,9 +207,10 @@ describe('coredns.image-pull', () => {
 
 describe('coredns.no-replicas', () => {
   it('reports a Deployment scaled to zero with the scale-up remediation', () => {
-    const s = kubeadmCalico();
-    s.deployments[0]!.spec.replicas = 0;
-    s.pods = s.pods.filter((p) => p.metadata.labels?.['k8s-app'] !== 'kube-dns');
+    const s = withChanges(kubeadmCalico(), (s) => {
+      s.deployments[0]!.spec.replicas = 0;
+      s.pods = s.pods.filter((p) => p.metadata.labels?.['k8s-app'] !== 'kube-dns');
+    });
     const f = expectFinding(noReplicasCheck, s, 'coredns.no-replicas');
     expect(f.severity).toBe('critical');
     expect(f.evidence[0]).toBe('deployment/coredns replicas: 0 (ready 2)');
@@ -212,27 +219,31 @@ describe('coredns.no-replicas', () => {
   });
 
   it('reports a missing DNS Deployment on kubeadm', () => {
-    const s = kubeadmCalico();
-    s.deployments = s.deployments.filter((d) => d.metadata.name !== 'coredns');
-    s.pods = s.pods.filter((p) => p.metadata.labels?.['k8s-app'] !== 'kube-dns');
-    s.fingerprint = { ...s.fingerprint, dns: 'none', dnsWorkload: undefined };
+    const s = withChanges(kubeadmCalico(), (s) => {
+      s.deployments = s.deployments.filter((d) => d.metadata.name !== 'coredns');
+      s.pods = s.pods.filter((p) => p.metadata.labels?.['k8s-app'] !== 'kube-dns');
+      s.fingerprint = { ...s.fingerprint, dns: 'none', dnsWorkload: undefined };
+    });
     const f = expectFinding(noReplicasCheck, s, 'coredns.no-replicas');
     expect(commands(f)).toContain('kubeadm init phase addon coredns');
   });
 
   it('accepts GKE Cloud DNS and k3s without CoreDNS, and healthy replicas', () => {
-    const gke = gkeKubeDns();
-    gke.deployments = [];
-    gke.fingerprint = { ...gke.fingerprint, dns: 'none', dnsWorkload: undefined };
+    const gke = withChanges(gkeKubeDns(), (gke) => {
+      gke.deployments = [];
+      gke.fingerprint = { ...gke.fingerprint, dns: 'none', dnsWorkload: undefined };
+    });
     expect(runCheck(noReplicasCheck, gke)).toEqual([]);
-    const k = k3s();
-    k.deployments = [];
-    k.fingerprint = { ...k.fingerprint, dns: 'none', dnsWorkload: undefined };
+    const k = withChanges(k3s(), (k) => {
+      k.deployments = [];
+      k.fingerprint = { ...k.fingerprint, dns: 'none', dnsWorkload: undefined };
+    });
     expect(runCheck(noReplicasCheck, k)).toEqual([]);
     expect(runCheck(noReplicasCheck, kubeadmCalico())).toEqual([]);
     expect(runCheck(noReplicasCheck, gkeKubeDns())).toEqual([]);
-    const cloudDns = gkeKubeDns();
-    cloudDns.deployments[0]!.spec.replicas = 0;
+    const cloudDns = withChanges(gkeKubeDns(), (cloudDns) => {
+      cloudDns.deployments[0]!.spec.replicas = 0;
+    });
     expect(runCheck(noReplicasCheck, cloudDns)).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Check, Snapshot } from '../../check.ts';
-import { runCheck } from '../../inspect.ts';
-import { Finding } from '../../report.ts';
+import { crashAll, logAll, proxyConfigMap, proxyDs, withChanges } from '#test/fixtures/changes.ts';
+import { eksProxyCluster, kubeadmProxyCluster } from '#test/fixtures/kube-proxy.ts';
+import { expectFinding, runCheck } from '#test/support/checks.ts';
+import type { Snapshot } from '../../check.ts';
 import { absentKey } from '../../snapshot.ts';
 import { apiServerCheck } from './apiserver.ts';
 import { clusterCidrCheck } from './cluster-cidr.ts';
@@ -16,27 +17,9 @@ import { kubeconfigCheck } from './kubeconfig.ts';
 import { podHealthCheck } from './pod-health.ts';
 import { rbacCheck } from './rbac.ts';
 import { serviceAccountCheck } from './serviceaccount.ts';
-import {
-  crashAll,
-  eksProxyCluster,
-  kubeadmProxyCluster,
-  logAll,
-  proxyConfigMap,
-  proxyDs,
-  withChanges,
-} from './testing.ts';
 
 function runAll(snapshot: Snapshot, lang: 'en' | 'ko' = 'en') {
   return proxyChecks.flatMap((c) => runCheck(c, snapshot, lang));
-}
-
-function only(check: Check, snapshot: Snapshot) {
-  const findings = runCheck(check, snapshot);
-  for (const f of findings) {
-    expect(Finding.safeParse(f).success).toBe(true);
-    expect(check.emits).toContain(f.id);
-  }
-  return findings;
 }
 
 const PATH_LOG =
@@ -102,7 +85,7 @@ describe('kube-proxy.config-path-mismatch', () => {
     });
 
   it('cross-checks the --config flag with the ConfigMap keys and quotes the crash', () => {
-    const [f, ...rest] = only(configPathCheck, broken());
+    const [f, ...rest] = expectFinding(configPathCheck, broken());
     expect(rest).toEqual([]);
     expect(f!.id).toBe('kube-proxy.config-path-mismatch');
     expect(f!.severity).toBe('critical');
@@ -132,14 +115,14 @@ describe('kube-proxy.config-path-mismatch', () => {
     const s = withChanges(kubeadmProxyCluster(), (s) => {
       proxyDs(s).spec.template.spec.containers[0].command[1] = '--config=/var/lib/kube-proxy/configuration.conf';
     });
-    expect(only(configPathCheck, s).map((f) => f.id)).toEqual(['kube-proxy.config-path-mismatch']);
+    expect(expectFinding(configPathCheck, s).map((f) => f.id)).toEqual(['kube-proxy.config-path-mismatch']);
   });
 
   it('offers no automated fix on EKS-shaped clusters', () => {
     const s = withChanges(eksProxyCluster(), (s) => {
       proxyDs(s).spec.template.spec.containers[0].command[2] = '--config=/var/lib/kube-proxy-config/conf';
     });
-    const [f] = only(configPathCheck, s);
+    const [f] = expectFinding(configPathCheck, s);
     expect(f!.remediation).toBeUndefined();
     expect(
       f!.runbook.some((step) => step.command?.includes('"value":"--config=/var/lib/kube-proxy-config/config"')),
@@ -176,7 +159,7 @@ describe('kube-proxy.configmap-missing', () => {
     const s = withChanges(kubeadmProxyCluster(), (s) => {
       s.configMaps = s.configMaps.filter((c) => c.metadata.name !== 'kube-proxy');
     });
-    expect(only(configMapMissingCheck, s)).toEqual([]);
+    expect(expectFinding(configMapMissingCheck, s)).toEqual([]);
   });
 });
 
@@ -185,7 +168,7 @@ describe('kube-proxy.config-decode-error and config-validation-error', () => {
     const s = withChanges(kubeadmProxyCluster(), (s) => {
       proxyConfigMap(s).data['config.conf'] = proxyConfigMap(s).data['config.conf'].replace('mode: ""', 'mode: ipvss');
     });
-    const [f, ...rest] = only(configErrorsCheck, s);
+    const [f, ...rest] = expectFinding(configErrorsCheck, s);
     expect(rest).toEqual([]);
     expect(f!.id).toBe('kube-proxy.config-validation-error');
     expect(f!.title).toBe('kube-proxy mode "ipvss" is not valid');
@@ -200,7 +183,7 @@ describe('kube-proxy.config-decode-error and config-validation-error', () => {
           `mode: ${mode}`,
         );
       });
-      expect(only(configErrorsCheck, s)).toEqual([]);
+      expect(expectFinding(configErrorsCheck, s)).toEqual([]);
     }
   });
 
@@ -211,7 +194,7 @@ describe('kube-proxy.config-decode-error and config-validation-error', () => {
         'E1127 1 run.go:74] "command failed" err="failed validate: KubeProxyConfiguration.IPTables.SyncPeriod: Invalid value: 0: must be greater than 0"',
       );
     });
-    const [f] = only(configErrorsCheck, s);
+    const [f] = expectFinding(configErrorsCheck, s);
     expect(f!.id).toBe('kube-proxy.config-validation-error');
     expect(f!.remediation).toBeUndefined();
   });
@@ -225,7 +208,7 @@ describe('kube-proxy.config-decode-error and config-validation-error', () => {
         'E1127 1 run.go:74] "command failed" err="failed complete: failed to decode: no kind \\"Config\\" is registered for version \\"v1\\" in scheme \\"k8s.io/kubernetes/pkg/proxy/apis/config/scheme/scheme.go:29\\""',
       );
     });
-    const findings = only(configErrorsCheck, s);
+    const findings = expectFinding(configErrorsCheck, s);
     expect(findings.map((f) => f.id)).toEqual(['kube-proxy.config-decode-error']);
     expect(findings[0]!.detail).toContain('kubeconfig (kind: Config)');
     expect(findings[0]!.evidence.some((e) => e.includes('no kind'))).toBe(true);
@@ -235,7 +218,7 @@ describe('kube-proxy.config-decode-error and config-validation-error', () => {
     const s = withChanges(kubeadmProxyCluster(), (s) => {
       proxyConfigMap(s).data['config.conf'] = 'mode: [ipvs\nkind: KubeProxyConfiguration';
     });
-    expect(only(configErrorsCheck, s).map((f) => f.id)).toEqual(['kube-proxy.config-decode-error']);
+    expect(expectFinding(configErrorsCheck, s).map((f) => f.id)).toEqual(['kube-proxy.config-decode-error']);
   });
 });
 
@@ -248,7 +231,7 @@ describe('kube-proxy.kubeconfig-missing-or-invalid', () => {
         '/var/lib/kube-proxy/kubeconfig',
       );
     });
-    const [f] = only(kubeconfigCheck, s);
+    const [f] = expectFinding(kubeconfigCheck, s);
     expect(f!.detail).toContain('ConfigMap kube-proxy has no key kubeconfig');
   });
 
@@ -261,7 +244,7 @@ describe('kube-proxy.kubeconfig-missing-or-invalid', () => {
         'E1127 1 server.go:558] "Error running ProxyServer" err="invalid configuration: no server found for cluster \\"default\\""',
       );
     });
-    const [f] = only(kubeconfigCheck, s);
+    const [f] = expectFinding(kubeconfigCheck, s);
     expect(f!.detail).toContain('has no server');
     expect(f!.evidence.some((e) => e.includes('no server found for cluster'))).toBe(true);
   });
@@ -277,7 +260,7 @@ describe('kube-proxy.apiserver-unreachable', () => {
         'E1127 06:01:00.523456       1 server.go:666] "Failed to retrieve node info" err="Get \\"https://10.0.0.99:6443/api/v1/nodes/cp-1\\": dial tcp 10.0.0.99:6443: connect: connection refused"',
       );
     });
-    const [f] = only(apiServerCheck, s);
+    const [f] = expectFinding(apiServerCheck, s);
     expect(f!.detail).toBe(
       'kubeconfig.conf in ConfigMap kube-system/kube-proxy sends kube-proxy to https://10.0.0.99:6443, but the API server is at https://controlplane:6443.',
     );
@@ -292,7 +275,7 @@ describe('kube-proxy.apiserver-unreachable', () => {
       const data = proxyConfigMap(s).data;
       data['kubeconfig.conf'] = data['kubeconfig.conf'].replace('https://controlplane:6443', 'https://10.0.0.99:6443');
     });
-    expect(only(apiServerCheck, s)[0]!.detail).toContain('the API server is at https://192.168.0.10:6443');
+    expect(expectFinding(apiServerCheck, s)[0]!.detail).toContain('the API server is at https://192.168.0.10:6443');
   });
 
   it('accepts the live endpoint address and the EKS hostname', () => {
@@ -303,8 +286,8 @@ describe('kube-proxy.apiserver-unreachable', () => {
         'https://192.168.0.10:6443',
       );
     });
-    expect(only(apiServerCheck, s)).toEqual([]);
-    expect(only(apiServerCheck, eksProxyCluster())).toEqual([]);
+    expect(expectFinding(apiServerCheck, s)).toEqual([]);
+    expect(expectFinding(apiServerCheck, eksProxyCluster())).toEqual([]);
   });
 
   it('reports a node name that does not exist', () => {
@@ -314,7 +297,7 @@ describe('kube-proxy.apiserver-unreachable', () => {
         'E0805 15:22:08.949152       1 node.go:152] Failed to retrieve node info: nodes "ip-10-0-0-1" not found',
       );
     });
-    expect(only(apiServerCheck, s)[0]!.detail).toContain('--hostname-override');
+    expect(expectFinding(apiServerCheck, s)[0]!.detail).toContain('--hostname-override');
   });
 });
 
@@ -324,7 +307,7 @@ describe('kube-proxy.rbac-forbidden', () => {
       s.clusterRoleBindings = [];
       s.absent!.push(absentKey('clusterrolebindings', undefined, 'kubeadm:node-proxier'));
     });
-    const [f] = only(rbacCheck, s);
+    const [f] = expectFinding(rbacCheck, s);
     expect(f!.evidence).toContain('clusterrolebinding/kubeadm:node-proxier: NotFound');
     expect(f!.runbook.map((s) => s.command)).toContain(
       'kubectl create clusterrolebinding kubeadm:node-proxier --clusterrole=system:node-proxier --serviceaccount=kube-system:kube-proxy',
@@ -336,7 +319,7 @@ describe('kube-proxy.rbac-forbidden', () => {
     const s = withChanges(kubeadmProxyCluster(), (s) => {
       s.clusterRoleBindings[0]!.roleRef.name = 'view';
     });
-    expect(only(rbacCheck, s)[0]!.detail).toContain('roleRef ClusterRole/view');
+    expect(expectFinding(rbacCheck, s)[0]!.detail).toContain('roleRef ClusterRole/view');
   });
 
   it('reports forbidden lines in the log, on any flavour, without an automated fix on EKS', () => {
@@ -346,13 +329,13 @@ describe('kube-proxy.rbac-forbidden', () => {
         'E1127 1 reflector.go:158] "Unhandled Error" err="failed to list *v1.EndpointSlice: endpointslices.discovery.k8s.io is forbidden: User \\"system:serviceaccount:kube-system:kube-proxy\\" cannot list resource \\"endpointslices\\" in API group \\"discovery.k8s.io\\" at the cluster scope"',
       );
     });
-    const [f] = only(rbacCheck, s);
+    const [f] = expectFinding(rbacCheck, s);
     expect(f!.evidence.some((e) => e.includes('is forbidden'))).toBe(true);
     expect(f!.remediation).toBeUndefined();
   });
 
   it('does not judge the kubeadm binding name on EKS', () => {
-    expect(only(rbacCheck, eksProxyCluster())).toEqual([]);
+    expect(expectFinding(rbacCheck, eksProxyCluster())).toEqual([]);
   });
 });
 
@@ -369,7 +352,7 @@ describe('kube-proxy.serviceaccount-missing', () => {
           'Error creating: pods "kube-proxy-" is forbidden: error looking up service account kube-system/kube-proxy: serviceaccount "kube-proxy" not found',
       });
     });
-    const [f] = only(serviceAccountCheck, s);
+    const [f] = expectFinding(serviceAccountCheck, s);
     expect(f!.remediation?.id).toBe('kube-proxy.create-serviceaccount');
     expect(f!.runbook.at(-1)!.command).toBe('kubectl -n kube-system create serviceaccount kube-proxy');
   });
@@ -378,18 +361,18 @@ describe('kube-proxy.serviceaccount-missing', () => {
     const { ClusterError } = await import('../../cluster-reader.ts');
     const s = withChanges(kubeadmProxyCluster(), (s) => {
       s.serviceAccounts = [];
+      s.failures.push({
+        components: ['kube-proxy'],
+        error: new ClusterError({
+          kind: 'forbidden',
+          message: 'x',
+          verb: 'list',
+          resource: 'serviceaccounts',
+          namespace: 'kube-system',
+        }),
+      });
     });
-    s.failures.push({
-      components: ['kube-proxy'],
-      error: new ClusterError({
-        kind: 'forbidden',
-        message: 'x',
-        verb: 'list',
-        resource: 'serviceaccounts',
-        namespace: 'kube-system',
-      }),
-    });
-    expect(only(serviceAccountCheck, s)).toEqual([]);
+    expect(expectFinding(serviceAccountCheck, s)).toEqual([]);
   });
 });
 
@@ -429,7 +412,7 @@ describe('kube-proxy.daemonset-missing', () => {
       ];
     });
     expect([s.fingerprint.flavor, s.fingerprint.proxy]).toEqual(['gke', 'missing']);
-    expect(only(daemonSetMissingCheck, s)).toEqual([]);
+    expect(expectFinding(daemonSetMissingCheck, s)).toEqual([]);
   });
 
   it('is suppressed by Calico eBPF parking kube-proxy on a non-calico node selector', () => {
@@ -447,18 +430,18 @@ describe('kube-proxy.daemonset-missing', () => {
     const s = withChanges(kubeadmProxyCluster(), (s) => {
       s.daemonSets = [];
       s.pods = [];
+      s.failures.push({
+        components: ['kube-proxy'],
+        error: new ClusterError({
+          kind: 'timeout',
+          message: 'x',
+          verb: 'list',
+          resource: 'daemonsets',
+          namespace: 'kube-system',
+        }),
+      });
     });
-    s.failures.push({
-      components: ['kube-proxy'],
-      error: new ClusterError({
-        kind: 'timeout',
-        message: 'x',
-        verb: 'list',
-        resource: 'daemonsets',
-        namespace: 'kube-system',
-      }),
-    });
-    expect(only(daemonSetMissingCheck, s)).toEqual([]);
+    expect(expectFinding(daemonSetMissingCheck, s)).toEqual([]);
   });
 });
 
@@ -470,7 +453,7 @@ describe('host limits and IPVS', () => {
         "I0513 1 conntrack.go:100] Set sysctl 'net/netfilter/nf_conntrack_max' to 524288\nF0513 1 server.go:495] open /proc/sys/net/netfilter/nf_conntrack_max: permission denied",
       ),
     );
-    expect(only(hostLimitsCheck, s).map((f) => f.id)).toEqual(['kube-proxy.conntrack-sysctl-permission']);
+    expect(expectFinding(hostLimitsCheck, s).map((f) => f.id)).toEqual(['kube-proxy.conntrack-sysctl-permission']);
   });
 
   it('kube-proxy.inotify-exhausted', () => {
@@ -492,14 +475,14 @@ describe('host limits and IPVS', () => {
         'E1127 1 server_linux.go:1] "Could not create dummy VS" err="no such file or directory" scheduler="r"\nE1127 1 run.go:74] "command failed" err="can\'t use the IPVS proxier: no such file or directory"',
       ),
     );
-    expect(only(ipvsCheck, fatal)[0]!.severity).toBe('critical');
+    expect(expectFinding(ipvsCheck, fatal)[0]!.severity).toBe('critical');
     const fallback = withChanges(kubeadmProxyCluster(), (s) =>
       logAll(
         s,
         "E0626 1 server_others.go:127] Can't use the IPVS proxier: IPVS proxier will not be used because the following required kernel modules are not loaded: [ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh]",
       ),
     );
-    expect(only(ipvsCheck, fallback)[0]!.severity).toBe('warning');
+    expect(expectFinding(ipvsCheck, fallback)[0]!.severity).toBe('warning');
   });
 });
 
@@ -509,7 +492,7 @@ describe('kube-proxy.cluster-cidr-mismatch', () => {
       const data = proxyConfigMap(s).data;
       data['config.conf'] = data['config.conf'].replace('clusterCIDR: 10.244.0.0/16', 'clusterCIDR: 192.168.0.0/16');
     });
-    const [f] = only(clusterCidrCheck, s);
+    const [f] = expectFinding(clusterCidrCheck, s);
     expect(f!.severity).toBe('warning');
     expect(f!.detail).toContain('cp-1 10.244.0.0/24');
   });
@@ -523,7 +506,7 @@ describe('kube-proxy.cluster-cidr-mismatch', () => {
       );
       s.nodes[0]!.spec.podCIDRs = ['10.244.0.0/24', 'fd00:10:244::/64'];
     });
-    expect(only(clusterCidrCheck, s)).toEqual([]);
+    expect(expectFinding(clusterCidrCheck, s)).toEqual([]);
   });
 });
 
@@ -551,7 +534,7 @@ describe('generic fallbacks', () => {
         ],
       };
     });
-    const [f] = only(podHealthCheck, s);
+    const [f] = expectFinding(podHealthCheck, s);
     expect(f!.id).toBe('kube-proxy.pods-not-ready');
     expect(f!.detail).toContain('1 of 3 kube-proxy pods are not ready (ImagePullBackOff)');
   });

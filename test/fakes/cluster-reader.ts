@@ -1,6 +1,6 @@
 // An in-memory ClusterReader for unit tests of the collector and the diagnosis: it filters like the API server
 // (namespace, equality/set label selectors, simple field selectors, limit), records every call, and fails on demand.
-import type { Snapshot } from './check.ts';
+import type { Snapshot } from '../../src/engine/check.ts';
 import {
   ClusterError,
   type ClusterReader,
@@ -8,7 +8,7 @@ import {
   type ListOptions,
   type LogOptions,
   type Resource,
-} from './cluster-reader.ts';
+} from '../../src/engine/cluster-reader.ts';
 
 export interface FakeCall {
   verb: 'list' | 'get' | 'logs';

@@ -1,5 +1,5 @@
 // A small kubeadm-shaped cluster for the sandbox's own tests: one node, CoreDNS stuck in a forwarding loop.
-import type { KubeObject, Scenario } from './types.ts';
+import type { KubeObject, Scenario } from '../../src/sandbox/types.ts';
 
 const T0 = '2026-11-20T08:00:00Z';
 
