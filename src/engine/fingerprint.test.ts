@@ -67,7 +67,7 @@ function fp(overrides: Parameters<typeof emptySnapshot>[0]) {
   return fingerprint(data);
 }
 
-describe('fingerprint (catalog §0)', () => {
+describe('fingerprint (docs/failure-catalog.md, fingerprinting)', () => {
   it('kubeadm + Calico manifest install', () => {
     const result = fp({
       deployments: [

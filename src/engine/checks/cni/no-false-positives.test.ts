@@ -1,4 +1,4 @@
-// Healthy clusters of every supported shape produce no DNS or CNI finding (catalog §D traps).
+// Healthy clusters of every supported shape produce no DNS or CNI finding (the traps in docs/failure-catalog.md).
 import { describe, expect, it } from 'vitest';
 import {
   eks,
