@@ -9,7 +9,7 @@ const { diagnose } = await import('../src/engine/index.ts');
 
 const [kubeconfigPath] = process.argv.slice(2);
 if (!kubeconfigPath) throw new Error('usage: diagnose-child.ts KUBECONFIG');
-const { kc } = loadKubeConfig({ kubeconfigPath });
+const { kc } = await loadKubeConfig({ kubeconfigPath });
 const reader = createKubeReader(kc, { timeoutMs: 60_000 });
 const started = performance.now();
 const report = await diagnose(reader, {

@@ -23,11 +23,11 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
     io.stderr.write(`netcheck demo: --lang takes en or ko and --output text or json\n${USAGE}\n`);
     return 2;
   }
-  const [{ loadScenario, DEFAULT_DEMO_SCENARIO, UnknownScenarioError }, { startSandbox }, { KubeConfig }] =
+  const [{ loadScenario, DEFAULT_DEMO_SCENARIO, UnknownScenarioError }, { startSandbox }, { parseLiteKubeConfig }] =
     await Promise.all([
       import('../sandbox/scenarios.ts'),
       import('../sandbox/server.ts'),
-      import('@kubernetes/client-node'),
+      import('../cluster/kubeconfig-lite.ts'),
     ]);
   const name = values.scenario ?? DEFAULT_DEMO_SCENARIO;
   let scenario: Awaited<ReturnType<typeof loadScenario>>;
@@ -45,8 +45,8 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
     if (output === 'text') {
       io.stdout.write(`Sandbox cluster "${scenario.name}" on ${sandbox.url}: ${scenario.description}\n\n`);
     }
-    const kc = new KubeConfig();
-    kc.loadFromString(sandbox.kubeconfig('bot'));
+    // The sandbox's kubeconfig is a plain token one: the lite reader takes it without loading client-node.
+    const kc = parseLiteKubeConfig(sandbox.kubeconfig('bot'), 'sandbox.kubeconfig')!;
     const { runDiagnosis } = await import('./diagnose-command.ts');
     const code = await runDiagnosis(
       { kc, clusterName: `sandbox/${scenario.name}`, server: sandbox.url },

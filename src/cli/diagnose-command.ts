@@ -68,9 +68,9 @@ export async function diagnoseCommand(argv: string[], io: Io): Promise<number> {
   }
   // Loaded lazily: the Kubernetes client dominates start-up and `--help`/usage errors should not pay for it.
   const { loadKubeConfig } = await import('../cluster/kubeconfig.ts');
-  let connection: ReturnType<typeof loadKubeConfig>;
+  let connection: Awaited<ReturnType<typeof loadKubeConfig>>;
   try {
-    connection = loadKubeConfig({ kubeconfigPath: args.kubeconfig, context: args.context, env: io.env });
+    connection = await loadKubeConfig({ kubeconfigPath: args.kubeconfig, context: args.context, env: io.env });
   } catch (error) {
     io.stderr.write(`netcheck: ${(error as Error).message}\n`);
     return 2;

@@ -16,9 +16,16 @@ Usage:
 Exit codes: 0 no critical finding, 1 a critical finding, 2 could not run.
 `;
 
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+export async function main(argv: string[], io: Io = processIo(), _options: { program?: string } = {}): Promise<number> {
   const [first, ...rest] = argv;
   switch (first) {
+    case '--version':
+    case '-v':
+    case 'version': {
+      const { VERSION } = await import('./version.ts');
+      io.stdout.write(`netcheck ${VERSION}\n`);
+      return 0;
+    }
     case 'help':
     case '--help':
     case '-h':
