@@ -17,5 +17,12 @@ if (older >= 0 && (have[older] ?? 0) < need[older]) {
 // OS temp dir unless NODE_COMPILE_CACHE says otherwise) so later runs skip most of it.
 const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();
-const { main } = await import('../src/cli/main.ts');
+const { internalError, main } = await import('../src/cli/main.ts');
+// Node's own answer to an escaped error is exit 1, which CI would read as a critical finding.
+const crash = (error) => {
+  process.stderr.write(internalError(error, 'netcheck', process.env));
+  process.exit(2);
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
 process.exitCode = await main(process.argv.slice(2));

@@ -2,12 +2,14 @@
 // empty prefix without any registry, then the installed `netcheck` and `kubectl netcheck` run against the sandbox
 // on Node 24 (first on PATH, as a user's Node would be).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { Report } from '../src/engine/report.ts';
 import { loadScenario } from '../src/sandbox/scenarios.ts';
 import { type Sandbox, startSandbox } from '../src/sandbox/server.ts';
@@ -115,5 +117,37 @@ describe('the published package', () => {
     ]);
     expect(wrongContext.code).toBe(2);
     expect(wrongContext.stderr).toMatch(/context "prod" not found/);
+  });
+
+  it('the krew manifest template, filled in for this tarball, installs files the tarball has and links the plugin', async () => {
+    const tarball = join(dir, packed.filename);
+    const { version } = (await import('../package.json', { with: { type: 'json' } })).default;
+    const template = readFileSync(new URL('../infra/krew/netcheck.yaml', import.meta.url), 'utf8');
+    const manifest = parse(
+      template
+        .replaceAll('{{VERSION}}', version)
+        .replaceAll('{{URI}}', `file://${tarball}`)
+        .replaceAll('{{SHA256}}', createHash('sha256').update(readFileSync(tarball)).digest('hex')),
+    );
+    expect(manifest).toMatchObject({
+      kind: 'Plugin',
+      metadata: { name: 'netcheck' },
+      spec: { version: `v${version}` },
+    });
+    const paths = packed.files.map((f) => `package/${f.path}`);
+    for (const platform of manifest.spec.platforms) {
+      expect(platform.sha256).toMatch(/^[0-9a-f]{64}$/);
+      const installed: string[] = [];
+      for (const { from, to } of platform.files as { from: string; to: string }[]) {
+        const prefix = from.replace(/\*$/, '');
+        const matched = paths.filter((p) => (from.endsWith('*') ? p.startsWith(prefix) : p === from));
+        expect(matched.length, from).toBeGreaterThan(0);
+        const base = from.endsWith('*') ? prefix : `${dirname(from)}/`;
+        installed.push(...matched.map((p) => join(to, p.slice(base.length))));
+      }
+      expect(installed).toContain(platform.bin);
+      // The bundle reads the RBAC manifest two levels above itself, as in the npm package.
+      expect(installed).toContain('infra/k8s/netcheck-rbac.yaml');
+    }
   });
 });

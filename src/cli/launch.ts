@@ -14,6 +14,13 @@ export async function launch(program: string): Promise<void> {
   // says otherwise) so the second run skips it.
   const { enableCompileCache } = await import('node:module');
   enableCompileCache?.();
-  const { main } = await import('./main.ts');
+  const { internalError, main } = await import('./main.ts');
+  // Node's own answer to an escaped error is exit 1, which CI would read as a critical finding.
+  const crash = (error: unknown) => {
+    process.stderr.write(internalError(error, program, process.env));
+    process.exit(2);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   process.exitCode = await main(process.argv.slice(2), undefined, { program });
 }
