@@ -199,7 +199,8 @@ export async function runDiagnosis(
   const program = io.program ?? 'netcheck';
   const [{ createKubeReader }, { diagnose, worstStatus }] = await Promise.all([
     import('../cluster/k8s-reader.ts'),
-    import('../engine/index.ts'),
+    // The diagnosis itself, not engine/index.ts: that re-exports the zod schemas, which text output never needs.
+    import('../engine/diagnose.ts'),
   ]);
   const reader = createKubeReader(connection.kc, { timeoutMs: args.timeoutSeconds * 1000 });
   const live = colorFor(io.stderr, io.env) && args.output === 'text' && !args.quiet;
@@ -214,6 +215,8 @@ export async function runDiagnosis(
       cluster: { name: connection.clusterName, server: connection.server },
       timeoutMs: args.timeoutSeconds * 1000,
       onProgress: (event) => progress(`${program}: ${event.message}`),
+      // JSON and YAML leave the process for other programs: they get the contract's own check.
+      validate: args.output === 'json' || args.output === 'yaml',
     });
   } finally {
     if (live) io.stderr.write('\r\x1b[2K');
