@@ -1,6 +1,7 @@
-// Bundles the two Lambda functions with esbuild into dist/<function>/handler.mjs, which serverless.yml packages.
-// Run: `npm run build` (node scripts/build.ts [outdir]).
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+// Bundles the two Lambda functions with esbuild into dist/<function>/handler.mjs, which serverless.yml packages, and
+// the installable CLI into dist/cli/ (what `npm pack` ships: see package.json "bin" and "files").
+// Run: `npm run build` (node scripts/build.ts [outdir]); `node scripts/build.ts --cli` builds the CLI only (prepack).
+import { cp, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
@@ -148,9 +149,95 @@ export async function buildBundles(
   return reports;
 }
 
+/** The installed bins: one launcher each, sharing the lazily loaded CLI chunks. */
+export const CLI_BINS = { netcheck: 'netcheck', 'kubectl-netcheck': 'kubectl netcheck' } as const;
+
+export interface CliBuildReport {
+  dir: string;
+  /** Every emitted file and its size; the launchers are `<bin>.mjs`. */
+  files: { name: string; bytes: number }[];
+  metafile: Metafile;
+}
+
+/** In the installed CLI, `netcheck dev` (the Slack bot on this machine) would drag in Bolt and the AWS SDK. */
+const devCommandFromCheckoutOnly: Plugin = {
+  name: 'dev-command-from-checkout-only',
+  setup(b) {
+    b.onResolve({ filter: /\/dev-command\.ts$/ }, (args) => ({ path: args.path, namespace: 'netcheck-dev-stub' }));
+    b.onLoad({ filter: /.*/, namespace: 'netcheck-dev-stub' }, () => ({
+      loader: 'js',
+      contents: `export async function devCommand(_argv, io) {
+  io.stderr.write('netcheck dev runs the Slack bot from a git checkout of netcheck: npm run netcheck -- dev --scenario NAME\\n');
+  return 2;
+}`,
+    }));
+  },
+};
+
+/**
+ * The CLI as an ESM bundle for the Node versions in package.json "engines": small launchers that check the Node
+ * version and enable the compile cache, then code-split chunks, so `netcheck dns` never parses the sandbox, the
+ * demo or @kubernetes/client-node (needed only for exec/auth-provider kubeconfigs). Self-contained: the package has
+ * no runtime dependencies. The sandbox scenarios are copied beside the chunks, where src/sandbox/scenarios.ts looks.
+ */
+export async function buildCli(
+  options: { root?: string; outdir?: string; minify?: boolean } = {},
+): Promise<CliBuildReport> {
+  const root = resolve(options.root ?? fileURLToPath(new URL('..', import.meta.url)));
+  const dir = join(resolve(root, options.outdir ?? 'dist'), 'cli');
+  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { engines: { node: string } };
+  const minNode = /([\d]+)(?:\.(\d+))?/.exec(pkg.engines.node);
+  if (!minNode) throw new Error(`package.json engines.node "${pkg.engines.node}" names no version`);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const entries: Plugin = {
+    name: 'netcheck-bin-entries',
+    setup(b) {
+      b.onResolve({ filter: /^netcheck-bin:/ }, (args) => ({ path: args.path, namespace: 'netcheck-bin' }));
+      b.onLoad({ filter: /.*/, namespace: 'netcheck-bin' }, (args) => ({
+        loader: 'js',
+        resolveDir: join(root, 'src/cli'),
+        contents: `#!/usr/bin/env node\nimport { launch } from './launch.ts';\nawait launch(${JSON.stringify(CLI_BINS[args.path.slice('netcheck-bin:'.length) as keyof typeof CLI_BINS])});\n`,
+      }));
+    },
+  };
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: Object.keys(CLI_BINS).map((bin) => ({ in: `netcheck-bin:${bin}`, out: bin })),
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: `node${minNode[1]}${minNode[2] ? `.${minNode[2]}` : ''}`,
+    mainFields: ['module', 'main'],
+    minify: options.minify ?? true,
+    metafile: true,
+    legalComments: 'none',
+    banner: { js: BANNER },
+    external: ['bufferutil', 'utf-8-validate'],
+    plugins: [entries, devCommandFromCheckoutOnly, requireLazyBuiltins],
+    logLevel: 'warning',
+  });
+  await cp(join(root, 'src/sandbox/scenarios'), join(dir, 'scenarios'), { recursive: true });
+  const files = [];
+  for (const name of (await readdir(dir)).sort()) {
+    if (name.endsWith('.mjs')) files.push({ name, bytes: (await stat(join(dir, name))).size });
+  }
+  await writeFile(join(resolve(root, options.outdir ?? 'dist'), 'cli.meta.json'), JSON.stringify(result.metafile));
+  return { dir, files, metafile: result.metafile };
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = performance.now();
-  const reports = await buildBundles({ outdir: process.argv[2] });
+  const args = process.argv.slice(2);
+  const cliOnly = args.includes('--cli');
+  const outdir = args.find((a) => !a.startsWith('--'));
+  const cli = await buildCli({ outdir });
+  const total = cli.files.reduce((sum, f) => sum + f.bytes, 0);
+  console.log(`cli: ${cli.files.length} files, ${(total / 1024).toFixed(0)} KiB in ${cli.dir}`);
+  const reports = cliOnly ? [] : await buildBundles({ outdir });
   for (const r of reports) {
     const top = r.topPackages.map((p) => `${p.name} ${(p.bytes / 1024).toFixed(0)}K`).join(', ');
     console.log(`${r.name}: ${(r.bytes / 1024).toFixed(0)} KiB (${top})`);

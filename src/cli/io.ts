@@ -3,6 +3,8 @@ export interface Io {
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  /** How the user called us, for messages: `netcheck`, or `kubectl netcheck` as a kubectl plugin. */
+  program?: string;
 }
 
 export function processIo(): Io {

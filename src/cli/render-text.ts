@@ -8,15 +8,27 @@ export interface TextOptions {
 
 const COLORS = { red: 31, yellow: 33, green: 32, grey: 90, bold: 1, cyan: 36 } as const;
 
+function painter(options: TextOptions): Paint {
+  return (code, text) => (options.color ? `\x1b[${COLORS[code]}m${text}\x1b[0m` : text);
+}
+
+function statusLine(report: Report, paint: Paint): string {
+  const { cluster } = report;
+  const scopes = (report.scopes ?? [report.scope]).join(' ');
+  return `${paint('bold', `netcheck ${scopes}`)} ${cluster.name} (${cluster.flavor}, CNI ${cluster.cni}) — ${paintStatus(report.status, paint)}`;
+}
+
+/** The first line of the text report alone (`--quiet`). */
+export function renderStatusLine(report: Report, options: TextOptions): string {
+  return `${statusLine(report, painter(options))}\n`;
+}
+
 export function renderText(report: Report, options: TextOptions): string {
-  const paint = (code: keyof typeof COLORS, text: string) =>
-    options.color ? `\x1b[${COLORS[code]}m${text}\x1b[0m` : text;
+  const paint = painter(options);
   const ko = report.lang === 'ko';
   const out: string[] = [];
   const { cluster } = report;
-  out.push(
-    `${paint('bold', `netcheck ${report.scope}`)} ${cluster.name} (${cluster.flavor}, CNI ${cluster.cni}) — ${paintStatus(report.status, paint)}`,
-  );
+  out.push(statusLine(report, paint));
   for (const component of report.components) {
     out.push(
       `  ${paintStatus(component.status, paint).padEnd(options.color ? 17 : 8)} ${component.component.padEnd(10)} ${component.summary}`,

@@ -85,7 +85,7 @@ describe('parseLiteKubeConfig', () => {
 });
 
 describe('loadKubeConfig', () => {
-  it('hands kubeconfigs the lite reader declines to client-node', () => {
+  it('hands kubeconfigs the lite reader declines to client-node', async () => {
     const path = join(dir, 'exec.yaml');
     writeFileSync(
       path,
@@ -94,14 +94,14 @@ describe('loadKubeConfig', () => {
         ['exec:', '  apiVersion: client.authentication.k8s.io/v1beta1', '  command: aws'],
       ),
     );
-    const loaded = loadKubeConfig({ kubeconfigPath: path, env: {} });
+    const loaded = await loadKubeConfig({ kubeconfigPath: path, env: {} });
     expect(loaded.kc).toBeInstanceOf(KubeConfig);
     expect(loaded).toMatchObject({ clusterName: 'lab', server: 'https://127.0.0.1:6443', user: 'bot' });
   });
 
-  it('keeps plain kubeconfigs on the lite reader', () => {
+  it('keeps plain kubeconfigs on the lite reader', async () => {
     const path = join(dir, 'plain.yaml');
     writeFileSync(path, config(['server: https://127.0.0.1:6443'], ['token: t']));
-    expect(loadKubeConfig({ kubeconfigPath: path, env: {} }).kc).not.toBeInstanceOf(KubeConfig);
+    expect((await loadKubeConfig({ kubeconfigPath: path, env: {} })).kc).not.toBeInstanceOf(KubeConfig);
   });
 });

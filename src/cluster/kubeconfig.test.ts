@@ -44,38 +44,40 @@ describe('kubeconfig resolution (kubectl order)', () => {
     expect(resolveKubeConfigPath({ env: { HOME: '/home/x' } })).toBe(join('/home/x', '.kube', 'config'));
   });
 
-  it('loads ~/.kube/config from HOME', () => {
+  it('loads ~/.kube/config from HOME', async () => {
     const home = join(dir, 'home');
     mkdirSync(join(home, '.kube'), { recursive: true });
     writeFileSync(
       join(home, '.kube', 'config'),
       `apiVersion: v1\nkind: Config\nclusters:\n- name: h\n  cluster:\n    server: https://127.0.0.1:9443\ncontexts:\n- name: h\n  context:\n    cluster: h\n    user: u\nusers:\n- name: u\n  user:\n    token: x\ncurrent-context: h\n`,
     );
-    expect(loadKubeConfig({ env: { HOME: home } }).server).toBe('https://127.0.0.1:9443');
+    expect((await loadKubeConfig({ env: { HOME: home } })).server).toBe('https://127.0.0.1:9443');
   });
 });
 
 describe('loadKubeConfig', () => {
-  it('uses the current context, or the one asked for', () => {
-    expect(loadKubeConfig({ kubeconfigPath: a, env: {} })).toMatchObject({
+  it('uses the current context, or the one asked for', async () => {
+    await expect(loadKubeConfig({ kubeconfigPath: a, env: {} })).resolves.toMatchObject({
       clusterName: 'lab-cluster',
       server: 'https://127.0.0.1:6443',
       user: 'alice',
     });
-    expect(loadKubeConfig({ kubeconfigPath: a, context: 'prod', env: {} })).toMatchObject({
+    await expect(loadKubeConfig({ kubeconfigPath: a, context: 'prod', env: {} })).resolves.toMatchObject({
       clusterName: 'prod-cluster',
       server: 'https://127.0.0.1:7443',
     });
   });
 
-  it('names the known contexts when the context does not exist', () => {
-    expect(() => loadKubeConfig({ kubeconfigPath: a, context: 'staging', env: {} })).toThrow(
+  it('names the known contexts when the context does not exist', async () => {
+    await expect(loadKubeConfig({ kubeconfigPath: a, context: 'staging', env: {} })).rejects.toThrow(
       `context "staging" not found in ${a}; known: lab, prod`,
     );
   });
 
-  it('says which file is missing', () => {
+  it('says which file is missing', async () => {
     const missing = join(dir, 'nope.yaml');
-    expect(() => loadKubeConfig({ kubeconfigPath: missing, env: {} })).toThrow(`kubeconfig ${missing} not found`);
+    await expect(loadKubeConfig({ kubeconfigPath: missing, env: {} })).rejects.toThrow(
+      `kubeconfig ${missing} not found`,
+    );
   });
 });

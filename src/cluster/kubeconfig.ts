@@ -1,6 +1,5 @@
 // Finds and loads a kubeconfig the way kubectl does: --kubeconfig, then the first KUBECONFIG entry, then ~/.kube/config.
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -23,16 +22,16 @@ export function resolveKubeConfigPath(opts: { kubeconfigPath?: string; env?: Nod
   return join(env.HOME || homedir(), '.kube', 'config');
 }
 
-export function loadKubeConfig(opts: {
+export async function loadKubeConfig(opts: {
   kubeconfigPath?: string;
   context?: string;
   env?: NodeJS.ProcessEnv;
-}): LoadedKubeConfig {
+}): Promise<LoadedKubeConfig> {
   const path = resolveKubeConfigPath(opts);
   if (!existsSync(path)) throw new Error(`kubeconfig ${path} not found`);
   let kc: KubeConnectionConfig | undefined;
   try {
-    kc = parseLiteKubeConfig(readFileSync(path, 'utf8'), path) ?? loadWithClientNode(path);
+    kc = parseLiteKubeConfig(readFileSync(path, 'utf8'), path) ?? (await loadWithClientNode(path));
   } catch (error) {
     throw new Error(`cannot read kubeconfig ${path}: ${(error as Error).message}`);
   }
@@ -59,11 +58,12 @@ export function loadKubeConfig(opts: {
   return { kc, clusterName: cluster.name, server: cluster.server, user: kc.getCurrentUser()?.name ?? '' };
 }
 
-/** Exec plugins, auth providers, proxies: client-node's KubeConfig, loaded only when needed (it is slow to load). */
-function loadWithClientNode(path: string): KubeConfig {
-  const { KubeConfig } = createRequire(import.meta.url)(
-    '@kubernetes/client-node',
-  ) as typeof import('@kubernetes/client-node');
+/**
+ * Exec plugins, auth providers, proxies: client-node's KubeConfig, imported only when needed (it is slow to load; in
+ * the built CLI it is a chunk of its own that the common path never reads).
+ */
+async function loadWithClientNode(path: string): Promise<KubeConfig> {
+  const { KubeConfig } = await import('./client-node-kubeconfig.ts');
   const kc = new KubeConfig();
   kc.loadFromFile(path);
   return kc;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clusterOf, FakeReader, forbidden } from '#test/fakes/cluster-reader.ts';
 import { crashAll, withChanges } from '#test/fixtures/changes.ts';
+import { kubeadmFlannel } from '#test/fixtures/clusters.ts';
 import { kubeadmProxyCluster } from '#test/fixtures/kube-proxy.ts';
 import type { Snapshot } from './check.ts';
 import { proxyChecks } from './checks/kube-proxy/index.ts';
@@ -23,11 +24,27 @@ describe('collect', () => {
       .filter((c) => c.namespace === 'kube-system')
       .map((c) => (c.options as { labelSelector?: string }).labelSelector);
     expect(kubeSystem).toEqual(COMPONENT_POD_SELECTORS);
-    expect(podLists.filter((c) => c.namespace !== 'kube-system').map((c) => c.namespace)).toEqual([
-      'kube-flannel',
-      'calico-system',
-      'tigera-operator',
+    // The CNI lives in kube-system: no CNI namespace is read.
+    expect(podLists.filter((c) => c.namespace !== 'kube-system')).toEqual([]);
+  });
+
+  it('reads a CNI namespace (pods, warnings, its ConfigMap) only when a DaemonSet lives there', async () => {
+    const reader = readerFor(kubeadmFlannel());
+    const snapshot = await collect(reader, { scope: 'all' });
+    const daemonSetLists = reader.calls.filter((c) => c.verb === 'list' && c.resource === 'daemonsets');
+    expect(daemonSetLists.map((c) => c.namespace)).toEqual([undefined]);
+    const elsewhere = reader.calls
+      .filter((c) => c.namespace !== undefined && c.namespace !== 'kube-system' && c.namespace !== 'default')
+      .map((c) => `${c.verb} ${c.resource} ${c.namespace}${c.name ? `/${c.name}` : ''}`);
+    expect(elsewhere.filter((c) => !c.startsWith('logs'))).toEqual([
+      'list pods kube-flannel',
+      'list events kube-flannel',
+      'get configmaps kube-flannel/kube-flannel-cfg',
     ]);
+    expect(snapshot.pods.some((p) => p.metadata.namespace === 'kube-flannel')).toBe(true);
+    expect(snapshot.configMaps.map((c) => `${c.metadata.namespace}/${c.metadata.name}`)).toContain(
+      'kube-flannel/kube-flannel-cfg',
+    );
   });
 
   it('narrows events, EndpointSlices and NetworkPolicies with selectors and first-page limits', async () => {
@@ -47,13 +64,16 @@ describe('collect', () => {
     expect(slices).toEqual(['kubernetes.io/service-name=kube-dns', 'kubernetes.io/service-name=kubernetes']);
   });
 
-  it('gets named ConfigMaps and RBAC objects, recording 404s as absent', async () => {
+  it("lists kube-system's ConfigMaps once and gets RBAC objects by name, recording what is missing as absent", async () => {
     const reader = readerFor(kubeadmProxyCluster());
     const snapshot = await collect(reader, { scope: 'all' });
     const gets = reader.calls
       .filter((c) => c.verb === 'get')
       .map((c) => `${c.resource}/${c.namespace ?? ''}/${c.name}`);
-    expect(gets).toContain('configmaps/kube-system/kube-proxy');
+    expect(gets.filter((g) => g.startsWith('configmaps/'))).toEqual([]);
+    expect(reader.calls.filter((c) => c.resource === 'configmaps').map((c) => `${c.verb} ${c.namespace}`)).toEqual([
+      'list kube-system',
+    ]);
     expect(gets).toContain('clusterrolebindings//kubeadm:node-proxier');
     expect(snapshot.absent).toContain('configmaps/kube-system/coredns');
     expect(snapshot.absent).not.toContain('configmaps/kube-system/kube-proxy');
@@ -109,7 +129,7 @@ describe('collect', () => {
     expect(reader.calls.some((c) => c.verb === 'logs' && c.name?.startsWith('kube-proxy'))).toBe(false);
   });
 
-  it('takes two sequential waves whatever the cluster size', async () => {
+  it('takes at most three sequential waves whatever the cluster size', async () => {
     const reader = readerFor(kubeadmProxyCluster());
     let inFlight = 0;
     let waves = 0;

@@ -1,5 +1,6 @@
-// Gathers exactly what the checks read, in two parallel waves (objects, then logs), scoped by namespace and label
-// selector so a big cluster costs the same as a small one. A failed call never sinks the run: it becomes a
+// Gathers exactly what the checks read in at most three parallel waves (objects; the objects of a CNI that lives in
+// its own namespace, if any; logs), scoped by namespace and label selector so a big cluster costs the same as a small
+// one. A failed call never sinks the run: it becomes a
 // CollectFailure naming the components that cannot be judged without it.
 import type { CollectFailure, Snapshot, SnapshotLogs } from './check.ts';
 import {
@@ -31,7 +32,7 @@ export const COMPONENT_POD_SELECTORS = [
 /** Namespaces some CNIs install into instead of kube-system (current Flannel, operator-installed Calico). */
 export const CNI_NAMESPACES = ['kube-flannel', 'calico-system', 'tigera-operator'];
 
-/** ConfigMaps read by name: [namespace, name, components]. */
+/** ConfigMaps the checks read: [namespace, name, components]. kube-system's come from one list of that namespace. */
 const NAMED_CONFIGMAPS: [string, string, ComponentName[]][] = [
   [KS, 'coredns', ['dns']],
   [KS, 'kube-dns', ['dns']],
@@ -78,10 +79,27 @@ interface Request {
   run: (reader: ClusterReader) => Promise<KubeObject[]>;
   /** For `get`: record a 404 in `absent`. */
   absent?: string;
+  /** For a list that stands in for several gets: the absent keys of the names it did not return. */
+  absentUnless?: (objects: KubeObject[]) => string[];
 }
 
-function list(bucket: Bucket, resource: Resource, options: ListOptions, components: ComponentName[], always = false) {
-  return { bucket, components, always, run: (r: ClusterReader) => r.list(resource, options) } satisfies Request;
+function list(
+  bucket: Bucket,
+  resource: Resource,
+  options: ListOptions,
+  components: ComponentName[],
+  always = false,
+  keep?: (o: KubeObject) => boolean,
+) {
+  return {
+    bucket,
+    components,
+    always,
+    run: async (r: ClusterReader) => {
+      const objects = await r.list(resource, options);
+      return keep ? objects.filter(keep) : objects;
+    },
+  } satisfies Request;
 }
 
 function get(
@@ -103,12 +121,24 @@ function get(
   } satisfies Request;
 }
 
+const KS_CONFIGMAPS = NAMED_CONFIGMAPS.filter(([namespace]) => namespace === KS);
+const CNI_NAMESPACE_SET = new Set([KS, ...CNI_NAMESPACES]);
+
+/**
+ * Wave 1: every read that depends on nothing, issued at once. One list stands in for a group of reads where that
+ * costs no more bytes: kube-system's ConfigMaps (instead of ten gets), DaemonSets of every namespace (instead of one
+ * list per CNI namespace; DaemonSets are few in any cluster). Each is narrowed to what the separate reads returned,
+ * so the checks see the same snapshot.
+ */
 function plan(): Request[] {
   const all: ComponentName[] = ['cni', 'dns', 'kube-proxy'];
+  const cmComponents = [...new Set(KS_CONFIGMAPS.flatMap(([, , c]) => c))];
   const requests: Request[] = [
     list('nodes', 'nodes', {}, ['cni', 'kube-proxy'], true),
     list('deployments', 'deployments', { namespace: KS }, ['dns', 'cni'], true),
-    list('daemonSets', 'daemonsets', { namespace: KS }, ['cni', 'kube-proxy'], true),
+    list('daemonSets', 'daemonsets', {}, ['cni', 'kube-proxy'], true, (d) =>
+      CNI_NAMESPACE_SET.has(d.metadata.namespace ?? ''),
+    ),
     list('replicaSets', 'replicasets', { namespace: KS, labelSelector: 'k8s-app=kube-dns' }, ['dns']),
     list('services', 'services', { namespace: KS }, ['dns']),
     list('services', 'services', { namespace: 'default', fieldSelector: 'metadata.name=kubernetes' }, ['kube-proxy']),
@@ -127,22 +157,40 @@ function plan(): Request[] {
     // Sandbox and scheduling failures land on application pods in any namespace: a small first page is enough.
     list('events', 'events', { fieldSelector: 'reason=FailedCreatePodSandBox', limit: 50 }, ['cni']),
     list('events', 'events', { fieldSelector: 'reason=FailedScheduling', limit: 50 }, ['cni', 'dns']),
+    {
+      ...list('configMaps', 'configmaps', { namespace: KS }, cmComponents, true, (c) =>
+        KS_CONFIGMAPS.some(([, name]) => name === c.metadata.name),
+      ),
+      absentUnless: (found) =>
+        KS_CONFIGMAPS.filter(([, name]) => !found.some((c) => c.metadata.name === name)).map(([ns, name]) =>
+          absentKey('configmaps', ns, name),
+        ),
+    },
   ];
   for (const selector of COMPONENT_POD_SELECTORS) {
     requests.push(list('pods', 'pods', { namespace: KS, labelSelector: selector }, all, true));
-  }
-  for (const namespace of CNI_NAMESPACES) {
-    requests.push(list('daemonSets', 'daemonsets', { namespace }, ['cni'], true));
-    requests.push(list('pods', 'pods', { namespace }, ['cni']));
-    requests.push(list('events', 'events', { namespace, fieldSelector: 'type=Warning' }, ['cni']));
-  }
-  for (const [namespace, name, components] of NAMED_CONFIGMAPS) {
-    requests.push(get('configMaps', 'configmaps', namespace, name, components));
   }
   for (const [resource, name, components] of NAMED_CLUSTER_OBJECTS) {
     requests.push(
       get(resource === 'clusterroles' ? 'clusterRoles' : 'clusterRoleBindings', resource, undefined, name, components),
     );
+  }
+  return requests;
+}
+
+/**
+ * Wave 2 (only where a CNI lives outside kube-system): the pods, warnings and ConfigMaps of the CNI namespaces that
+ * hold a DaemonSet. Most clusters have none, so they go straight from wave 1 to the logs.
+ */
+function cniNamespacePlan(daemonSets: KubeObject[]): Request[] {
+  const requests: Request[] = [];
+  for (const namespace of CNI_NAMESPACES) {
+    if (!daemonSets.some((d) => d.metadata.namespace === namespace)) continue;
+    requests.push(list('pods', 'pods', { namespace }, ['cni']));
+    requests.push(list('events', 'events', { namespace, fieldSelector: 'type=Warning' }, ['cni']));
+    for (const [ns, name, components] of NAMED_CONFIGMAPS) {
+      if (ns === namespace) requests.push(get('configMaps', 'configmaps', ns, name, components));
+    }
   }
   return requests;
 }
@@ -168,18 +216,25 @@ function dedupe(objects: KubeObject[]): KubeObject[] {
   });
 }
 
-/** Phase 1: every object, in one parallel wave. */
-async function collectObjects(reader: ClusterReader, scope: Scope): Promise<Omit<Snapshot, 'fingerprint'>> {
-  const wanted = new Set(componentsForScope(scope));
-  const requests = plan().filter((r) => r.always || r.components.some((c) => wanted.has(c)));
-  const { fingerprint: _none, ...snapshot } = emptySnapshot({ absent: [] });
+/** Runs one wave of reads into the snapshot; a failed read becomes a CollectFailure, never an exception. */
+async function runWave(
+  reader: ClusterReader,
+  requests: Request[],
+  snapshot: Omit<Snapshot, 'fingerprint'>,
+  wanted: Set<ComponentName>,
+): Promise<void> {
   const results = await Promise.allSettled(requests.map((r) => r.run(reader)));
-  snapshot.reads = { total: requests.length, failed: results.filter((r) => r.status === 'rejected').length };
+  const reads = snapshot.reads ?? { total: 0, failed: 0 };
+  snapshot.reads = {
+    total: reads.total + requests.length,
+    failed: reads.failed + results.filter((r) => r.status === 'rejected').length,
+  };
   results.forEach((result, i) => {
     const request = requests[i]!;
     if (result.status === 'fulfilled') {
       snapshot[request.bucket].push(...result.value);
       if (request.absent && result.value.length === 0) snapshot.absent!.push(request.absent);
+      if (request.absentUnless) snapshot.absent!.push(...request.absentUnless(result.value));
       return;
     }
     const error = asClusterError(result.reason, 'list', request.bucket);
@@ -187,7 +242,17 @@ async function collectObjects(reader: ClusterReader, scope: Scope): Promise<Omit
     if (error.kind === 'not-found') return;
     snapshot.failures.push({ components: request.components.filter((c) => wanted.has(c)), error });
   });
-  for (const bucket of ['pods', 'events', 'daemonSets', 'services', 'endpointSlices'] as const) {
+}
+
+/** Objects: one parallel wave, plus a second one for CNIs that live in their own namespace. */
+async function collectObjects(reader: ClusterReader, scope: Scope): Promise<Omit<Snapshot, 'fingerprint'>> {
+  const wanted = new Set(componentsForScope(scope));
+  const relevant = (r: Request) => r.always || r.components.some((c) => wanted.has(c));
+  const { fingerprint: _none, ...snapshot } = emptySnapshot({ absent: [] });
+  await runWave(reader, plan().filter(relevant), snapshot, wanted);
+  const second = cniNamespacePlan(snapshot.daemonSets).filter(relevant);
+  if (second.length > 0) await runWave(reader, second, snapshot, wanted);
+  for (const bucket of ['pods', 'events', 'daemonSets', 'services', 'endpointSlices', 'configMaps'] as const) {
     snapshot[bucket] = dedupe(snapshot[bucket]);
   }
   return snapshot;
@@ -316,7 +381,7 @@ async function collectLogs(reader: ClusterReader, snapshot: Snapshot, scope: Sco
   snapshot.failures.push(...failures.values());
 }
 
-/** Collects a Snapshot: objects, fingerprint, then logs. About two sequential round trips. */
+/** Collects a Snapshot: objects, fingerprint, then logs. Two sequential round trips, three with a CNI namespace. */
 export async function collect(reader: ClusterReader, options: CollectOptions): Promise<Snapshot> {
   options.onProgress?.({ phase: 'collect', message: 'reading cluster objects' });
   const objects = await collectObjects(reader, options.scope);

@@ -69,6 +69,11 @@ export const Report = z.object({
     cni: z.string(),
   }),
   scope: Scope,
+  /** Set when several scopes were asked for at once (`netcheck dns proxy`); `scope` is then `all`, what was read. */
+  scopes: z
+    .array(Scope.exclude(['all']))
+    .min(2)
+    .optional(),
   lang: Lang.optional(),
   startedAt: z.iso.datetime(),
   durationMs: z.number().nonnegative(),

@@ -1,0 +1,232 @@
+// Whole-process `netcheck all` from the installed package (cold and warm compile cache) against the troubleshooting
+// guide's kubectl runbook, alternated on the same sandbox, at 0 and 20 ms latency, on generated clusters.
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { generateLargeCluster } from '../src/sandbox/generate.ts';
+import { type RequestRecord, startSandbox } from '../src/sandbox/server.ts';
+import { type Installed, installPackage } from './install.ts';
+
+const run = promisify(execFile);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+export interface CliRow {
+  nodes: number;
+  pods: number;
+  latencyMs: number;
+  coldMs: number;
+  warmMs: number;
+  requests: number;
+  pages: number;
+  waves: number;
+  rssMb: number;
+  kubectlMs: number;
+  kubectlCommands: number;
+  criticalPathMs: number;
+  findings: string;
+}
+
+interface ProcessResult {
+  ms: number;
+  rssMb: number;
+  stdout: string;
+  code: number;
+}
+
+/** One process under GNU time (for peak RSS), timed from spawn to exit. */
+function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn('/usr/bin/time', ['-f', 'netcheck-bench-rss %M', command, ...args], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+    });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+    });
+    // Bounded: a hung run fails the bench instead of stalling it.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const ms = performance.now() - started;
+      const rss = Number(/netcheck-bench-rss (\d+)/.exec(stderr)?.[1] ?? Number.NaN) / 1024;
+      resolve({ ms, rssMb: rss, stdout, code: code ?? -1 });
+    });
+  });
+}
+
+/**
+ * Round-trip waves as the server saw them: a wave starts with a request that arrives when nothing is outstanding.
+ * Continuation pages of a list are counted apart (they are the list's own critical path, not another wave).
+ */
+export function waves(records: RequestRecord[]): { waves: number; requests: number; pages: number } {
+  const first = records.filter((r) => !/(^|&)continue=/.test(r.query));
+  const sorted = [...records].sort((a, b) => (a.receivedAt ?? 0) - (b.receivedAt ?? 0));
+  let count = 0;
+  let busyUntil = Number.NEGATIVE_INFINITY;
+  for (const r of sorted) {
+    const isPage = /(^|&)continue=/.test(r.query);
+    if (!isPage && (r.receivedAt ?? 0) >= busyUntil) count++;
+    busyUntil = Math.max(busyUntil, r.finishedAt ?? r.receivedAt ?? 0);
+  }
+  return { waves: count, requests: records.length, pages: records.length - first.length };
+}
+
+/** The troubleshooting guide's way: its kubectl commands, one after another. */
+async function kubectlRunbook(kubeconfig: string, tmp: string): Promise<{ ms: number; commands: number }> {
+  const cacheDir = join(tmp, 'kubectl-cache');
+  const kubectl = (...args: string[]) =>
+    run('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, '--request-timeout=60s', ...args], {
+      maxBuffer: 256 * 1024 * 1024,
+      env: { ...process.env, HOME: tmp },
+      timeout: 120_000,
+    });
+  const ks = ['-n', 'kube-system'];
+  const started = performance.now();
+  let commands = 0;
+  const step = async (...args: string[]) => {
+    commands++;
+    return (await kubectl(...args)).stdout;
+  };
+  await step('get', 'nodes');
+  await step(...ks, 'get', 'pods');
+  await step(...ks, 'get', 'ds');
+  await step(...ks, 'get', 'deploy');
+  const dnsPods = (await step(...ks, 'get', 'pods', '-l', 'k8s-app=kube-dns', '-o', 'name')).trim().split('\n');
+  const dnsPod = dnsPods[0]?.replace('pod/', '') ?? '';
+  await step(...ks, 'logs', dnsPod);
+  await step(...ks, 'logs', dnsPod, '--previous').catch(() => undefined);
+  await step(...ks, 'get', 'ep', 'kube-dns');
+  await step(...ks, 'get', 'cm', 'coredns', '-o', 'yaml');
+  const proxyPods = (await step(...ks, 'get', 'pods', '-l', 'k8s-app=kube-proxy', '-o', 'name')).trim().split('\n');
+  await step(...ks, 'logs', proxyPods[0]?.replace('pod/', '') ?? '');
+  await step(...ks, 'get', 'cm', 'kube-proxy', '-o', 'yaml');
+  await step(...ks, 'get', 'events');
+  return { ms: performance.now() - started, commands };
+}
+
+export interface StartupRow {
+  what: string;
+  coldMs: number;
+  warmMs: number;
+}
+
+export async function cliBench(
+  root: string,
+  tmp: string,
+  options: { sizes: number[]; latencies: number[]; repeats: number },
+): Promise<{ rows: CliRow[]; startup: StartupRow[]; installed: Installed }> {
+  const installed = await installPackage(root, join(tmp, 'install'));
+  const warmCache = join(tmp, 'compile-cache-warm');
+  const env = (cache: string) => ({ ...process.env, PATH: installed.path, NO_COLOR: '1', NODE_COMPILE_CACHE: cache });
+  const coldCache = () => mkdtempSync(join(tmp, 'compile-cache-cold-'));
+
+  const startup: StartupRow[] = [];
+  await timed(installed.netcheck, ['--version'], env(warmCache));
+  const cold: number[] = [];
+  const warm: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    cold.push((await timed(installed.netcheck, ['--version'], env(coldCache()))).ms);
+    warm.push((await timed(installed.netcheck, ['--version'], env(warmCache))).ms);
+    bare.push((await timed(process.execPath, ['-e', '0'], env(warmCache))).ms);
+  }
+  startup.push({ what: '`node -e 0` (Node alone)', coldMs: median(bare), warmMs: median(bare) });
+  startup.push({ what: '`netcheck --version`', coldMs: median(cold), warmMs: median(warm) });
+
+  const rows: CliRow[] = [];
+  for (const nodes of options.sizes) {
+    const scenario = generateLargeCluster({ nodes, broken: 'coredns-loop' });
+    const sandbox = await startSandbox({ scenario });
+    const botConfig = join(tmp, `bot-${nodes}.kubeconfig`);
+    const adminConfig = join(tmp, `admin-${nodes}.kubeconfig`);
+    writeFileSync(botConfig, sandbox.kubeconfig('bot'));
+    writeFileSync(adminConfig, sandbox.kubeconfig('admin'));
+    const args = ['all', '--kubeconfig', botConfig];
+    try {
+      for (const latencyMs of options.latencies) {
+        sandbox.setLatency(latencyMs > 0 ? { fixedMs: latencyMs } : undefined);
+        await timed(installed.netcheck, args, env(warmCache)); // fills the warm cache for this code path
+        const colds: ProcessResult[] = [];
+        const warms: ProcessResult[] = [];
+        const kubectls: { ms: number; commands: number }[] = [];
+        let counted: ReturnType<typeof waves> | undefined;
+        for (let i = 0; i < options.repeats; i++) {
+          colds.push(await timed(installed.netcheck, args, env(coldCache())));
+          sandbox.resetRequests();
+          warms.push(await timed(installed.netcheck, args, env(warmCache)));
+          counted = waves(sandbox.requests.filter((r) => r.user === sandbox.identities.bot));
+          kubectls.push(await kubectlRunbook(adminConfig, tmp));
+        }
+        const last = warms.at(-1)!;
+        if (last.code !== 1) throw new Error(`netcheck all exited ${last.code} on ${nodes} nodes: ${last.stdout}`);
+        const kubectlMs = median(kubectls.map((k) => k.ms));
+        const podsPages = Math.ceil((nodes * 2 + 4) / 500);
+        rows.push({
+          nodes,
+          pods: scenario.objects.filter((o) => o.kind === 'Pod').length,
+          latencyMs,
+          coldMs: median(colds.map((r) => r.ms)),
+          warmMs: median(warms.map((r) => r.ms)),
+          requests: counted!.requests,
+          pages: counted!.pages,
+          waves: counted!.waves,
+          rssMb: Math.max(...[...colds, ...warms].map((r) => r.rssMb)),
+          kubectlMs,
+          kubectlCommands: kubectls[0]!.commands,
+          criticalPathMs: (counted!.waves + podsPages - 1) * latencyMs + 100,
+          findings: [...new Set([...last.stdout.matchAll(/\[([a-z0-9-]+(?:\.[a-z0-9-]+)+)\]/g)].map((m) => m[1]))].join(
+            ', ',
+          ),
+        });
+        console.log(JSON.stringify(rows.at(-1)));
+      }
+    } finally {
+      await sandbox.close();
+    }
+  }
+  return { rows, startup, installed };
+}
+
+export function cliTables(result: { rows: CliRow[]; startup: StartupRow[] }): string[] {
+  const lines = [
+    '| nodes | pods | latency | netcheck cold cache | netcheck warm cache | requests (pages) | waves | peak RSS | kubectl runbook (cmds) | speed-up warm / cold | critical-path target |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of result.rows) {
+    lines.push(
+      `| ${r.nodes} | ${r.pods} | ${r.latencyMs} ms | ${r.coldMs.toFixed(0)} ms | ${r.warmMs.toFixed(0)} ms | ${r.requests} (${r.pages}) | ${r.waves} | ${r.rssMb.toFixed(0)} MB | ${r.kubectlMs.toFixed(0)} ms (${r.kubectlCommands}) | ${(r.kubectlMs / r.warmMs).toFixed(1)}× / ${(r.kubectlMs / r.coldMs).toFixed(1)}× | ≤ ${r.criticalPathMs} ms |`,
+    );
+  }
+  const startup = [
+    '| start-up | cold compile cache | warm compile cache |',
+    '|---|---:|---:|',
+    ...result.startup.map((s) => `| ${s.what} | ${s.coldMs.toFixed(0)} ms | ${s.warmMs.toFixed(0)} ms |`),
+  ];
+  return [...startup, '', ...lines];
+}
+
+/** Bytes of the installed CLI, and of the chunks a `netcheck all` with text output loads. */
+export function cliBundleSizes(root: string): { totalKiB: number; diagnosisKiB: number; files: number } {
+  const meta = JSON.parse(readFileSync(join(root, 'dist/cli.meta.json'), 'utf8')) as {
+    outputs: Record<string, { bytes: number; imports: { path: string; kind: string; external?: boolean }[] }>;
+  };
+  // Loaded only by other commands or other kubeconfigs: never on `netcheck all -o text`.
+  const lazy =
+    /\/(completion|sandbox-command|demo-command|dev-command|report|client-node-kubeconfig|render-markdown|version)-/;
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path) || !meta.outputs[path]) return;
+    seen.add(path);
+    for (const i of meta.outputs[path]!.imports) if (!i.external && !lazy.test(i.path)) visit(i.path);
+  };
+  const entry = Object.keys(meta.outputs).find((p) => p.endsWith('/netcheck.mjs'))!;
+  visit(entry);
+  const kib = (paths: string[]) => Math.round(paths.reduce((sum, p) => sum + meta.outputs[p]!.bytes, 0) / 1024);
+  const all = Object.keys(meta.outputs).filter((p) => p.endsWith('.mjs'));
+  return { totalKiB: kib(all), diagnosisKiB: kib([...seen]), files: all.length };
+}
