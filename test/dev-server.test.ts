@@ -10,6 +10,7 @@ import { type DevServer, startDevServer } from '../src/dev/dev-server.ts';
 import { DEV_OPS_CHANNEL, DEV_USERS } from '../src/dev/workspace.ts';
 import { createLog } from '../src/handlers/log.ts';
 import { type SlackApiFake, startSlackApiFake } from './fakes/slack-api.ts';
+import { runCli } from './support/cli.ts';
 import { commandRequest, type SignedRequest } from './support/slack-request.ts';
 
 const SIGNING_SECRET = 'dev-signing-secret-7d1c0e9b4a';
@@ -269,5 +270,16 @@ describe('netcheck dev with nothing configured: the built-in Slack API and the p
     stop.abort();
     expect(await running).toBe(0);
     expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe('the Quick start demo', () => {
+  it('finishes on its own with exit 0 (CI can run it) and points at the Slack preview', async () => {
+    const result = await runCli(['demo']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('coredns.loop-detected');
+    expect(result.stdout).toContain(
+      'npm run netcheck -- dev --scenario coredns-loop, then open http://127.0.0.1:3000/',
+    );
   });
 });

@@ -1,6 +1,6 @@
 // The Slack preview page of `netcheck dev`, in a real headless Chromium: what a person sees and clicks, with every
 // action going through the dev server's signed requests to the real handlers and the built-in Slack Web API.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { webApi } from '@slack/bolt';
@@ -20,8 +20,13 @@ let dev: DevServer;
 let context: BrowserContext;
 let page: Page;
 let profile: string;
+/** Every URL the page asked for. */
+const requested: string[] = [];
 
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's browser (apt-get install chromium), as .ci/run does`);
+  }
   mkdirSync(ARTIFACTS, { recursive: true });
   dev = await startDevServer({ scenario: 'coredns-loop', port: 0, env: {}, log: createLog({ write: () => {} }) });
   profile = mkdtempSync(join(tmpdir(), 'netcheck-chromium-'));
@@ -42,6 +47,7 @@ beforeAll(async () => {
     viewport: { width: 1400, height: 1000 },
   });
   page = context.pages()[0] ?? (await context.newPage());
+  page.on('request', (request) => requested.push(request.url()));
   await page.goto(dev.pageUrl!);
   await page.getByText('● live').waitFor(WAIT);
 }, 60_000);
@@ -254,5 +260,17 @@ describe('the Slack preview page', () => {
     await thread.locator('.sk-header').first().waitFor(WAIT);
     expect(await thread.locator('.sk-header').first().textContent()).toContain('sandbox: CRITICAL');
     await shot('4-incident-thread');
+
+    // The resolution arrives as Alertmanager sends it: its own message, green, titled [RESOLVED].
+    await alerts.getByRole('button', { name: 'Post [RESOLVED]' }).click();
+    const resolved = alert.filter({ has: page.locator('.sk-att-title', { hasText: '[RESOLVED] CoreDNSDown' }) });
+    await resolved.first().waitFor(WAIT);
+    expect(await resolved.locator('.sk-attachment').getAttribute('style')).toContain('#2eb67d');
+  });
+
+  it('asked nothing of any host but the dev server the whole time', () => {
+    const origin = new URL(dev.pageUrl!).origin;
+    expect(requested.length).toBeGreaterThan(3);
+    expect(requested.filter((url) => !url.startsWith(`${origin}/`))).toEqual([]);
   });
 });

@@ -92,5 +92,6 @@ export function mrkdwn(text, ctx) {
     out.push(quote ? `<span class="sk-quote">${quote[1]}</span>` : line);
   }
   s = out.join('<br>').replace(/<\/span><br><span class="sk-quote">/g, '<br>');
-  return s.replace(/\uE000(\d+)\uE000/g, (_, i) => held[Number(i)]);
+  // A code block is a block: the line break after it would leave an empty line.
+  return s.replace(/\uE000(\d+)\uE000/g, (_, i) => held[Number(i)]).replaceAll('</pre><br>', '</pre>');
 }
