@@ -265,6 +265,17 @@ describe('netcheck dev with nothing configured: the built-in Slack API and the p
     expect((await state()).messages.length).toBe(before);
   });
 
+  it('answers a slash command no app registered as Slack does: not a valid command, to the typist only', async () => {
+    const res = await postJson('preview/command', {
+      user: DEV_USERS.bob,
+      channel: DEV_OPS_CHANNEL,
+      text: '/deploy prod',
+    });
+    expect(res.status).toBe(200);
+    const last = (await state()).messages.at(-1);
+    expect(last).toMatchObject({ ephemeralTo: DEV_USERS.bob, text: '`/deploy` is not a valid command.' });
+  });
+
   it('stops cleanly and removes the secret file', async () => {
     const file = /cat '([^']+)'/.exec(io.out())?.[1] ?? '';
     stop.abort();

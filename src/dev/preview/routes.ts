@@ -158,6 +158,11 @@ export function createPreview(options: PreviewOptions): Preview {
       const command = /^(\/[a-z0-9_-]+)(?:\s+([\s\S]*))?$/i.exec(input.text);
       const channel = slack.channel(input.channel);
       if (!channel) throw new BadRequest(`no channel ${input.channel}`);
+      if (command && command[1]!.toLowerCase() !== '/netcheck') {
+        // Slack answers commands no app registered itself, without sending anything anywhere.
+        slack.whisper(channel.id, input.user, { text: `\`${command[1]}\` is not a valid command.` });
+        return { status: 200 };
+      }
       if (command) {
         const user = slack.state().users.find((u) => u.id === input.user);
         const responseUrl = slack.responseUrl(`cmd-${randomUUID()}`, {
