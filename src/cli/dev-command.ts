@@ -1,4 +1,4 @@
-// `netcheck dev --scenario NAME [--port N] [--latency-ms N] [--socket]`: the Slack bot against a sandbox cluster on
+// `netcheck dev [--scenario NAME] [--port N] [--latency-ms N] [--socket]`: the Slack bot against a sandbox cluster on
 // this machine. HTTP mode serves POST /slack/events and, unless SLACK_API_URL points at another Slack API, a
 // built-in Slack API with the preview page on http://127.0.0.1:PORT/; --socket connects to a real workspace.
 import { parseArgs } from 'node:util';
@@ -6,7 +6,7 @@ import { FAKE_TEAM } from '../dev/slack-api.ts';
 import { DEV_OPS_CHANNEL, DEV_USERS } from '../dev/workspace.ts';
 import type { Io } from './io.ts';
 
-const USAGE = 'usage: netcheck dev --scenario NAME [--port N] [--latency-ms N] [--socket]';
+const USAGE = 'usage: netcheck dev [--scenario NAME] [--port N] [--latency-ms N] [--socket]';
 
 export async function devCommand(argv: string[], io: Io, signal?: AbortSignal): Promise<number> {
   let values: { scenario?: string; port?: string; 'latency-ms'?: string; socket?: boolean };

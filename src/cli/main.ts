@@ -10,7 +10,7 @@ Usage:
   netcheck demo [--scenario NAME] [--lang en|ko] [--output text|json]
   netcheck sandbox list
   netcheck sandbox start --scenario NAME --write-kubeconfig PATH [--port N] [--latency-ms N]
-  netcheck dev --scenario NAME [--port N]
+  netcheck dev [--scenario NAME] [--port N]   the Slack bot and its preview page on http://127.0.0.1:PORT/
   netcheck schema            print the report's JSON Schema
 
 Exit codes: 0 no critical finding, 1 a critical finding, 2 could not run.
