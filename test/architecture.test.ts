@@ -127,4 +127,15 @@ describe('dependency direction', () => {
       );
     expect(offenders).toEqual([]);
   });
+
+  it('the preview page is self-contained browser code: its scripts import only each other, nothing from a CDN or npm', () => {
+    const scripts = readdirSync(join(root, 'src/dev/preview')).filter((f) => f.endsWith('.js'));
+    const offenders = scripts.flatMap((file) =>
+      imports(join('src/dev/preview', file))
+        .filter((spec) => !/^\.\/[\w-]+\.js$/.test(spec))
+        .map((spec) => `src/dev/preview/${file} → ${spec}`),
+    );
+    expect(scripts).toContain('app.js');
+    expect(offenders).toEqual([]);
+  });
 });

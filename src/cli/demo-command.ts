@@ -56,7 +56,7 @@ export async function demoCommand(argv: string[], io: Io): Promise<number> {
     );
     if (output === 'text') {
       io.stdout.write(
-        `\nLook at it yourself with kubectl:\n  npm run netcheck -- sandbox start --scenario ${scenario.name} --write-kubeconfig /tmp/netcheck-demo.kubeconfig\n  kubectl --kubeconfig /tmp/netcheck-demo.kubeconfig -n kube-system get pods,ds,deploy,svc,ep,cm\nOther scenarios: npm run netcheck -- sandbox list; npm run demo -- --scenario NAME\n`,
+        `\nLook at it yourself with kubectl:\n  npm run netcheck -- sandbox start --scenario ${scenario.name} --write-kubeconfig /tmp/netcheck-demo.kubeconfig\n  kubectl --kubeconfig /tmp/netcheck-demo.kubeconfig -n kube-system get pods,ds,deploy,svc,ep,cm\nOther scenarios: npm run netcheck -- sandbox list; npm run demo -- --scenario NAME\nSee it the way Slack shows it, and click through it: npm run netcheck -- dev --scenario ${scenario.name}, then open http://127.0.0.1:3000/\n`,
       );
     }
     // A critical finding is the point of the demo, not a failure of it; say so, on stderr when stdout is a document.

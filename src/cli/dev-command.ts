@@ -1,10 +1,12 @@
-// `netcheck dev --scenario NAME [--port N] [--latency-ms N] [--socket]`: the Slack bot against a sandbox cluster on
-// this machine. HTTP mode serves POST /slack/events for a local Slack API fake (or a tunnel); --socket connects
-// to a real workspace through Socket Mode.
+// `netcheck dev [--scenario NAME] [--port N] [--latency-ms N] [--socket]`: the Slack bot against a sandbox cluster on
+// this machine. HTTP mode serves POST /slack/events and, unless SLACK_API_URL points at another Slack API, a
+// built-in Slack API with the preview page on http://127.0.0.1:PORT/; --socket connects to a real workspace.
 import { parseArgs } from 'node:util';
+import { FAKE_TEAM } from '../dev/slack-api.ts';
+import { DEV_OPS_CHANNEL, DEV_USERS } from '../dev/workspace.ts';
 import type { Io } from './io.ts';
 
-const USAGE = 'usage: netcheck dev --scenario NAME [--port N] [--latency-ms N] [--socket]';
+const USAGE = 'usage: netcheck dev [--scenario NAME] [--port N] [--latency-ms N] [--socket]';
 
 export async function devCommand(argv: string[], io: Io, signal?: AbortSignal): Promise<number> {
   let values: { scenario?: string; port?: string; 'latency-ms'?: string; socket?: boolean };
@@ -52,7 +54,7 @@ export async function devCommand(argv: string[], io: Io, signal?: AbortSignal): 
       close = dev.close;
     } else {
       const dev = await startDevServer({ scenario, port, env: io.env, log, ...(latency ? { latency } : {}) });
-      io.stdout.write(readyText(dev.url, scenario));
+      io.stdout.write(readyText(dev, scenario));
       close = dev.close;
     }
   } catch (error) {
@@ -80,19 +82,33 @@ export async function devCommand(argv: string[], io: Io, signal?: AbortSignal): 
   return 0;
 }
 
-/** The ready line, with a curl that signs a slash command the way Slack does (openssl computes the HMAC). */
-export function readyText(url: string, scenario: string): string {
-  // Shell text, not a template: $ts and ${SLACK_API_URL…} are expanded by the user's shell.
-  const body =
-    'command=%2Fnetcheck&text=dns&user_id=U0DEV&user_name=dev&channel_id=C0DEV&team_id=T0DEV' +
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, on purpose.
-    '&trigger_id=dev.$ts&response_url=${SLACK_API_URL%/api/}/response/dev';
+/** What to open and what to paste: the page, and a curl that signs a /netcheck the way Slack does. */
+export function readyText(
+  dev: { url: string; pageUrl?: string; signingSecretFile: string; sampleResponseUrl: string },
+  scenario: string,
+): string {
+  // Shell text, not a template: $ts, $body and $sig are the pasting shell's. Everything else is spelled out, so it
+  // works in a fresh shell; the secret is read from a 0600 file instead of being printed.
+  const body = new URLSearchParams({
+    command: '/netcheck',
+    text: 'dns',
+    user_id: DEV_USERS.alice,
+    user_name: 'alice',
+    channel_id: DEV_OPS_CHANNEL,
+    channel_name: 'ops',
+    team_id: FAKE_TEAM.id,
+    response_url: dev.sampleResponseUrl,
+  }).toString();
+  const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
   return [
-    `netcheck dev: listening on ${url} (cluster "sandbox", scenario ${scenario})`,
-    'Try a signed /netcheck dns:',
-    `  ts=$(date +%s); body="${body}"`,
-    `  sig="v0=$(printf 'v0:%s:%s' "$ts" "$body" | openssl dgst -sha256 -hmac "$SLACK_SIGNING_SECRET" | sed 's/^.* //')"`,
-    `  curl -s ${url} -H "x-slack-request-timestamp: $ts" -H "x-slack-signature: $sig" \\`,
+    `netcheck dev: listening on ${dev.url} (cluster "sandbox", scenario ${scenario})`,
+    ...(dev.pageUrl
+      ? [`Slack preview: open ${dev.pageUrl} — type /netcheck as Alice or Bob, click buttons, post alerts.`]
+      : []),
+    'Or send a signed /netcheck dns from any shell:',
+    `  ts=$(date +%s); body=${quote(body)}"&trigger_id=dev.$ts"`,
+    `  sig="v0=$(printf 'v0:%s:%s' "$ts" "$body" | openssl dgst -sha256 -hmac "$(cat ${quote(dev.signingSecretFile)})" | sed 's/^.* //')"`,
+    `  curl -s ${dev.url} -H "x-slack-request-timestamp: $ts" -H "x-slack-signature: $sig" \\`,
     `    -H 'content-type: application/x-www-form-urlencoded' --data "$body"`,
     '',
   ].join('\n');

@@ -17,6 +17,7 @@ Usage:
   ${program} demo [--scenario NAME] [--lang en|ko] [-o text|json|yaml|markdown]
   ${program} sandbox list
   ${program} sandbox start --scenario NAME --write-kubeconfig PATH [--port N] [--latency-ms N]
+  ${program} dev [--scenario NAME] [--port N]   the Slack bot and its preview page on http://127.0.0.1:PORT/
   ${program} completion bash|zsh|fish
   ${program} schema                   print the report's JSON Schema
   ${program} --version

@@ -1,9 +1,13 @@
 // `netcheck dev`: the deployed handlers, unchanged, on 127.0.0.1. Real HTTP requests become API Gateway v2
 // events for the Slack handler; its async worker invoke goes through the Lambda Invoke API to an in-process
 // endpoint running the worker; the cluster is a sandbox whose credentials sit in a local Secrets Manager.
-import { randomUUID } from 'node:crypto';
+// Without SLACK_API_URL it also serves a built-in Slack Web API and the preview page that plays the workspace.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { App } from '@slack/bolt';
 import type { Context } from 'aws-lambda';
@@ -22,6 +26,9 @@ import { startSandbox } from '../sandbox/server.ts';
 import type { Latency } from '../sandbox/types.ts';
 import { type LocalLambda, startLocalLambda } from './local-lambda.ts';
 import { startLocalSecretsManager } from './local-secrets-manager.ts';
+import { createPreview } from './preview/routes.ts';
+import { type SlackApiFake, startSlackApiFake } from './slack-api.ts';
+import { DEV_INCIDENT_PATTERN, DEV_OPS_CHANNEL, DEV_USERS, DEV_WORKSPACE } from './workspace.ts';
 
 export const DEV_WORKER = 'netcheck-dev-worker';
 export const DEV_CLUSTER = 'sandbox';
@@ -32,7 +39,10 @@ export interface DevServerOptions {
   /** 0 picks a free port. */
   port?: number;
   latency?: Latency;
-  /** SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, SLACK_API_URL and optional NETCHECK_* settings. */
+  /**
+   * Optional NETCHECK_* settings; SLACK_API_URL (with SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN) points the bot at
+   * another Slack API. Without it the built-in one and the preview page run, with a fresh dev signing secret.
+   */
   env: NodeJS.ProcessEnv;
   log?: Log;
 }
@@ -43,6 +53,14 @@ export interface DevServer {
   sandbox: Sandbox;
   lambda: LocalLambda;
   slack: SlackHandler;
+  /** The preview page, `http://127.0.0.1:PORT/`, when the built-in Slack API runs. */
+  pageUrl?: string;
+  /** The built-in Slack Web API (absent when SLACK_API_URL points elsewhere). */
+  slackApi?: SlackApiFake;
+  /** A file (mode 0600, removed on close) holding the signing secret, so a pasted curl can sign. */
+  signingSecretFile: string;
+  /** A response_url the sample curl can hand the handler. */
+  sampleResponseUrl: string;
   close(): Promise<void>;
 }
 
@@ -50,16 +68,18 @@ export class DevSetupError extends Error {}
 
 /** Checks the Slack settings `netcheck dev` cannot run without; one message naming every missing variable. */
 export function requireDevSlackEnv(env: NodeJS.ProcessEnv, socket = false): void {
+  // With no SLACK_API_URL the built-in Slack API runs and dev credentials are made up; another Slack API needs
+  // the secret and token that workspace uses.
   const needed = socket
     ? ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN']
-    : ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_API_URL'];
+    : env.SLACK_API_URL?.trim()
+      ? ['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN']
+      : [];
   const missing = needed.filter((name) => !env[name]?.trim());
   if (missing.length) {
     throw new DevSetupError(
       `missing ${missing.join(', ')} in the environment` +
-        (missing.includes('SLACK_API_URL')
-          ? ' (SLACK_API_URL is the Slack Web API base, e.g. http://127.0.0.1:PORT/api/ for a local fake)'
-          : ''),
+        (socket ? '' : ' (needed with SLACK_API_URL; leave SLACK_API_URL unset to use the built-in Slack API)'),
     );
   }
 }
@@ -115,12 +135,41 @@ async function startBackend(options: Omit<DevServerOptions, 'port'>): Promise<Ba
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   requireDevSlackEnv(options.env);
-  const backend = await startBackend(options);
+  const builtIn = !options.env.SLACK_API_URL?.trim();
+  const slackApi = builtIn ? await startSlackApiFake(DEV_WORKSPACE) : undefined;
+  const env: NodeJS.ProcessEnv = slackApi
+    ? {
+        ...options.env,
+        SLACK_API_URL: slackApi.url,
+        SLACK_SIGNING_SECRET: options.env.SLACK_SIGNING_SECRET?.trim() || `dev-${randomBytes(16).toString('hex')}`,
+        SLACK_BOT_TOKEN: options.env.SLACK_BOT_TOKEN?.trim() || 'xoxb-netcheck-dev',
+      }
+    : options.env;
+  const signingSecret = env.SLACK_SIGNING_SECRET as string;
+  const secretDir = await mkdtemp(join(tmpdir(), 'netcheck-dev-'));
+  const signingSecretFile = join(secretDir, 'signing-secret');
+  await writeFile(signingSecretFile, signingSecret, { mode: 0o600 });
+  let backend: Backend;
+  try {
+    backend = await startBackend({ ...options, env });
+  } catch (error) {
+    await slackApi?.close();
+    await rm(secretDir, { recursive: true, force: true });
+    throw error;
+  }
   const { log } = backend;
   const slack = slackHandlerFromEnv(backend.env, { log, dedupe: backend.dedupe });
+  let preview: ReturnType<typeof createPreview> | undefined;
 
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    try {
+      if (preview && (await preview.handle(req, res))) return;
+    } catch (error) {
+      log.error('dev server: preview failed', { error });
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('internal error\n');
+      return;
+    }
     if (req.method !== 'POST' || path !== '/slack/events') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('POST /slack/events\n');
       return;
@@ -140,18 +189,31 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     });
   } catch (error) {
     await backend.close();
+    await slackApi?.close();
+    await rm(secretDir, { recursive: true, force: true });
     throw error;
   }
   const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}/slack/events`;
+  if (slackApi) preview = createPreview({ slack: slackApi, eventsUrl: url, signingSecret });
+  const apiBase = (env.SLACK_API_URL as string).replace(/\/api\/?$/, '');
 
   return {
-    url: `http://127.0.0.1:${port}/slack/events`,
+    url,
     sandbox: backend.sandbox,
     lambda: backend.lambda,
     slack,
+    ...(slackApi ? { pageUrl: `http://127.0.0.1:${port}/`, slackApi } : {}),
+    signingSecretFile,
+    sampleResponseUrl: slackApi
+      ? slackApi.responseUrl('curl', { channel: DEV_OPS_CHANNEL, user: DEV_USERS.alice })
+      : `${apiBase}/response/dev`,
     async close() {
+      preview?.close();
       await closeServer(server);
       await backend.close();
+      await slackApi?.close();
+      await rm(secretDir, { recursive: true, force: true });
     },
   };
 }
@@ -212,7 +274,8 @@ export function devEnv(base: NodeJS.ProcessEnv, secretsEndpoint: string): NodeJS
     ...pass('SLACK_BOT_ID'),
     ...pass('SLACK_BOT_USER_ID'),
     ...pass('NETCHECK_DEFAULT_LANG'),
-    ...pass('NETCHECK_INCIDENT_CHANNEL_PATTERN'),
+    // Channels named inc-… are incident channels unless the caller says otherwise.
+    NETCHECK_INCIDENT_CHANNEL_PATTERN: base.NETCHECK_INCIDENT_CHANNEL_PATTERN ?? DEV_INCIDENT_PATTERN,
     WORKER_FUNCTION_NAME: DEV_WORKER,
     AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsEndpoint,
