@@ -2,7 +2,6 @@
 // and keep one Slack message up to date from "Checking…" to the final runbook.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { webApi } from '@slack/bolt';
 import type { Context } from 'aws-lambda';
 import { createDedupeStore } from '../aws/dedupe.ts';
@@ -23,7 +22,7 @@ import type { Job } from './slack-app.ts';
 import { createSlackOutput } from './slack-output.ts';
 
 export interface Connection {
-  kc: KubeConfig;
+  kc: import('../cluster/kubeconfig-lite.ts').KubeConnectionConfig;
   server: string;
   identity: string;
 }
