@@ -1,5 +1,4 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { localAwsClientConfig } from '#test/fakes/aws-local.ts';
 import { type SecretsManagerFake, startSecretsManagerFake } from '#test/fakes/secrets-manager.ts';
@@ -7,6 +6,7 @@ import { createSecretStore, type SecretStore } from '../aws/secrets.ts';
 import { type Sandbox, startSandbox } from '../sandbox/server.ts';
 import type { Scenario } from '../sandbox/types.ts';
 import { type ClusterTarget, createClusterConnector } from './connect.ts';
+import { createKubeReader } from './k8s-reader.ts';
 
 const CA = Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64');
 // A service-account-shaped JWT (header.payload.signature); only the payload's `sub` matters here.
@@ -94,9 +94,8 @@ describe('createClusterConnector', () => {
       name: 'sandbox',
       auth: { type: 'token-secret', secretId: 'netcheck/test/sandbox' },
     });
-    const namespaces = await kc.makeApiClient(CoreV1Api).listNamespace();
-    expect(namespaces.kind ?? 'NamespaceList').toBe('NamespaceList');
-    expect(Array.isArray(namespaces.items)).toBe(true);
+    const namespaces = await createKubeReader(kc).list('namespaces');
+    expect(namespaces.map((n) => n.metadata.name)).toContain('kube-system');
     expect(sandbox.requests.at(-1)).toMatchObject({ verb: 'LIST', path: '/api/v1/namespaces', status: 200 });
   });
 
@@ -109,11 +108,11 @@ describe('createClusterConnector', () => {
       name: 'wrong-ca',
       auth: { type: 'token-secret', secretId: 'netcheck/test/wrong-ca' },
     });
-    const error = await kc
-      .makeApiClient(CoreV1Api)
-      .listNamespace()
+    const error = await createKubeReader(kc)
+      .list('namespaces')
       .catch((e: unknown) => e);
-    expect((error as { cause?: { code?: string } }).cause?.code).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+    expect((error as { kind?: string }).kind).toBe('unreachable');
+    expect((error as Error).message).toMatch(/^unable to verify the first certificate/);
     expect(
       sandbox.requests.filter((r) => r.user === 'kubernetes-admin' && r.path === '/api/v1/namespaces'),
     ).toHaveLength(1);

@@ -1,12 +1,13 @@
-// Turns a ClusterTarget into an authenticated KubeConfig for the worker. Credentials come from Secrets Manager or
+// Turns a ClusterTarget into an authenticated kubeconfig for the worker. Credentials come from Secrets Manager or
 // from an EKS token; connections are cached per cluster and rebuilt when the secret or the token changes.
-// Only the worker imports this module (client-node is too heavy for the Slack ack function).
-import { KubeConfig } from '@kubernetes/client-node';
+// Token secrets, EKS tokens and plain kubeconfigs use the lite config; @kubernetes/client-node is imported only for a
+// kubeconfig secret with exec or auth-provider credentials, so the worker's cold start does not load it.
 import { z } from 'zod';
 import type { EksDescription } from '../aws/eks-describe.ts';
 import { createEksTokenProvider, type TokenProvider } from '../aws/eks-token.ts';
 import type { SecretStore } from '../aws/secrets.ts';
 import type { ClusterAuth, EksAuth } from './auth.ts';
+import { type KubeConnectionConfig, parseLiteKubeConfig, tokenKubeConfig } from './kubeconfig-lite.ts';
 
 /** The cluster to connect to: its configured name and how to authenticate (a NETCHECK_CLUSTERS entry fits). */
 export interface ClusterTarget {
@@ -15,7 +16,7 @@ export interface ClusterTarget {
 }
 
 export interface ClusterConnection {
-  kc: KubeConfig;
+  kc: KubeConnectionConfig;
   server: string;
   /** Who we are on the cluster, for error messages such as "… cannot list pods (identity: …)". Never a credential. */
   identity: string;
@@ -55,9 +56,17 @@ function jwtSubject(token: string | undefined): string | undefined {
   }
 }
 
-function kubeconfigFor(name: string, server: string, caData: string, token: string): KubeConfig {
+function kubeconfigFor(name: string, server: string, caData: string, token: string): KubeConnectionConfig {
+  return tokenKubeConfig({ name, server, caData }, token);
+}
+
+/** A kubeconfig document: the lite config when it understands it, client-node's KubeConfig otherwise. */
+async function kubeconfigFromText(text: string): Promise<KubeConnectionConfig> {
+  const lite = parseLiteKubeConfig(text, 'kubeconfig-secret');
+  if (lite) return lite;
+  const { KubeConfig } = await import('./client-node-kubeconfig.ts');
   const kc = new KubeConfig();
-  kc.loadFromClusterAndUser({ name, server, caData, skipTLSVerify: false }, { name: `netcheck@${name}`, token });
+  kc.loadFromString(text);
   return kc;
 }
 
@@ -78,10 +87,14 @@ export function createClusterConnector(deps: {
   const cache = new Map<string, { material: string; connection: ClusterConnection }>();
   const secretIds = new Map<string, string>();
 
-  function cached(name: string, material: string, build: () => ClusterConnection): ClusterConnection {
+  async function cached(
+    name: string,
+    material: string,
+    build: () => ClusterConnection | Promise<ClusterConnection>,
+  ): Promise<ClusterConnection> {
     const hit = cache.get(name);
     if (hit && hit.material === material) return hit.connection;
-    const connection = build();
+    const connection = await build();
     cache.set(name, { material, connection });
     return connection;
   }
@@ -137,10 +150,10 @@ export function createClusterConnector(deps: {
       case 'kubeconfig-secret': {
         secretIds.set(cluster.name, auth.secretId);
         const raw = await deps.secrets.get(auth.secretId);
-        return cached(cluster.name, raw, () => {
-          const kc = new KubeConfig();
+        return cached(cluster.name, raw, async () => {
+          let kc: KubeConnectionConfig;
           try {
-            kc.loadFromString(raw);
+            kc = await kubeconfigFromText(raw);
           } catch (e) {
             // The parser's message may quote the document: keep only its first line, which names the YAML error.
             const reason = String((e as Error).message).split('\n')[0];

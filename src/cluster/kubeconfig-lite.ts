@@ -13,8 +13,14 @@ export interface KubeConnectionConfig {
   getCurrentContext(): string;
   setCurrentContext(name: string): void;
   getContextObject(name: string): { name: string; cluster: string; user: string } | null;
-  getCurrentCluster(): { name: string; server: string; proxyUrl?: string } | null;
-  getCurrentUser(): { name: string } | null;
+  getCurrentCluster(): {
+    name: string;
+    server: string;
+    proxyUrl?: string;
+    caData?: string;
+    skipTLSVerify?: boolean;
+  } | null;
+  getCurrentUser(): { name: string; token?: string } | null;
   /** Adds CA, client certificate, TLS options and the Authorization header. */
   applyToHTTPSOptions(opts: RequestOptions): Promise<void>;
 }
@@ -188,4 +194,17 @@ export function parseLiteKubeConfig(text: string, path: string): KubeConnectionC
     contexts.push({ name, cluster, user: str(c.user) ?? '' });
   }
   return new LiteKubeConfig(contexts, clusters, users, str(doc['current-context']) ?? '');
+}
+
+/** A one-context bearer-token config (a token secret, an EKS token): what the worker connects with. */
+export function tokenKubeConfig(
+  cluster: { name: string; server: string; caData: string },
+  token: string,
+): KubeConnectionConfig {
+  return new LiteKubeConfig(
+    [{ name: cluster.name, cluster: cluster.name, user: `netcheck@${cluster.name}` }],
+    [{ name: cluster.name, server: cluster.server, caData: cluster.caData, skipTLSVerify: false }],
+    [{ name: `netcheck@${cluster.name}`, token }],
+    cluster.name,
+  );
 }
