@@ -1,7 +1,7 @@
 // `netcheck [scope]`: run the engine against a kubeconfig and print the report for people or machines.
 import { parseArgs } from 'node:util';
 import { Lang, type Report, Scope } from '../engine/report.ts';
-import { nothingReadable } from '../engine/report-view.ts';
+import { verdict } from '../engine/report-view.ts';
 import type { Io } from './io.ts';
 import { renderText } from './render-text.ts';
 
@@ -94,7 +94,13 @@ export async function runDiagnosis(
     import('../cluster/k8s-reader.ts'),
     import('../engine/index.ts'),
   ]);
-  const reader = createKubeReader(connection.kc, { timeoutMs: args.timeoutSeconds * 1000 });
+  // --timeout bounds the whole run: one deadline for every request, retry and wait. A single request may use most
+  // of it, but not all, so one hanging read still leaves time for the others and for the logs.
+  const totalMs = args.timeoutSeconds * 1000;
+  const reader = createKubeReader(connection.kc, {
+    deadlineAt: Date.now() + totalMs,
+    timeoutMs: Math.max(1000, Math.round(totalMs * 0.6)),
+  });
   const tty = Boolean(io.stderr.isTTY) && args.output === 'text';
   const progress = (message: string) => {
     if (tty) io.stderr.write(`\r\x1b[2K${message}`);
@@ -115,16 +121,13 @@ export async function runDiagnosis(
   } finally {
     if (tty) io.stderr.write('\r\x1b[2K');
   }
-  // When nothing could be read at all (unreachable, bad credentials), say why in one sentence instead of a report.
-  const couldNotRun = nothingReadable(report);
+  // The report is always printed, partial or not; when a component could not be judged, stderr says which and why.
+  const { exitCode, sentence } = verdict(report);
   if (args.output === 'json') {
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } else if (!couldNotRun) {
+  } else {
     io.stdout.write(renderText(report, { color: Boolean(io.stdout.isTTY) && !io.env.NO_COLOR }));
   }
-  if (couldNotRun) {
-    io.stderr.write(`netcheck: could not diagnose ${connection.clusterName}: ${couldNotRun}\n`);
-    return 2;
-  }
-  return report.components.some((c) => c.findings.some((f) => f.severity === 'critical')) ? 1 : 0;
+  if (sentence) io.stderr.write(`netcheck: ${sentence}\n`);
+  return exitCode;
 }

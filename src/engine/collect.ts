@@ -10,6 +10,7 @@ import {
   type Resource,
 } from './cluster-reader.ts';
 import { fingerprint, isStaticProxyPod } from './fingerprint.ts';
+import { listEndpointSlices } from './objects/endpoints.ts';
 import { logKey } from './objects/logs.ts';
 import { containerNames, isCrashLooping, podUnhealthy, restarts } from './objects/pods.ts';
 import { podsOf } from './objects/workloads.ts';
@@ -80,8 +81,19 @@ interface Request {
   absent?: string;
 }
 
+/** See CollectFailure.supplementary: events and kubeadm's/kubelet's own config only add evidence. */
+function supplementary(request: Request): boolean {
+  return (
+    request.bucket === 'events' ||
+    request.absent === absentKey('configmaps', KS, 'kubeadm-config') ||
+    request.absent === absentKey('configmaps', KS, 'kubelet-config')
+  );
+}
+
 function list(bucket: Bucket, resource: Resource, options: ListOptions, components: ComponentName[], always = false) {
-  return { bucket, components, always, run: (r: ClusterReader) => r.list(resource, options) } satisfies Request;
+  const run = (r: ClusterReader) =>
+    resource === 'endpointslices' ? listEndpointSlices(r, options) : r.list(resource, options);
+  return { bucket, components, always, run } satisfies Request;
 }
 
 function get(
@@ -148,6 +160,23 @@ function plan(): Request[] {
 }
 
 function asClusterError(error: unknown, verb: string, resource: string, namespace?: string): ClusterError {
+  // A list answers 404 only when the API server does not serve that group/version (old or trimmed clusters).
+  if (
+    error instanceof ClusterError &&
+    error.kind === 'not-found' &&
+    error.verb === 'list' &&
+    !/namespaces "[^"]*" not found/.test(error.message)
+  ) {
+    return new ClusterError({
+      kind: 'not-found',
+      status: error.status,
+      message: 'the API server does not serve this resource (API group/version not available)',
+      verb: error.verb,
+      resource: error.resource,
+      namespace: error.namespace,
+      identity: error.identity,
+    });
+  }
   if (error instanceof ClusterError) return error;
   return new ClusterError({
     kind: 'server-error',
@@ -184,8 +213,10 @@ async function collectObjects(reader: ClusterReader, scope: Scope): Promise<Omit
     }
     const error = asClusterError(result.reason, 'list', request.bucket);
     // A namespace that does not exist is simply a CNI that is not installed.
-    if (error.kind === 'not-found') return;
-    snapshot.failures.push({ components: request.components.filter((c) => wanted.has(c)), error });
+    if (error.kind === 'not-found' && /namespaces "[^"]*" not found/.test(error.message)) return;
+    const failure: CollectFailure = { components: request.components.filter((c) => wanted.has(c)), error };
+    if (supplementary(request)) failure.supplementary = true;
+    snapshot.failures.push(failure);
   });
   for (const bucket of ['pods', 'events', 'daemonSets', 'services', 'endpointSlices'] as const) {
     snapshot[bucket] = dedupe(snapshot[bucket]);
@@ -311,7 +342,8 @@ async function collectLogs(reader: ClusterReader, snapshot: Snapshot, scope: Sco
     if (error.kind === 'bad-request' || error.kind === 'not-found') return;
     // One failure per kind of denial is enough to explain an `unknown`.
     const dedupeKey = `${error.kind}/${t.namespace}/${t.components.join(',')}`;
-    if (!failures.has(dedupeKey)) failures.set(dedupeKey, { components: t.components, error });
+    // Logs explain a state the pod objects already show; without them the component is still judged.
+    if (!failures.has(dedupeKey)) failures.set(dedupeKey, { components: t.components, error, supplementary: true });
   });
   snapshot.failures.push(...failures.values());
 }
