@@ -31,8 +31,8 @@ export interface WorkerDeps {
   connect: (cluster: ClusterConfig) => Promise<ClusterConnection>;
   /** Drops the cached connection and credentials of a cluster that could not be read (rotated token, moved endpoint). */
   forget?: (clusterName: string) => void;
-  /** Defaults to the HTTPS reader; tests may wrap it. */
-  reader?: (connection: ClusterConnection, timeoutMs: number) => ClusterReader;
+  /** Defaults to the HTTPS reader; tests may wrap it. `deadlineAt` (epoch ms) bounds the whole diagnosis. */
+  reader?: (connection: ClusterConnection, timeoutMs: number, deadlineAt?: number) => ClusterReader;
   diagnose?: typeof engineDiagnose;
   log?: Log;
   /** Minimum time between two progress edits of the Slack message (chat.update is rate limited). */
@@ -54,7 +54,8 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
   const clusterTimeoutMs = deps.clusterTimeoutMs ?? 8000;
   const readerFor =
     deps.reader ??
-    ((c: ClusterConnection, timeoutMs: number) => createKubeReader(c.kc, { timeoutMs, identity: c.identity }));
+    ((c: ClusterConnection, timeoutMs: number, deadlineAt?: number) =>
+      createKubeReader(c.kc, { timeoutMs, identity: c.identity, ...(deadlineAt ? { deadlineAt } : {}) }));
 
   return async (event, context) => {
     const parsed = Job.safeParse(event);
@@ -94,7 +95,7 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
     try {
       if (!cluster) throw new Error(`cluster "${job.cluster}" is not configured`);
       const connection = await deps.connect(cluster);
-      const reader = readerFor(connection, clusterTimeoutMs);
+      const reader = readerFor(connection, clusterTimeoutMs, diagnosisDeadline(context));
       report = await withinBudget(
         diagnose(reader, {
           scope: job.scope,
@@ -145,6 +146,15 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
 
 /** Time kept in reserve to write the final message before Lambda stops the function. */
 const FINISH_RESERVE_MS = 5000;
+/** The reader's deadline comes this much earlier still, so a partial report is ready before the backstop fires. */
+const POST_MARGIN_MS = FINISH_RESERVE_MS + 1500;
+
+/** The diagnosis deadline (epoch ms) from the function's remaining time, minus the margin to post the result. */
+export function diagnosisDeadline(context: Context | undefined, now = Date.now()): number | undefined {
+  const remaining = context?.getRemainingTimeInMillis?.();
+  if (remaining === undefined || !Number.isFinite(remaining)) return undefined;
+  return now + Math.max(1000, remaining - POST_MARGIN_MS);
+}
 
 /** Fails the diagnosis shortly before the function's own timeout, so the user hears about it. */
 async function withinBudget<T>(work: Promise<T>, context: Context | undefined): Promise<T> {
