@@ -395,8 +395,9 @@ export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOp
         });
         const response = await call(`${path}${query}`, what);
         const body = parseBody(response, what) as { items?: KubeObject[]; metadata?: { continue?: string } };
-        for (const item of body.items ?? []) {
-          interner.object(item);
+        // Items that are not objects are the engine's to drop (it sanitizes every list), never a crash here.
+        for (const item of Array.isArray(body.items) ? body.items : []) {
+          if (item !== null && typeof item === 'object') interner.object(item);
           items.push(item);
         }
         next = opts.limit === undefined ? body.metadata?.continue || undefined : undefined;

@@ -91,7 +91,7 @@ describe('loadKubeConfig', () => {
       path,
       config(
         ['server: https://127.0.0.1:6443'],
-        // An installed binary: a missing one is refused before any request (see kubeconfig.test.ts).
+        // An installed binary: a missing one is refused before any request (see test/cli-faults.test.ts).
         ['exec:', '  apiVersion: client.authentication.k8s.io/v1beta1', `  command: ${process.execPath}`],
       ),
     );

@@ -13,6 +13,7 @@ import { fingerprint, isStaticProxyPod } from './fingerprint.ts';
 import { listEndpointSlices } from './objects/endpoints.ts';
 import { logKey } from './objects/logs.ts';
 import { containerNames, isCrashLooping, podUnhealthy, restarts } from './objects/pods.ts';
+import { sanitizeLog, sanitizeObjects } from './objects/sanitize.ts';
 import { podsOf } from './objects/workloads.ts';
 import type { ComponentName, Scope } from './report.ts';
 import { componentsForScope } from './report-view.ts';
@@ -207,7 +208,7 @@ async function collectObjects(reader: ClusterReader, scope: Scope): Promise<Omit
   results.forEach((result, i) => {
     const request = requests[i]!;
     if (result.status === 'fulfilled') {
-      snapshot[request.bucket].push(...result.value);
+      snapshot[request.bucket].push(...sanitizeObjects(result.value));
       if (request.absent && result.value.length === 0) snapshot.absent!.push(request.absent);
       return;
     }
@@ -334,7 +335,7 @@ async function collectLogs(reader: ClusterReader, snapshot: Snapshot, scope: Sco
     const t = targets[i]!;
     const key = logKey(t.namespace, t.pod, t.container);
     if (result.status === 'fulfilled') {
-      logs[key] = { ...logs[key], [t.previous ? 'previous' : 'current']: result.value };
+      logs[key] = { ...logs[key], [t.previous ? 'previous' : 'current']: sanitizeLog(result.value) };
       return;
     }
     const error = asClusterError(result.reason, 'get', 'pods/log', t.namespace);
