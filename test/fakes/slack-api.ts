@@ -34,7 +34,17 @@ export interface SlackApiFake {
   setUser(id: string, user: SlackUser): void;
   setChannel(id: string, channel: { name: string }): void;
   close(): Promise<void>;
+  /**
+   * Makes a method (`chat.update`, `*` for every Web API method, `response_url` for response URLs) misbehave at the
+   * HTTP level, as Slack does on a bad day: a status (429 with Retry-After, 5xx) or a hang (no answer until close).
+   * `times` limits it to the next N calls; `undefined` clears it. Failed calls are recorded like the others.
+   */
+  setFault(method: string, fault: SlackFault | undefined): void;
 }
+
+export type SlackFault =
+  | { kind: 'status'; status: number; retryAfterSeconds?: number; times?: number }
+  | { kind: 'hang'; times?: number };
 
 export const FAKE_TEAM = { id: 'T0NETCHECK', name: 'netcheck-test', url: 'https://netcheck-test.slack.com/' };
 export const FAKE_BOT = { userId: 'UNETCHECK1', botId: 'BNETCHECK1', name: 'netcheck' };
@@ -47,6 +57,39 @@ export async function startSlackApiFake(): Promise<SlackApiFake> {
   const failures = new Map<string, string[]>();
   const users = new Map<string, SlackUser>();
   const channels = new Map<string, { name: string }>();
+  const faults = new Map<string, SlackFault>();
+  /** The fault for this call, consuming one of its `times`. */
+  const faultFor = (method: string): SlackFault | undefined => {
+    const fault = faults.get(method) ?? (method === 'response_url' ? undefined : faults.get('*'));
+    if (!fault) return undefined;
+    if (fault.times !== undefined) {
+      if (fault.times <= 0) return undefined;
+      fault.times--;
+    }
+    return fault;
+  };
+  /** Answers a faulted call; true when it did. */
+  const misbehave = (
+    method: string,
+    body: Record<string, unknown>,
+    res: import('node:http').ServerResponse,
+    extra: Partial<SlackApiCall> = {},
+  ): boolean => {
+    const fault = faultFor(method);
+    if (!fault) return false;
+    if (fault.kind === 'hang') {
+      record({ method, body, ...extra, response: { hang: true } });
+      return true; // never answered; close() drops the socket
+    }
+    const response = { ok: false, error: fault.status === 429 ? 'ratelimited' : `http_${fault.status}` };
+    record({ method, body, ...extra, response: { ...response, status: fault.status } });
+    res.writeHead(fault.status, {
+      'content-type': 'application/json; charset=utf-8',
+      ...(fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {}),
+    });
+    res.end(JSON.stringify(response));
+    return true;
+  };
   const waiters = new Set<{ predicate: (call: SlackApiCall) => boolean; resolve: (call: SlackApiCall) => void }>();
   let tsCounter = 0;
   let responseCounter = 0;
@@ -108,6 +151,10 @@ export async function startSlackApiFake(): Promise<SlackApiFake> {
           message: { text: str('text') ?? '', blocks: body.blocks },
         };
       }
+      case 'chat.delete':
+        if (!str('channel')) return { ok: false, error: 'channel_not_found' };
+        if (!str('ts')) return { ok: false, error: 'message_not_found' };
+        return { ok: true, channel: str('channel'), ts: str('ts') };
       case 'chat.postEphemeral':
         if (!str('channel')) return { ok: false, error: 'channel_not_found' };
         if (!str('user')) return { ok: false, error: 'user_not_in_channel' };
@@ -156,6 +203,7 @@ export async function startSlackApiFake(): Promise<SlackApiFake> {
 
     const responseMatch = /^\/response\/([^/]+)$/.exec(path);
     if (responseMatch && req.method === 'POST') {
+      if (misbehave('response_url', body, res, { responseId: decodeURIComponent(responseMatch[1]!) })) return;
       const response = { ok: true };
       record({ method: 'response_url', responseId: decodeURIComponent(responseMatch[1]!), body, response });
       return reply(200, response);
@@ -165,6 +213,7 @@ export async function startSlackApiFake(): Promise<SlackApiFake> {
     const method = apiMatch[1]!;
     const token = bearer(req) ?? (typeof body.token === 'string' ? body.token : undefined);
     const { token: _omit, ...fields } = body;
+    if (misbehave(method, fields, res, token ? { token } : {})) return;
     let response: Record<string, unknown>;
     const queued = failures.get(method);
     if (!token || !/^xox[bpa]-/.test(token)) response = { ok: false, error: 'invalid_auth' };
@@ -210,6 +259,10 @@ export async function startSlackApiFake(): Promise<SlackApiFake> {
     },
     setUser: (id, user) => users.set(id, { ...users.get(id), ...user }),
     setChannel: (id, channel) => channels.set(id, channel),
+    setFault(method, fault) {
+      if (fault) faults.set(method, { ...fault });
+      else faults.delete(method);
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -39,6 +39,8 @@ export interface WorkerDeps {
   progressIntervalMs?: number;
   /** Per-call timeout of cluster requests. */
   clusterTimeoutMs?: number;
+  /** Per-call timeout of Slack Web API calls (default 3 s; retried within the Lambda's deadline). */
+  slackTimeoutMs?: number;
 }
 
 export interface WorkerResult {
@@ -78,14 +80,24 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
     log.redact(token);
     const client = new webApi.WebClient(token, {
       ...(deps.config.slack.apiUrl ? { slackApiUrl: deps.config.slack.apiUrl } : {}),
-      retryConfig: { retries: 2 },
-      timeout: 5000,
+      // Retries (429 after Retry-After, 5xx, timeouts) are slack-output's, bounded by the Lambda deadline; the
+      // client's own would sleep through any Retry-After, however long.
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: deps.slackTimeoutMs ?? 3000,
       logger: slackLogger(log, 'web-api'),
     });
     // The Slack handler already resolved --lang / the user's locale into job.lang.
     const lang = job.lang;
     const ctx = { cluster: job.cluster, scope: job.scope, lang };
-    const out = createSlackOutput({ client, job, log, intervalMs: deps.progressIntervalMs ?? 700 });
+    const remaining = context?.getRemainingTimeInMillis?.();
+    const out = createSlackOutput({
+      client,
+      job,
+      log,
+      intervalMs: deps.progressIntervalMs ?? 700,
+      ...(remaining !== undefined && Number.isFinite(remaining) ? { deadlineAt: Date.now() + remaining - 500 } : {}),
+    });
 
     const started = await out.start(renderProgress(ctx));
     if (!started) return { jobId: job.jobId, outcome: 'undeliverable' };
@@ -136,7 +148,7 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
       await out.finish(renderError({ cluster: job.cluster, message: 'the report could not be rendered', lang }));
       return { jobId: job.jobId, outcome: 'cluster-error' };
     }
-    await out.finish(rendered);
+    if (!(await out.finish(rendered))) return { jobId: job.jobId, outcome: 'undeliverable' };
     if (job.details) {
       for (const message of renderDetails(report, { lang })) await out.reply(message);
     }
