@@ -107,7 +107,13 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
     try {
       if (!cluster) throw new Error(`cluster "${job.cluster}" is not configured`);
       const connection = await deps.connect(cluster);
-      const reader = readerFor(connection, clusterTimeoutMs, diagnosisDeadline(context));
+      // One hanging read may take most of the budget, never all of it: the others and the logs still fit.
+      const deadlineAt = diagnosisDeadline(context);
+      const perRequestMs =
+        deadlineAt === undefined
+          ? clusterTimeoutMs
+          : Math.min(clusterTimeoutMs, Math.max(1000, Math.round((deadlineAt - Date.now()) * 0.6)));
+      const reader = readerFor(connection, perRequestMs, deadlineAt);
       report = await withinBudget(
         diagnose(reader, {
           scope: job.scope,
