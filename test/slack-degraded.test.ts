@@ -116,6 +116,26 @@ describe('no report is ever lost', () => {
   }, 3000);
 });
 
+describe('the response_url’s own limits', () => {
+  it('older than 30 minutes it is not used: the worker says the report could not be delivered', async () => {
+    h.slackApi.setFault('chat.postMessage', { kind: 'status', status: 500 });
+    const before = h.slackApi.calls.length;
+    const result = await h.worker(job({ responseUrlIssuedAt: Date.now() - 31 * 60_000 }), context(15_000));
+    expect(result.outcome).toBe('undeliverable');
+    expect(callsSince(before).filter((c) => c.method === 'response_url')).toEqual([]);
+    expect(h.logs.some((l) => /could not deliver the message/.test(l))).toBe(true);
+  });
+
+  it('the ack stamps when the response_url was issued, for the worker to judge its age', async () => {
+    const before = h.lambda.invocations.length;
+    await h.send(command('dns'));
+    await h.lambda.idle();
+    const stamped = h.jobs().slice(before)[0]?.responseUrlIssuedAt;
+    expect(typeof stamped).toBe('number');
+    expect(Math.abs(Date.now() - Number(stamped))).toBeLessThan(60_000);
+  });
+});
+
 describe('only our workspace', () => {
   it("another team's command is refused before any work, with a log line", async () => {
     const before = { jobs: h.lambda.invocations.length, calls: h.slackApi.calls.length, logs: h.logs.length };

@@ -28,6 +28,7 @@ const MAX_ATTEMPTS = 4;
 /** What one more Slack call may take (the WebClient's own timeout, set by the worker). */
 const CALL_BUDGET_MS = 3000;
 const RESPONSE_URL_POSTS = 5;
+const RESPONSE_URL_LIFETIME_MS = 30 * 60_000;
 /** Longest Retry-After honoured at all; anything longer is a Slack outage, not a pause. */
 const MAX_RETRY_AFTER_MS = 30_000;
 
@@ -131,7 +132,9 @@ export function createSlackOutput(opts: {
 
   /** The last resort for a message the channel would not take. */
   const fallBack = async (message: SlackMessage, why: unknown): Promise<boolean> => {
-    if (!job.responseUrl || responseUrlPosts >= RESPONSE_URL_POSTS) {
+    const expired =
+      job.responseUrlIssuedAt !== undefined && Date.now() - job.responseUrlIssuedAt > RESPONSE_URL_LIFETIME_MS;
+    if (!job.responseUrl || responseUrlPosts >= RESPONSE_URL_POSTS || expired) {
       log.error('could not deliver the message', { error: why, code: slackErrorCode(why) });
       return false;
     }
