@@ -13,7 +13,7 @@ import { startSandbox } from '../src/sandbox/server.ts';
 import type { Fault } from '../src/sandbox/types.ts';
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 interface Row {
   nodes: number;
@@ -53,7 +53,7 @@ export async function faultsBench(quick: boolean): Promise<string[]> {
         const paths = [...new Set(sandbox.requests.map((r) => r.path))].sort();
         const victims = paths.filter((_, i) => i % 10 === 0);
         const faults: Fault[] = victims.map((path, i) => ({
-          path: `^${escape(path)}$`,
+          path: `^${escapeRegExp(path)}$`,
           times: 1,
           ...(i % 2 === 0 ? { kind: 'status' as const, status: 503 } : { kind: 'reset' as const }),
         }));
