@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliBench, cliBundleSizes, cliTables } from './cli.ts';
+import { faultsBench } from './faults.ts';
 import { slackBench } from './slack.ts';
 
 // Loopback only: no AWS credential chain may fall through to the instance metadata endpoint.
@@ -36,6 +37,7 @@ try {
     '',
   );
   sections.push(...(await slackBench(tmp, quick)));
+  sections.push(...(await faultsBench(quick)));
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

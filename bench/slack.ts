@@ -43,6 +43,7 @@ async function startEnvironment() {
     SLACK_API_URL: slackApi.url,
     SLACK_BOT_ID: 'BBENCH',
     SLACK_BOT_USER_ID: 'UBENCH',
+    SLACK_TEAM_ID: 'T0001',
     WORKER_FUNCTION_NAME: WORKER,
     DEDUPE_TABLE: TABLE,
     AWS_REGION: 'us-east-1',

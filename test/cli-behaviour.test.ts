@@ -87,7 +87,9 @@ describe('could not run: exit code 2 and one clear sentence', () => {
     writeFileSync(config, sandbox.kubeconfig('bot').replace(sandbox.tokens.bot, 'not-a-valid-token'));
     const result = await runCli(['dns', '--kubeconfig', config]);
     expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
+    // The report is still printed: every component unknown, naming the refused credentials.
+    expect(result.stdout).toMatch(/^netcheck dns .* UNKNOWN$/m);
+    expect(result.stdout).toMatch(/unreadable: the API server rejected the credentials/);
     expect(result.stderr).toMatch(/^netcheck: could not diagnose .*(credentials|401)/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });

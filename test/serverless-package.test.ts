@@ -336,6 +336,7 @@ process.exit(0);
           SLACK_API_URL: slackApi.url,
           SLACK_BOT_ID: 'BNETCHECK1',
           SLACK_BOT_USER_ID: 'UNETCHECK1',
+          SLACK_TEAM_ID: 'T0001',
           WORKER_FUNCTION_NAME: 'netcheck-test-worker',
           DEDUPE_TABLE: 'netcheck-test-dedupe',
           AWS_REGION: 'us-east-1',

@@ -231,3 +231,27 @@ describe('language', () => {
     expect(h.jobs().at(-1)).toMatchObject({ lang: 'en' });
   });
 });
+
+describe('a degraded API server', () => {
+  it('one list hangs: the worker posts the partial report within its deadline, naming what it could not read', async () => {
+    h.sandbox.setFaults([{ kind: 'hang', path: '^/api/v1/nodes$' }]);
+    try {
+      const before = h.slackApi.calls.length;
+      // 10 s left: the diagnosis gets until 6.5 s before the end, a single request 60% of that.
+      const result = await h.worker(job({ scope: 'all' }), {
+        ...lambdaContext(WORKER),
+        getRemainingTimeInMillis: () => 10_000,
+      });
+      expect(result.outcome).toBe('reported');
+      const final = callsSince(before)
+        .filter((c) => c.method === 'chat.update')
+        .at(-1);
+      const text = JSON.stringify(final?.body);
+      expect(text).toContain('coredns.loop-detected');
+      expect(text).toMatch(/timed out trying to list nodes/);
+      expect(text).not.toMatch(/did not finish in time/);
+    } finally {
+      h.sandbox.setFaults([]);
+    }
+  });
+});

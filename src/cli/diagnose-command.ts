@@ -1,7 +1,7 @@
 // `netcheck [scope...]`: run the engine against a kubeconfig and print the report for people, tickets or machines.
 import { parseArgs } from 'node:util';
 import type { ComponentName, Lang, Report, Scope } from '../engine/report.ts';
-import { nothingReadable } from '../engine/report-view.ts';
+import { verdict } from '../engine/report-view.ts';
 import type { Io } from './io.ts';
 import { renderStatusLine, renderText } from './render-text.ts';
 import { didYouMean } from './suggest.ts';
@@ -203,7 +203,13 @@ export async function runDiagnosis(
     // The diagnosis itself, not engine/index.ts: that re-exports the zod schemas, which text output never needs.
     import('../engine/diagnose.ts'),
   ]);
-  const reader = createKubeReader(connection.kc, { timeoutMs: args.timeoutSeconds * 1000 });
+  // --timeout bounds the whole run: one deadline for every request, retry and wait. A single request may use most
+  // of it, but not all, so one hanging read still leaves time for the others and for the logs.
+  const totalMs = args.timeoutSeconds * 1000;
+  const reader = createKubeReader(connection.kc, {
+    deadlineAt: Date.now() + totalMs,
+    timeoutMs: Math.max(1000, Math.round(totalMs * 0.6)),
+  });
   const live = colorFor(io.stderr, io.env) && args.output === 'text' && !args.quiet;
   const progress = (message: string) => {
     if (live) io.stderr.write(`\r\x1b[2K${message}`);
@@ -223,25 +229,22 @@ export async function runDiagnosis(
     if (live) io.stderr.write('\r\x1b[2K');
   }
   report = narrowToScopes(report, args.scopes, worstStatus);
-  // When nothing could be read at all (unreachable, bad credentials), say why in one sentence instead of a report.
-  const couldNotRun = nothingReadable(report);
+  // The report is always printed, partial or not; when a component could not be judged, stderr says which and why.
+  const { exitCode, sentence } = verdict(report);
   const color = colorFor(io.stdout, io.env);
   if (args.quiet) {
-    if (!couldNotRun) io.stdout.write(renderStatusLine(report, { color }));
+    io.stdout.write(renderStatusLine(report, { color }));
   } else if (args.output === 'json') {
     io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } else if (args.output === 'yaml') {
     const { stringify } = await import('yaml');
     io.stdout.write(stringify(report, { lineWidth: 0 }));
-  } else if (!couldNotRun) {
-    if (args.output === 'markdown') {
-      const { renderMarkdown } = await import('./render-markdown.ts');
-      io.stdout.write(renderMarkdown(report));
-    } else io.stdout.write(renderText(report, { color }));
+  } else if (args.output === 'markdown') {
+    const { renderMarkdown } = await import('./render-markdown.ts');
+    io.stdout.write(renderMarkdown(report));
+  } else {
+    io.stdout.write(renderText(report, { color }));
   }
-  if (couldNotRun) {
-    io.stderr.write(`${program}: could not diagnose ${connection.clusterName}: ${couldNotRun}\n`);
-    return 2;
-  }
-  return report.components.some((c) => c.findings.some((f) => f.severity === 'critical')) ? 1 : 0;
+  if (sentence) io.stderr.write(`${program}: ${sentence}\n`);
+  return exitCode;
 }

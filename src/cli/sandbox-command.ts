@@ -33,7 +33,8 @@ export const SANDBOX_USAGE = `Usage:
                              VERB    GET, LIST (a GET on a collection), POST, PUT, PATCH, DELETE or *
                              PATH    regular expression on the request path, or *
                              ACTION  an HTTP status (500, 503, 429 or 429/SECONDS for Retry-After),
-                                     hang (never answer) or reset (drop the connection)
+                                     hang (never answer), reset (drop the connection), html (a proxy's 502
+                                     error page) or truncate (a 200 whose JSON is cut off)
                              TIMES   affect only the first TIMES matching requests
                            e.g. LIST:/api/v1/namespaces/kube-system/pods:503
                                 *:/apis/apps.*:hang
@@ -149,7 +150,7 @@ export function parseFault(spec: string): Fault {
   const verb = parts.shift()!.toUpperCase();
   if (!FAULT_VERBS.has(verb)) throw bad(`unknown verb "${verb}"`);
   let times: number | undefined;
-  const isAction = (s: string | undefined) => s !== undefined && /^(hang|reset|\d{3}(\/\d+)?)$/.test(s);
+  const isAction = (s: string | undefined) => s !== undefined && /^(hang|reset|html|truncate|\d{3}(\/\d+)?)$/.test(s);
   if (parts.length >= 3 && /^\d+$/.test(parts.at(-1)!) && isAction(parts.at(-2))) times = Number(parts.pop());
   const action = parts.pop()!;
   const path = parts.join(':');
@@ -162,7 +163,9 @@ export function parseFault(spec: string): Fault {
     }
   }
   const base = { ...(verb === '*' ? {} : { verb }), ...(path === '*' ? {} : { path }), ...(times ? { times } : {}) };
-  if (action === 'hang' || action === 'reset') return { ...base, kind: action };
+  if (action === 'hang' || action === 'reset' || action === 'html' || action === 'truncate') {
+    return { ...base, kind: action };
+  }
   const status = /^(\d{3})(?:\/(\d+))?$/.exec(action);
   if (!status || Number(status[1]) < 400) throw bad(`unknown action "${action}"`);
   return {

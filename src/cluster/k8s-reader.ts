@@ -20,8 +20,13 @@ import { Interner } from './intern.ts';
 import type { KubeConnectionConfig } from './kubeconfig-lite.ts';
 
 export interface KubeReaderOptions {
-  /** Per-request timeout (each page, each log call). */
+  /** Per-request timeout (each page, each log call), counted from the moment the request has a socket. */
   timeoutMs?: number;
+  /**
+   * The run's deadline (epoch ms): every request, retry and Retry-After wait ends by then, whatever the per-request
+   * timeout says. Queueing for one of the pooled sockets counts against this, never against a request's own timeout.
+   */
+  deadlineAt?: number;
   pageSize?: number;
   /** Who we authenticate as, for error messages; otherwise parsed from 403 messages or the kubeconfig user. */
   identity?: string;
@@ -69,14 +74,33 @@ function kindForStatus(status: number): ClusterErrorKind {
   return 'server-error';
 }
 
-function statusMessage(text: string): string {
+function statusMessage(text: string, status?: number): string {
   try {
     const body = JSON.parse(text);
     if (typeof body?.message === 'string') return body.message;
   } catch {
     // not a Status object
   }
-  return text.slice(0, 300) || 'no response body';
+  return summariseBody(text, status);
+}
+
+/**
+ * A body that is not a Kubernetes Status, in one short line: a proxy's HTML error page becomes its status and
+ * <title>, never the page itself.
+ */
+export function summariseBody(text: string, status?: number): string {
+  const head = text.slice(0, 4096);
+  if (/^\s*<(!doctype|html|head|body|\?xml)/i.test(head) || /<\/(html|title|body)>/i.test(head)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(head)?.[1]?.replace(/\s+/g, ' ').trim();
+    const what = status ? `HTTP ${status}` : 'an error';
+    return title ? `${what}: an HTML page titled "${title.slice(0, 120)}"` : `${what}: an HTML page`;
+  }
+  const line = head.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+  const clean = [...line]
+    .map((ch) => (ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127 ? ' ' : ch))
+    .join('')
+    .trim();
+  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean || 'no response body';
 }
 
 /** `User "system:serviceaccount:netcheck:netcheck-bot" cannot list ...` → the user. */
@@ -113,9 +137,22 @@ function networkError(error: unknown): { kind: ClusterErrorKind; message: string
   return undefined;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
+
+/** Largest body read for one request: a page of 500 big pods is a few MiB; anything far beyond is not an API answer. */
+const MAX_BODY_CHARS = 64 * 1024 * 1024;
+/** A reset or 503 is retried after this long unless the server says otherwise. */
+const RETRY_DELAY_MS = 200;
 
 type Query = Record<string, string | number | boolean | undefined>;
 
@@ -167,6 +204,11 @@ function transportFor(kc: KubeConnectionConfig, applied: RequestOptions & { agen
 
 export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOptions = {}): ClusterReader {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const deadlineAt = options.deadlineAt;
+  // One signal for the whole run: when the deadline passes, every request still queued or in flight ends at once.
+  const runSignal =
+    deadlineAt === undefined ? undefined : AbortSignal.timeout(Math.max(0, Math.round(deadlineAt - Date.now())));
+  const remainingMs = () => (deadlineAt === undefined ? Number.POSITIVE_INFINITY : deadlineAt - Date.now());
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   let requestCount = 0;
   let learnedIdentity: string | undefined;
@@ -183,11 +225,16 @@ export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOp
     return { headers, ...(applied.auth ? { auth: applied.auth } : {}) };
   }
 
-  function once(path: string, credentials: Awaited<ReturnType<typeof authenticated>>) {
+  function once(path: string, credentials: Awaited<ReturnType<typeof authenticated>>, maxChars = MAX_BODY_CHARS) {
     const t = transport!;
     requestCount++;
     return new Promise<RawResponse & { reused: boolean }>((resolve, reject) => {
       let reused = false;
+      let timer: NodeJS.Timeout | undefined;
+      if (runSignal?.aborted) {
+        reject(new RequestTimeout('the deadline passed'));
+        return;
+      }
       const req = t.request(
         `${t.base}${path}`,
         {
@@ -201,11 +248,13 @@ export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOp
           res.setEncoding('utf8');
           let text = '';
           res.on('data', (chunk: string) => {
-            text += chunk;
+            if (text.length >= maxChars) return;
+            text += text.length + chunk.length > maxChars ? chunk.slice(0, maxChars - text.length) : chunk;
           });
           res.on('error', reject);
           res.on('end', () => {
             clearTimeout(timer);
+            runSignal?.removeEventListener('abort', onDeadline);
             const headers: Record<string, string> = {};
             for (const [key, value] of Object.entries(res.headers)) {
               if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
@@ -214,12 +263,16 @@ export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOp
           });
         },
       );
-      const timer = setTimeout(() => req.destroy(new RequestTimeout('timed out')), timeoutMs);
+      const onDeadline = () => req.destroy(new RequestTimeout('the deadline passed'));
+      runSignal?.addEventListener('abort', onDeadline, { once: true });
+      // The request's own clock starts when it has a socket: waiting for one of the pooled sockets is not its fault.
       req.on('socket', () => {
         reused = req.reusedSocket;
+        timer ??= setTimeout(() => req.destroy(new RequestTimeout('timed out')), timeoutMs);
       });
       req.on('error', (error: Error & { reused?: boolean }) => {
         clearTimeout(timer);
+        runSignal?.removeEventListener('abort', onDeadline);
         error.reused = reused;
         reject(error);
       });
@@ -227,32 +280,40 @@ export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOp
     });
   }
 
-  /** One HTTP request (any status). A kept-alive socket the server closed meanwhile is retried on a fresh one. */
-  async function send(path: string): Promise<RawResponse> {
-    const credentials = await authenticated();
-    try {
-      return await once(path, credentials);
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (!(error as { reused?: boolean }).reused || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw error;
-      return await once(path, credentials);
-    }
+  /** One HTTP request (any status). */
+  async function send(path: string, maxChars?: number): Promise<RawResponse> {
+    return await once(path, await authenticated(), maxChars);
   }
 
-  /** send() with the retry policy (429 once honouring Retry-After ≤ 2 s, 503 once) and error mapping. */
+  /** Whether a wait of `ms` and one more request still fit before the deadline. */
+  const fits = (ms: number) => remainingMs() > ms + 50;
+
+  /**
+   * send() with the retry policy and error mapping. Every call here is an idempotent read, so a reset connection or a
+   * 503 is retried once, and a 429 once after its Retry-After — but only when the retry can finish within the
+   * deadline (without one, a Retry-After is honoured up to 2 s).
+   */
   async function call(
     path: string,
     what: { verb: string; resource: string; namespace?: string },
+    maxChars?: number,
   ): Promise<RawResponse> {
     for (let attempt = 0; ; attempt++) {
       let response: RawResponse;
       try {
-        response = await send(path);
+        response = await send(path, maxChars);
       } catch (error) {
         const net = networkError(error);
+        const code = (error as { code?: string }).code ?? '';
+        const reset = /ECONNRESET|EPIPE/.test(code) || /socket hang up/i.test((error as Error).message ?? '');
+        if (attempt === 0 && reset && fits(RETRY_DELAY_MS)) {
+          await sleep(RETRY_DELAY_MS, runSignal);
+          continue;
+        }
+        const deadline = (error as Error).message === 'the deadline passed' || runSignal?.aborted;
         throw new ClusterError({
           kind: net?.kind ?? 'unreachable',
-          message: net?.message ?? (error as Error).message,
+          message: deadline ? 'the deadline passed' : (net?.message ?? (error as Error).message),
           ...what,
           identity: options.identity,
         });
@@ -260,12 +321,14 @@ export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOp
       if (response.status < 300) return response;
       if (attempt === 0 && (response.status === 429 || response.status === 503)) {
         const retryAfter = Number(response.headers['retry-after']);
-        const waitMs =
-          Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter * 1000, MAX_RETRY_AFTER_MS) : 200;
-        await sleep(waitMs);
-        continue;
+        const asked = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : RETRY_DELAY_MS;
+        const waitMs = deadlineAt === undefined ? Math.min(asked, MAX_RETRY_AFTER_MS) : asked;
+        if (fits(waitMs)) {
+          await sleep(waitMs, runSignal);
+          continue;
+        }
       }
-      const message = statusMessage(response.text);
+      const message = statusMessage(response.text, response.status);
       const user = identityFromMessage(message);
       if (user && !options.identity) learnedIdentity = user;
       throw new ClusterError({
@@ -277,6 +340,27 @@ export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOp
           user ?? options.identity ?? (response.status === 401 || response.status === 403 ? identity() : undefined),
       });
     }
+  }
+
+  /** A 200 whose body is not the JSON object asked for (cut off mid-way, a proxy's page) is a failed read. */
+  function parseBody(response: RawResponse, what: { verb: string; resource: string; namespace?: string }): unknown {
+    let body: unknown;
+    try {
+      body = JSON.parse(response.text);
+    } catch {
+      body = undefined;
+    }
+    if (body !== null && typeof body === 'object' && !Array.isArray(body)) return body;
+    const truncated = /^\s*[{[]/.test(response.text);
+    throw new ClusterError({
+      kind: 'server-error',
+      status: response.status,
+      message: truncated
+        ? `the response was not complete JSON (${response.text.length} characters, cut off)`
+        : `the response was not JSON (${summariseBody(response.text, response.status)})`,
+      ...what,
+      identity: options.identity,
+    });
   }
 
   const collectionPath = (resource: Resource, namespace: string | undefined) => {
@@ -310,9 +394,10 @@ export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOp
           timeoutSeconds: Math.max(1, Math.ceil(timeoutMs / 1000)),
         });
         const response = await call(`${path}${query}`, what);
-        const body = JSON.parse(response.text) as { items?: KubeObject[]; metadata?: { continue?: string } };
-        for (const item of body.items ?? []) {
-          interner.object(item);
+        const body = parseBody(response, what) as { items?: KubeObject[]; metadata?: { continue?: string } };
+        // Items that are not objects are the engine's to drop (it sanitizes every list), never a crash here.
+        for (const item of Array.isArray(body.items) ? body.items : []) {
+          if (item !== null && typeof item === 'object') interner.object(item);
           items.push(item);
         }
         next = opts.limit === undefined ? body.metadata?.continue || undefined : undefined;
@@ -328,7 +413,7 @@ export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOp
           resource,
           namespace,
         });
-        return JSON.parse(response.text) as KubeObject;
+        return parseBody(response, { verb: 'get', resource, namespace }) as KubeObject;
       } catch (error) {
         if (error instanceof ClusterError && error.kind === 'not-found') return null;
         throw error;
@@ -342,11 +427,13 @@ export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOp
         tailLines: opts.tailLines,
         limitBytes: opts.limitBytes,
       });
-      const response = await call(`${collectionPath('pods', namespace)}/${encodeURIComponent(pod)}/log${query}`, {
-        verb: 'get',
-        resource: 'pods/log',
-        namespace,
-      });
+      // A proxy that ignores limitBytes cannot make the run hold more than twice the budget in memory.
+      const maxChars = opts.limitBytes ? opts.limitBytes * 2 : undefined;
+      const response = await call(
+        `${collectionPath('pods', namespace)}/${encodeURIComponent(pod)}/log${query}`,
+        { verb: 'get', resource: 'pods/log', namespace },
+        maxChars,
+      );
       return response.text;
     },
   };

@@ -91,7 +91,8 @@ describe('loadKubeConfig', () => {
       path,
       config(
         ['server: https://127.0.0.1:6443'],
-        ['exec:', '  apiVersion: client.authentication.k8s.io/v1beta1', '  command: aws'],
+        // An installed binary: a missing one is refused before any request (see test/cli-faults.test.ts).
+        ['exec:', '  apiVersion: client.authentication.k8s.io/v1beta1', `  command: ${process.execPath}`],
       ),
     );
     const loaded = await loadKubeConfig({ kubeconfigPath: path, env: {} });

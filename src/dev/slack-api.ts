@@ -87,6 +87,10 @@ export interface ResponseTarget {
   threadTs?: string;
 }
 
+export type SlackFault =
+  | { kind: 'status'; status: number; retryAfterSeconds?: number; times?: number }
+  | { kind: 'hang'; times?: number };
+
 export interface SlackApiFake {
   /** Base URL for WebClient's `slackApiUrl`: http://127.0.0.1:PORT/api/ */
   url: string;
@@ -111,6 +115,12 @@ export interface SlackApiFake {
   /** Called after every change to the workspace; returns the unsubscribe. */
   onChange(listener: () => void): () => void;
   close(): Promise<void>;
+  /**
+   * Makes a method (`chat.update`, `*` for every Web API method, `response_url` for response URLs) misbehave at the
+   * HTTP level, as Slack does on a bad day: a status (429 with Retry-After, 5xx) or a hang (no answer until close).
+   * `times` limits it to the next N calls; `undefined` clears it. Failed calls are recorded like the others.
+   */
+  setFault(method: string, fault: SlackFault | undefined): void;
 }
 
 export const FAKE_TEAM = { id: 'T0NETCHECK', name: 'netcheck-test', url: 'https://netcheck-test.slack.com/' };
@@ -129,6 +139,17 @@ export interface SlackApiOptions {
 export async function startSlackApiFake(options: SlackApiOptions = {}): Promise<SlackApiFake> {
   const calls: SlackApiCall[] = [];
   const failures = new Map<string, string[]>();
+  const faults = new Map<string, SlackFault>();
+  /** The fault for this call, consuming one of its `times`. */
+  const faultFor = (method: string): SlackFault | undefined => {
+    const fault = faults.get(method) ?? (method === 'response_url' ? undefined : faults.get('*'));
+    if (!fault) return undefined;
+    if (fault.times !== undefined) {
+      if (fault.times <= 0) return undefined;
+      fault.times--;
+    }
+    return fault;
+  };
   const users = new Map<string, SlackUser>(Object.entries(options.users ?? {}));
   const channels = new Map<string, WorkspaceChannel>();
   const messages: WorkspaceMessage[] = [];
@@ -425,6 +446,23 @@ export async function startSlackApiFake(options: SlackApiOptions = {}): Promise<
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify(payload));
     };
+    /** Answers a faulted call; true when it did. */
+    const misbehave = (method: string, body: Record<string, unknown>, extra: Partial<SlackApiCall> = {}): boolean => {
+      const fault = faultFor(method);
+      if (!fault) return false;
+      if (fault.kind === 'hang') {
+        record({ method, body, ...extra, response: { hang: true } });
+        return true; // never answered; close() drops the socket
+      }
+      const response = { ok: false, error: fault.status === 429 ? 'ratelimited' : `http_${fault.status}` };
+      record({ method, body, ...extra, response: { ...response, status: fault.status } });
+      res.writeHead(fault.status, {
+        'content-type': 'application/json; charset=utf-8',
+        ...(fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {}),
+      });
+      res.end(JSON.stringify(response));
+      return true;
+    };
     let body: Record<string, unknown>;
     try {
       body = decode(req, await readBody(req));
@@ -436,6 +474,7 @@ export async function startSlackApiFake(options: SlackApiOptions = {}): Promise<
     const responseMatch = /^\/response\/([^/]+)$/.exec(path);
     if (responseMatch && req.method === 'POST') {
       const responseId = decodeURIComponent(responseMatch[1]!);
+      if (misbehave('response_url', body, { responseId })) return;
       const response = { ok: true };
       const target = targets.get(responseId);
       if (target) deliverResponse(target, body);
@@ -447,6 +486,7 @@ export async function startSlackApiFake(options: SlackApiOptions = {}): Promise<
     const method = apiMatch[1]!;
     const token = bearer(req) ?? (typeof body.token === 'string' ? body.token : undefined);
     const { token: _omit, ...fields } = body;
+    if (misbehave(method, fields, token ? { token } : {})) return;
     let response: Record<string, unknown>;
     const queued = failures.get(method);
     if (!token || !/^xox[bpa]-/.test(token)) response = { ok: false, error: 'invalid_auth' };
@@ -525,6 +565,10 @@ export async function startSlackApiFake(options: SlackApiOptions = {}): Promise<
       messages: messages.map((m) => ({ ...m })),
       views: [...views],
     }),
+    setFault(method, fault) {
+      if (fault) faults.set(method, { ...fault });
+      else faults.delete(method);
+    },
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -46,6 +46,11 @@ export interface CollectFailure {
   /** Which components cannot be judged without this data. */
   components: ComponentName[];
   error: ClusterError;
+  /**
+   * Evidence that explains a state but does not decide it (events, logs, kubeadm's own config): without it the
+   * component is still judged from what was read, and names what it lacks instead of becoming `unknown`.
+   */
+  supplementary?: boolean;
 }
 
 /** Everything the checks may look at. Lists hold only what the collector fetched (selected namespaces/labels). */

@@ -117,7 +117,9 @@ export class ClusterError extends Error {
       case 'unauthorized':
         return `the API server rejected the credentials${who} while trying to ${what}${code}`;
       case 'timeout':
-        return `timed out trying to ${what}`;
+        return this.message === 'the deadline passed'
+          ? `timed out trying to ${what} (the run's deadline passed)`
+          : `timed out trying to ${what}`;
       case 'unreachable':
         return `could not reach the API server to ${what}: ${this.message}`;
       default:

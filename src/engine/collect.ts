@@ -11,8 +11,10 @@ import {
   type Resource,
 } from './cluster-reader.ts';
 import { fingerprint, isStaticProxyPod } from './fingerprint.ts';
+import { listEndpointSlices } from './objects/endpoints.ts';
 import { logKey } from './objects/logs.ts';
 import { containerNames, isCrashLooping, podUnhealthy, restarts } from './objects/pods.ts';
+import { sanitizeLog, sanitizeObjects } from './objects/sanitize.ts';
 import { podsOf } from './objects/workloads.ts';
 import type { ComponentName, Scope } from './report.ts';
 import { componentsForScope } from './report-view.ts';
@@ -83,6 +85,15 @@ interface Request {
   absentUnless?: (objects: KubeObject[]) => string[];
 }
 
+/** See CollectFailure.supplementary: events and kubeadm's/kubelet's own config only add evidence. */
+function supplementary(request: Request): boolean {
+  return (
+    request.bucket === 'events' ||
+    request.absent === absentKey('configmaps', KS, 'kubeadm-config') ||
+    request.absent === absentKey('configmaps', KS, 'kubelet-config')
+  );
+}
+
 function list(
   bucket: Bucket,
   resource: Resource,
@@ -96,7 +107,8 @@ function list(
     components,
     always,
     run: async (r: ClusterReader) => {
-      const objects = await r.list(resource, options);
+      const objects =
+        resource === 'endpointslices' ? await listEndpointSlices(r, options) : await r.list(resource, options);
       return keep ? objects.filter(keep) : objects;
     },
   } satisfies Request;
@@ -196,6 +208,23 @@ function cniNamespacePlan(daemonSets: KubeObject[]): Request[] {
 }
 
 function asClusterError(error: unknown, verb: string, resource: string, namespace?: string): ClusterError {
+  // A list answers 404 only when the API server does not serve that group/version (old or trimmed clusters).
+  if (
+    error instanceof ClusterError &&
+    error.kind === 'not-found' &&
+    error.verb === 'list' &&
+    !/namespaces "[^"]*" not found/.test(error.message)
+  ) {
+    return new ClusterError({
+      kind: 'not-found',
+      status: error.status,
+      message: 'the API server does not serve this resource (API group/version not available)',
+      verb: error.verb,
+      resource: error.resource,
+      namespace: error.namespace,
+      identity: error.identity,
+    });
+  }
   if (error instanceof ClusterError) return error;
   return new ClusterError({
     kind: 'server-error',
@@ -232,15 +261,17 @@ async function runWave(
   results.forEach((result, i) => {
     const request = requests[i]!;
     if (result.status === 'fulfilled') {
-      snapshot[request.bucket].push(...result.value);
+      snapshot[request.bucket].push(...sanitizeObjects(result.value));
       if (request.absent && result.value.length === 0) snapshot.absent!.push(request.absent);
       if (request.absentUnless) snapshot.absent!.push(...request.absentUnless(result.value));
       return;
     }
     const error = asClusterError(result.reason, 'list', request.bucket);
     // A namespace that does not exist is simply a CNI that is not installed.
-    if (error.kind === 'not-found') return;
-    snapshot.failures.push({ components: request.components.filter((c) => wanted.has(c)), error });
+    if (error.kind === 'not-found' && /namespaces "[^"]*" not found/.test(error.message)) return;
+    const failure: CollectFailure = { components: request.components.filter((c) => wanted.has(c)), error };
+    if (supplementary(request)) failure.supplementary = true;
+    snapshot.failures.push(failure);
   });
 }
 
@@ -368,7 +399,7 @@ async function collectLogs(reader: ClusterReader, snapshot: Snapshot, scope: Sco
     const t = targets[i]!;
     const key = logKey(t.namespace, t.pod, t.container);
     if (result.status === 'fulfilled') {
-      logs[key] = { ...logs[key], [t.previous ? 'previous' : 'current']: result.value };
+      logs[key] = { ...logs[key], [t.previous ? 'previous' : 'current']: sanitizeLog(result.value) };
       return;
     }
     const error = asClusterError(result.reason, 'get', 'pods/log', t.namespace);
@@ -376,7 +407,8 @@ async function collectLogs(reader: ClusterReader, snapshot: Snapshot, scope: Sco
     if (error.kind === 'bad-request' || error.kind === 'not-found') return;
     // One failure per kind of denial is enough to explain an `unknown`.
     const dedupeKey = `${error.kind}/${t.namespace}/${t.components.join(',')}`;
-    if (!failures.has(dedupeKey)) failures.set(dedupeKey, { components: t.components, error });
+    // Logs explain a state the pod objects already show; without them the component is still judged.
+    if (!failures.has(dedupeKey)) failures.set(dedupeKey, { components: t.components, error, supplementary: true });
   });
   snapshot.failures.push(...failures.values());
 }

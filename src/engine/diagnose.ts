@@ -127,8 +127,10 @@ export async function diagnose(reader: ClusterReader, options: DiagnoseOptions):
   const toCheck = componentsForScope(options.scope);
   const checks = (options.checks ?? allChecks).filter((c) => toCheck.includes(c.component));
   const errors = new Map<ComponentName, string[]>(COMPONENT_ORDER.map((c) => [c, []]));
+  // Failed reads that only lacked evidence: the component is still judged and lists them after the blocking ones.
+  const gaps = new Map<ComponentName, string[]>(COMPONENT_ORDER.map((c) => [c, []]));
   for (const failure of snapshot.failures) {
-    for (const c of failure.components) errors.get(c)?.push(failure.error.describe());
+    for (const c of failure.components) (failure.supplementary ? gaps : errors).get(c)?.push(failure.error.describe());
   }
   // When not a single object could be read, every check would judge an empty cluster: report unknown instead.
   const located = collectedNothing(snapshot)
@@ -151,12 +153,18 @@ export async function diagnose(reader: ClusterReader, options: DiagnoseOptions):
       located.filter((l) => l.component === component).map((l) => l.finding),
       allFindings,
     );
-    const componentErrors = [...new Set(errors.get(component) ?? [])];
-    const status = componentStatus(findings, componentErrors.length > 0);
+    const blocking = [...new Set(errors.get(component) ?? [])];
+    const missing = [...new Set(gaps.get(component) ?? [])].filter((e) => !blocking.includes(e));
+    const componentErrors = [...blocking, ...missing];
+    const status = componentStatus(findings, blocking.length > 0);
+    const judgedWithout =
+      status !== 'unknown' && missing.length > 0
+        ? tr(` (judged without: ${missing[0]})`, ` (다음 없이 판단함: ${missing[0]})`)
+        : '';
     const report: ComponentReport = {
       component,
       status,
-      summary: summarize(component, status, findings, located, componentErrors, tr),
+      summary: summarize(component, status, findings, located, componentErrors, tr) + judgedWithout,
       detected: describeComponent(component, snapshot, tr),
       findings,
     };

@@ -244,6 +244,7 @@ export function resolveMountedFile(
   const container = containers.find((c) => c.name === containerName) ?? containers[0];
   const mounts: { name: string; mountPath: string; subPath?: string }[] = container?.volumeMounts ?? [];
   const matches = mounts
+    .filter((m) => typeof m?.mountPath === 'string')
     .filter((m) => path === m.mountPath || path.startsWith(`${m.mountPath.replace(/\/$/, '')}/`))
     .sort((a, b) => b.mountPath.length - a.mountPath.length);
   for (const mount of matches) {

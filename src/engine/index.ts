@@ -49,4 +49,6 @@ export {
   reportView,
   sortComponents,
   sortFindings,
+  type Verdict,
+  verdict,
 } from './report-view.ts';

@@ -169,3 +169,40 @@ export function reportView(report: Report): ReportView {
   if (unreadable !== undefined) view.nothingReadable = unreadable;
   return view;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The verdict every front acts on (the CLI's exit code, CI gates).
+
+export interface Verdict {
+  /**
+   * 1: a critical finding, even alongside unknowns. 2: nothing could be judged, or nothing critical but some component
+   * is unknown. 0: every component asked for was judged and none is critical.
+   */
+  exitCode: 0 | 1 | 2;
+  /** Whenever a component could not be judged: which, and why, in one sentence. */
+  sentence?: string;
+}
+
+export function verdict(report: Report): Verdict {
+  const critical = report.components.some(
+    (c) => c.status === 'critical' || c.findings.some((f) => f.severity === 'critical'),
+  );
+  const blind = nothingReadable(report);
+  if (report.components.length === 0) {
+    return { exitCode: 2, sentence: `nothing could be judged on ${report.cluster.name}` };
+  }
+  if (blind !== undefined && !critical) {
+    return { exitCode: 2, sentence: `could not diagnose ${report.cluster.name}: ${blind}` };
+  }
+  const unknown = report.components.filter((c) => c.status === 'unknown');
+  if (unknown.length === 0) return { exitCode: critical ? 1 : 0 };
+  const names = unknown.map((c) => c.component).join(', ');
+  const first = unknown[0]!;
+  const reason = first.errors?.[0] ?? first.summary;
+  const others = unknown.reduce((n, c) => n + (c.errors?.length ?? 0), 0) - 1;
+  const more = others > 0 ? ` (and ${others} more failed read${others === 1 ? '' : 's'})` : '';
+  return {
+    exitCode: critical ? 1 : 2,
+    sentence: `${names} on ${report.cluster.name} could not be judged: ${reason}${more}`,
+  };
+}

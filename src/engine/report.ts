@@ -55,7 +55,10 @@ export const ComponentReport = z.object({
   /** What was found installed, e.g. "CoreDNS (Deployment kube-system/coredns, 2/2 ready)". */
   detected: z.string(),
   findings: z.array(Finding),
-  /** Why the status is `unknown`: the calls that failed, naming verb, resource and identity. */
+  /**
+   * The reads that failed, naming verb, resource and identity: why the status is `unknown`, or — on a judged
+   * component — the evidence it was judged without (events, logs).
+   */
   errors: z.array(z.string()).optional(),
 });
 export type ComponentReport = z.infer<typeof ComponentReport>;

@@ -21,6 +21,8 @@ export const DiagnoseJob = z.object({
   responseUrl: z.optional(z.url()),
   threadTs: z.optional(z.string()),
   teamId: z.optional(z.string()),
+  /** When the response_url was received (epoch ms): Slack honours it for 30 minutes. */
+  responseUrlIssuedAt: z.optional(z.number()),
 });
 export type DiagnoseJob = z.infer<typeof DiagnoseJob>;
 

@@ -238,6 +238,21 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       req.socket.destroy();
       return;
     }
+    if (fault?.kind === 'html') {
+      const code = fault.status ?? 502;
+      const reason = code === 502 ? 'Bad Gateway' : code === 504 ? 'Gateway Timeout' : 'Error';
+      res.writeHead(code, { 'Content-Type': 'text/html' });
+      res.end(
+        `<!DOCTYPE html>\n<html><head><title>${code} ${reason}</title><style>body{font-family:sans-serif}</style></head>` +
+          `<body><center><h1>${code} ${reason}</h1></center><hr><center>nginx</center>${'<!-- padding -->\n'.repeat(200)}</body></html>`,
+      );
+      return;
+    }
+    if (fault?.kind === 'truncate') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"kind":"List","apiVersion":"v1","metadata":{"resourceVersion":"1"},"items":[{"metadata":{"name":"cor');
+      return;
+    }
     if (fault?.kind === 'status') {
       const code = fault.status ?? 500;
       const headers: Record<string, string> = {};

@@ -81,7 +81,11 @@ export interface Fault {
   verb?: string;
   /** Regular expression matched against the request path (without query). */
   path?: string;
-  kind: 'status' | 'hang' | 'reset';
+  /**
+   * 'html': a proxy's HTML error page (status 502 unless `status` says otherwise); 'truncate': a 200 whose JSON body
+   * is cut off mid-way, as when a connection drops behind a proxy.
+   */
+  kind: 'status' | 'hang' | 'reset' | 'html' | 'truncate';
   /** For kind 'status': 500, 503, 429 … */
   status?: number;
   /** For 429: the Retry-After header in seconds. */

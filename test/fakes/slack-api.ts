@@ -5,6 +5,7 @@ export {
   type ResponseTarget,
   type SlackApiCall,
   type SlackApiFake,
+  type SlackFault,
   type SlackUser,
   startSlackApiFake,
 } from '../../src/dev/slack-api.ts';

@@ -101,6 +101,7 @@ export async function startHarness(options: { scenario: string; env?: NodeJS.Pro
     SLACK_API_URL: slackApi.url,
     SLACK_BOT_ID: 'BNETCHECK1',
     SLACK_BOT_USER_ID: 'UNETCHECK1',
+    SLACK_TEAM_ID: 'T0001',
     WORKER_FUNCTION_NAME: WORKER,
     DEDUPE_TABLE: TABLE,
     AWS_REGION: 'us-east-1',

@@ -87,6 +87,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     botId: nonEmpty(env, 'SLACK_BOT_ID'),
     botUserId: nonEmpty(env, 'SLACK_BOT_USER_ID'),
   };
+  const teamIds = (nonEmpty(env, 'SLACK_TEAM_ID') ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  if (teamIds.some((t) => !/^[TE][A-Z0-9]+$/.test(t))) {
+    problems.push('SLACK_TEAM_ID: team ids look like T0123ABCD (Enterprise Grid org ids: E0123ABCD), comma-separated');
+  }
+  if (teamIds.length > 0) slack.teamIds = teamIds;
   if (mode === 'lambda') {
     if (slack.signingSecret)
       problems.push('SLACK_SIGNING_SECRET: plaintext secrets are for dev mode; use SLACK_SECRET_ID');

@@ -11,6 +11,7 @@
 // | `SLACK_BOT_TOKEN`                  | dev only | plaintext bot token (rejected in lambda mode)                                  |
 // | `SLACK_API_URL`                    | both     | Slack Web API base URL, e.g. a local fake `http://127.0.0.1:PORT/api/`         |
 // | `SLACK_BOT_ID`, `SLACK_BOT_USER_ID`| both     | both set ⇒ Bolt skips `auth.test` at cold start                                 |
+// | `SLACK_TEAM_ID`                    | both     | our workspace id, or comma-separated ids (Enterprise Grid: team or enterprise ids); or `teamId`/`teamIds` in the Slack secret. Lambda: requests from any other team are refused; dev: default the first request's team |
 // | `WORKER_FUNCTION_NAME`             | both     | name of the worker Lambda (lambda: required; dev default `netcheck-dev-worker`) |
 // | `DEDUPE_TABLE`                     | both     | DynamoDB table for Slack retry dedupe (lambda: required; dev default `netcheck-dedupe`) |
 // | `AWS_REGION`                       | both     | region of the AWS clients (set by Lambda; dev default `us-east-1`)             |
@@ -68,6 +69,9 @@ export type Mode = z.infer<typeof Mode>;
 export const SlackSecret = z.object({
   signingSecret: z.string().check(z.minLength(1)),
   botToken: z.string().check(z.minLength(1)),
+  /** Our workspace (or Enterprise Grid org) id(s), as an alternative to SLACK_TEAM_ID. */
+  teamId: z.optional(z.string().check(z.minLength(1))),
+  teamIds: z.optional(z.array(z.string().check(z.minLength(1)))),
 });
 export type SlackSecret = z.infer<typeof SlackSecret>;
 
@@ -81,6 +85,8 @@ export interface SlackConfig {
   apiUrl?: string;
   botId?: string;
   botUserId?: string;
+  /** SLACK_TEAM_ID: the only workspaces (team or enterprise ids) whose requests are served. */
+  teamIds?: string[];
 }
 
 export interface AwsEndpoints {

@@ -50,6 +50,8 @@ export interface AccessDeps {
   localeTimeoutMs?: number;
   /** The user's Slack locale (users.info); defaults to the listener's WebClient. */
   lookupLocale?: (userId: string) => Promise<string | undefined>;
+  /** Upper bound on each usergroups.users.list made while the user waits (default 1 s). */
+  groupsTimeoutMs?: number;
 }
 
 /** The lookups behind the middleware, with their caches: create one per App, i.e. once per cold start. */
@@ -104,7 +106,13 @@ export function createAccessResolver(deps: AccessDeps): AccessResolver {
         const cached = members.get(group);
         if (cached && cached.until > Date.now()) return cached.users;
         try {
-          const res = await client.usergroups.users.list({ usergroup: group });
+          // Bounded like every call on the ack path: a slow Slack grants nothing rather than delaying the ack.
+          const res = await Promise.race([
+            client.usergroups.users.list({ usergroup: group }),
+            sleep(deps.groupsTimeoutMs ?? 1000).then(() => {
+              throw new Error('usergroups.users.list timed out');
+            }),
+          ]);
           const users = new Set(res.users ?? []);
           members.set(group, { users, until: Date.now() + GROUP_TTL_MS });
           return users;

@@ -13,6 +13,7 @@ import { registerFix } from './fix.ts';
 import { registerIncident } from './incident.ts';
 import { registerMention } from './mention.ts';
 import { registerRerun } from './rerun.ts';
+import { teamGuard } from './team.ts';
 
 export interface SlackAppDeps {
   config: AppConfig;
@@ -31,6 +32,7 @@ export interface SlackAppDeps {
 export function registerListeners(app: App, deps: SlackAppDeps): void {
   const { config, log } = deps;
 
+  app.use(teamGuard({ config, log }));
   // One line per delivery: what it was and whether it is a redelivery; never its text or URLs.
   app.use(async ({ body, context, next }) => {
     // biome-ignore lint/suspicious/noExplicitAny: Slack bodies differ by type; only ids are read.

@@ -15,7 +15,10 @@ export function createEnqueue(deps: { dedupe: DedupeStore; worker: WorkerInvoker
       log.info('duplicate delivery: already accepted, not running again', { jobId: job.jobId, kind: job.kind });
       return 'duplicate';
     }
-    await worker.invoke(job);
+    // The response_url is the worker's last resort and expires 30 minutes after Slack issued it.
+    await worker.invoke(
+      job.responseUrl && job.responseUrlIssuedAt === undefined ? { ...job, responseUrlIssuedAt: Date.now() } : job,
+    );
     log.info('job enqueued', { jobId: job.jobId, kind: job.kind, cluster: job.cluster, scope: job.scope });
     return 'enqueued';
   };

@@ -5,7 +5,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { App, AwsLambdaReceiver } from '@slack/bolt';
+import { App, AwsLambdaReceiver, webApi } from '@slack/bolt';
 import type { Context } from 'aws-lambda';
 import { createDedupeStore } from '../../aws/dedupe.ts';
 import { createSecretStore } from '../../aws/secrets.ts';
@@ -23,7 +23,13 @@ import { createLocaleLookup } from './locale.ts';
 export interface SlackSecrets {
   signingSecret: string;
   botToken: string;
+  /** Our workspace id(s), when the secret carries them (see SLACK_TEAM_ID). */
+  teamId?: string;
+  teamIds?: string[];
 }
+
+/** Every Slack Web API call made while the user waits for the ack ends by then, so the ack leaves within 3 s. */
+export const ACK_PATH_CALL_MS = 1000;
 
 export interface SlackHandlerDeps {
   config: AppConfig;
@@ -58,22 +64,26 @@ export function createSlackHandler(deps: SlackHandlerDeps): SlackHandler {
       invalidRequestSignatureHandler: () => log.warn('request rejected by the receiver signature check'),
     });
     const { slack } = deps.config;
+    const teamIds = [...(slack.teamIds ?? []), ...(secrets.teamId ? [secrets.teamId] : []), ...(secrets.teamIds ?? [])];
+    const config = teamIds.length > 0 ? { ...deps.config, slack: { ...slack, teamIds } } : deps.config;
+    const clientOptions = {
+      ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+      // The defaults retry for 30 minutes with no timeout; the user is waiting on this ack.
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: Math.min(timeout, ACK_PATH_CALL_MS),
+      logger,
+    };
     const app = new App({
-      token: secrets.botToken,
       receiver,
       logger,
-      // Both ids ⇒ Bolt skips auth.test, one Slack round trip less on a cold start.
-      ...(slack.botId && slack.botUserId ? { botId: slack.botId, botUserId: slack.botUserId } : {}),
-      clientOptions: {
-        ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
-        // The defaults retry for 30 minutes with no timeout; the user is waiting on this ack.
-        retryConfig: { retries: 1 },
-        timeout,
-        logger,
-      },
+      // Our own authorize instead of Bolt's: Bolt caches the first auth.test, so one failure at a cold start
+      // would drop every later request of the process. A failed bootstrap is retried on the next request.
+      authorize: botIdentity({ token: secrets.botToken, config, clientOptions, log }),
+      clientOptions,
     });
     registerListeners(app, {
-      config: deps.config,
+      config,
       worker: deps.worker,
       dedupe: deps.dedupe,
       log,
@@ -113,6 +123,35 @@ export function createSlackHandler(deps: SlackHandlerDeps): SlackHandler {
     }
     // Hand Bolt the UTF-8 body: its own base64 decoding is ASCII-only.
     return run({ ...event, body: rawBody, isBase64Encoded: false }, context);
+  };
+}
+
+/**
+ * Bolt's authorize: the bot token, plus the bot's ids from SLACK_BOT_ID/SLACK_BOT_USER_ID or one bounded auth.test.
+ * Only a successful auth.test is cached; while Slack is down each request retries it and, failing, goes on without
+ * the ids (they only let Bolt ignore the bot's own events) instead of being dropped.
+ */
+function botIdentity(opts: {
+  token: string;
+  config: AppConfig;
+  clientOptions: ConstructorParameters<typeof webApi.WebClient>[1];
+  log: Log;
+}) {
+  const { slack } = opts.config;
+  let ids: { botId: string; botUserId: string } | undefined =
+    slack.botId && slack.botUserId ? { botId: slack.botId, botUserId: slack.botUserId } : undefined;
+  let client: InstanceType<typeof webApi.WebClient> | undefined;
+  return async () => {
+    if (!ids) {
+      client ??= new webApi.WebClient(opts.token, opts.clientOptions);
+      try {
+        const res = await client.auth.test();
+        if (res.bot_id && res.user_id) ids = { botId: res.bot_id, botUserId: res.user_id };
+      } catch (error) {
+        opts.log.warn('auth.test failed; retrying on the next request', { error });
+      }
+    }
+    return { botToken: opts.token, ...(ids ?? {}) };
   };
 }
 

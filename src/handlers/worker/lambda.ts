@@ -31,14 +31,16 @@ export interface WorkerDeps {
   connect: (cluster: ClusterConfig) => Promise<ClusterConnection>;
   /** Drops the cached connection and credentials of a cluster that could not be read (rotated token, moved endpoint). */
   forget?: (clusterName: string) => void;
-  /** Defaults to the HTTPS reader; tests may wrap it. */
-  reader?: (connection: ClusterConnection, timeoutMs: number) => ClusterReader;
+  /** Defaults to the HTTPS reader; tests may wrap it. `deadlineAt` (epoch ms) bounds the whole diagnosis. */
+  reader?: (connection: ClusterConnection, timeoutMs: number, deadlineAt?: number) => ClusterReader;
   diagnose?: typeof engineDiagnose;
   log?: Log;
   /** Minimum time between two progress edits of the Slack message (chat.update is rate limited). */
   progressIntervalMs?: number;
   /** Per-call timeout of cluster requests. */
   clusterTimeoutMs?: number;
+  /** Per-call timeout of Slack Web API calls (default 3 s; retried within the Lambda's deadline). */
+  slackTimeoutMs?: number;
 }
 
 export interface WorkerResult {
@@ -54,7 +56,8 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
   const clusterTimeoutMs = deps.clusterTimeoutMs ?? 8000;
   const readerFor =
     deps.reader ??
-    ((c: ClusterConnection, timeoutMs: number) => createKubeReader(c.kc, { timeoutMs, identity: c.identity }));
+    ((c: ClusterConnection, timeoutMs: number, deadlineAt?: number) =>
+      createKubeReader(c.kc, { timeoutMs, identity: c.identity, ...(deadlineAt ? { deadlineAt } : {}) }));
 
   return async (event, context) => {
     const parsed = Job.safeParse(event);
@@ -77,14 +80,24 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
     log.redact(token);
     const client = new webApi.WebClient(token, {
       ...(deps.config.slack.apiUrl ? { slackApiUrl: deps.config.slack.apiUrl } : {}),
-      retryConfig: { retries: 2 },
-      timeout: 5000,
+      // Retries (429 after Retry-After, 5xx, timeouts) are slack-output's, bounded by the Lambda deadline; the
+      // client's own would sleep through any Retry-After, however long.
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: deps.slackTimeoutMs ?? 3000,
       logger: slackLogger(log, 'web-api'),
     });
     // The Slack handler already resolved --lang / the user's locale into job.lang.
     const lang = job.lang;
     const ctx = { cluster: job.cluster, scope: job.scope, lang };
-    const out = createSlackOutput({ client, job, log, intervalMs: deps.progressIntervalMs ?? 700 });
+    const remaining = context?.getRemainingTimeInMillis?.();
+    const out = createSlackOutput({
+      client,
+      job,
+      log,
+      intervalMs: deps.progressIntervalMs ?? 700,
+      ...(remaining !== undefined && Number.isFinite(remaining) ? { deadlineAt: Date.now() + remaining - 500 } : {}),
+    });
 
     const started = await out.start(renderProgress(ctx));
     if (!started) return { jobId: job.jobId, outcome: 'undeliverable' };
@@ -94,7 +107,13 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
     try {
       if (!cluster) throw new Error(`cluster "${job.cluster}" is not configured`);
       const connection = await deps.connect(cluster);
-      const reader = readerFor(connection, clusterTimeoutMs);
+      // One hanging read may take most of the budget, never all of it: the others and the logs still fit.
+      const deadlineAt = diagnosisDeadline(context);
+      const perRequestMs =
+        deadlineAt === undefined
+          ? clusterTimeoutMs
+          : Math.min(clusterTimeoutMs, Math.max(1000, Math.round((deadlineAt - Date.now()) * 0.6)));
+      const reader = readerFor(connection, perRequestMs, deadlineAt);
       report = await withinBudget(
         diagnose(reader, {
           scope: job.scope,
@@ -135,7 +154,7 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
       await out.finish(renderError({ cluster: job.cluster, message: 'the report could not be rendered', lang }));
       return { jobId: job.jobId, outcome: 'cluster-error' };
     }
-    await out.finish(rendered);
+    if (!(await out.finish(rendered))) return { jobId: job.jobId, outcome: 'undeliverable' };
     if (job.details) {
       for (const message of renderDetails(report, { lang })) await out.reply(message);
     }
@@ -145,6 +164,15 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
 
 /** Time kept in reserve to write the final message before Lambda stops the function. */
 const FINISH_RESERVE_MS = 5000;
+/** The reader's deadline comes this much earlier still, so a partial report is ready before the backstop fires. */
+const POST_MARGIN_MS = FINISH_RESERVE_MS + 1500;
+
+/** The diagnosis deadline (epoch ms) from the function's remaining time, minus the margin to post the result. */
+export function diagnosisDeadline(context: Context | undefined, now = Date.now()): number | undefined {
+  const remaining = context?.getRemainingTimeInMillis?.();
+  if (remaining === undefined || !Number.isFinite(remaining)) return undefined;
+  return now + Math.max(1000, remaining - POST_MARGIN_MS);
+}
 
 /** Fails the diagnosis shortly before the function's own timeout, so the user hears about it. */
 async function withinBudget<T>(work: Promise<T>, context: Context | undefined): Promise<T> {
