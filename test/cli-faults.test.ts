@@ -69,17 +69,18 @@ describe('503', () => {
   });
 
   it('always, on one list: retried once, then the components that need it are unknown and the rest judged', async () => {
-    healthy.setFaults([{ kind: 'status', status: 503, path: '^/apis/apps/v1/namespaces/kube-system/daemonsets$' }]);
+    // DaemonSets are one list across namespaces (the CNI agents live in several).
+    healthy.setFaults([{ kind: 'status', status: 503, path: '^/apis/apps/v1/daemonsets$' }]);
     const run = await diagnoseJson(healthyConfig);
-    expect(requestsTo(healthy, /^\/apis\/apps\/v1\/namespaces\/kube-system\/daemonsets$/)).toHaveLength(2);
+    expect(requestsTo(healthy, /^\/apis\/apps\/v1\/daemonsets$/)).toHaveLength(2);
     expect(run.statuses).toEqual({ cni: 'unknown', 'kube-proxy': 'unknown', dns: 'ok' });
     expect(run.component('cni').errors).toContain(
-      'failed to list daemonsets in kube-system (503): injected fault: 503 ServiceUnavailable',
+      'failed to list daemonsets (503): injected fault: 503 ServiceUnavailable',
     );
     expect(run.component('cni').summary).toMatch(/could not be fully checked: failed to list daemonsets/);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      'netcheck: cni, kube-proxy on sandbox could not be judged: failed to list daemonsets in kube-system (503): injected fault: 503 ServiceUnavailable (and 1 more failed read)\n',
+      'netcheck: cni, kube-proxy on sandbox could not be judged: failed to list daemonsets (503): injected fault: 503 ServiceUnavailable (and 1 more failed read)\n',
     );
   });
 

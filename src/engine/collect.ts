@@ -109,7 +109,8 @@ function list(
     run: async (r: ClusterReader) => {
       const objects =
         resource === 'endpointslices' ? await listEndpointSlices(r, options) : await r.list(resource, options);
-      return keep ? objects.filter(keep) : objects;
+      // Sanitised before narrowing: a list item may be null or have no metadata.
+      return keep ? sanitizeObjects(objects).filter(keep) : objects;
     },
   } satisfies Request;
 }
