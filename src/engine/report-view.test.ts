@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ComponentName, ComponentReport, Finding, Report, Severity, Status } from './report.ts';
-import { componentsForScope, componentsInScope, nothingReadable, reportView, sortComponents } from './report-view.ts';
+import {
+  componentsForScope,
+  componentsInScope,
+  nothingReadable,
+  reportView,
+  sortComponents,
+  verdict,
+} from './report-view.ts';
 
 const finding = (id: string, severity: Severity = 'critical', causedBy?: string): Finding => ({
   id,
@@ -131,5 +138,44 @@ describe('the report order', () => {
       component('cni', 'critical', [finding('cni.not-installed')]),
     ]);
     expect(sorted.map((c) => c.component)).toEqual(['cni', 'dns', 'kube-proxy']);
+  });
+});
+
+describe('the verdict (exit code and its one sentence)', () => {
+  it('0 only when every component was judged and none is critical', () => {
+    expect(
+      verdict(report([component('cni', 'ok', []), component('dns', 'warning', [finding('x.y', 'warning')])])),
+    ).toEqual({ exitCode: 0 });
+  });
+
+  it('1 for a critical finding, even alongside an unknown component, which is still named', () => {
+    const v = verdict(
+      report([
+        component('dns', 'critical', [finding('coredns.loop-detected')]),
+        component('cni', 'unknown', [], ['cannot list nodes']),
+      ]),
+    );
+    expect(v).toEqual({ exitCode: 1, sentence: 'cni on prod could not be judged: cannot list nodes' });
+  });
+
+  it('2 when nothing is critical but a component is unknown: which, and the first failed read', () => {
+    const v = verdict(
+      report([
+        component('cni', 'unknown', [], ['cannot list nodes', 'cannot list pods']),
+        component('kube-proxy', 'unknown', [], ['cannot list nodes']),
+        component('dns', 'ok', []),
+      ]),
+    );
+    expect(v).toEqual({
+      exitCode: 2,
+      sentence: 'cni, kube-proxy on prod could not be judged: cannot list nodes (and 2 more failed reads)',
+    });
+  });
+
+  it('2 when nothing could be judged at all: "could not diagnose" and why', () => {
+    const v = verdict(
+      report([component('cni', 'unknown', [], ['timed out']), component('dns', 'unknown', [], ['timed out'])]),
+    );
+    expect(v).toEqual({ exitCode: 2, sentence: 'could not diagnose prod: timed out' });
   });
 });
