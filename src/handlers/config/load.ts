@@ -131,6 +131,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     }
   }
 
+  const cooldownRaw = nonEmpty(env, 'NETCHECK_INCIDENT_COOLDOWN_MINUTES');
+  const cooldownMinutes = cooldownRaw === undefined ? 360 : Number(cooldownRaw);
+  if (!Number.isInteger(cooldownMinutes) || cooldownMinutes < 1 || cooldownMinutes > 7 * 24 * 60) {
+    problems.push('NETCHECK_INCIDENT_COOLDOWN_MINUTES: expected whole minutes between 1 and 10080');
+  }
+  const incidentClusterLabels = (nonEmpty(env, 'NETCHECK_INCIDENT_CLUSTER_LABELS') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+
   if (problems.length) throw new ConfigError(problems);
   return {
     clusters,
@@ -142,6 +152,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     mode,
     defaultLang: langParsed.success ? langParsed.data : 'en',
     ...(incidentChannelPattern ? { incidentChannelPattern } : {}),
+    incidentTable: nonEmpty(env, 'INCIDENT_TABLE') ?? dedupeTable,
+    incidentClusterLabels,
+    incidentCooldownMs: cooldownMinutes * 60_000,
   };
 }
 

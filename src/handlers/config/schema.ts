@@ -18,6 +18,9 @@
 // | `AWS_ENDPOINT_URL_LAMBDA`          | both     | idem, e.g. the local Lambda endpoint of `netcheck dev`                          |
 // | `AWS_ENDPOINT_URL_DYNAMODB`        | both     | idem, e.g. dynalite                                                            |
 // | `AWS_ENDPOINT_URL_EKS`             | both     | endpoint of eks:DescribeCluster (src/aws/eks-describe.ts reads it directly)     |
+// | `INCIDENT_TABLE`                   | both     | DynamoDB table of incident state (default: DEDUPE_TABLE, keys `incident:…`)     |
+// | `NETCHECK_INCIDENT_CLUSTER_LABELS` | both     | comma-separated alert label keys naming the cluster (before cluster, cluster_name, k8s_cluster) |
+// | `NETCHECK_INCIDENT_COOLDOWN_MINUTES`| both    | how long an incident stays open after its last trigger (default 360)           |
 //
 // ClusterConfig (one element of NETCHECK_CLUSTERS):
 //   { "name": "prod", "auth": { "type": "eks", "clusterName": "prod", "region": "eu-west-1" },
@@ -43,6 +46,8 @@ export const ClusterConfig = z.object({
   approvers: z.optional(z.array(z.string())),
   /** The cluster to check when the user names none. */
   default: z.optional(z.boolean()),
+  /** Incident channels (ids or names) whose alerts are about this cluster (src/incidents/cluster.ts). */
+  incidentChannels: z.optional(z.array(z.string())),
 });
 export type ClusterConfig = z.infer<typeof ClusterConfig>;
 
@@ -100,4 +105,10 @@ export interface AppConfig {
   mode: Mode;
   defaultLang: Lang;
   incidentChannelPattern?: string;
+  /** DynamoDB table of incident state; the dedupe table when unset (same key schema and TTL attribute). */
+  incidentTable: string;
+  /** Alert label keys naming the cluster, tried before cluster/cluster_name/k8s_cluster. */
+  incidentClusterLabels: string[];
+  /** How long an incident stays open after its last trigger. */
+  incidentCooldownMs: number;
 }
