@@ -2,7 +2,8 @@
 //
 // | Env var                            | Mode     | Meaning                                                                        |
 // |------------------------------------|----------|--------------------------------------------------------------------------------|
-// | `NETCHECK_CLUSTERS`                | both     | JSON array of ClusterConfig (required, at least one cluster)                   |
+// | `NETCHECK_CLUSTERS`                | both     | JSON array of ClusterConfig; overrides NETCHECK_CONFIG_SECRET_ID (one is required) |
+// | `NETCHECK_CONFIG_SECRET_ID`        | both     | Secrets Manager secret with `{ "clusters": [ClusterConfig…] }`, read at run time (cached 5 min) |
 // | `NETCHECK_MODE`                    | both     | `lambda` or `dev`; default `lambda` when `AWS_LAMBDA_FUNCTION_NAME` is set     |
 // | `NETCHECK_DEFAULT_LANG`            | both     | `en` (default) or `ko`: language of replies when the user gives no `--lang`     |
 // | `NETCHECK_INCIDENT_CHANNEL_PATTERN`| both     | optional regex; channels whose name matches get an automatic check on creation |
@@ -105,6 +106,8 @@ export interface AppConfig {
   mode: Mode;
   defaultLang: Lang;
   incidentChannelPattern?: string;
+  /** Secrets Manager secret holding the clusters document, read at run time (absent: NETCHECK_CLUSTERS). */
+  configSecretId?: string;
   /** DynamoDB table of incident state; the dedupe table when unset (same key schema and TTL attribute). */
   incidentTable: string;
   /** Alert label keys naming the cluster, tried before cluster/cluster_name/k8s_cluster. */

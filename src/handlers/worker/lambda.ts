@@ -23,6 +23,7 @@ import { renderProgress } from '../../slack/progress-blocks.ts';
 import { renderReport } from '../../slack/report-blocks.ts';
 import { loadConfig } from '../config/load.ts';
 import type { AppConfig, ClusterConfig } from '../config/schema.ts';
+import { createConfigSource, perConfig } from '../config/source.ts';
 import { createLog, type Log, slackLogger } from '../log.ts';
 import { awsClientConfig, slackSecretsFrom } from '../runtime.ts';
 import { type Checked, type Progress, rerunTarget, runIncident } from './incident.ts';
@@ -219,35 +220,33 @@ export function workerHandlerFromEnv(
     client: new SecretsManagerClient(awsClientConfig(config, env, 'secretsManager')),
     ttlMs: 5 * 60_000,
   });
+  const dynamo = new DynamoDBClient(awsClientConfig(config, env, 'dynamodb'));
+  const dedupe = options.dedupe ?? createDedupeStore({ client: dynamo, table: config.dedupeTable });
+  const incidents = createIncidentStore({ client: dynamo, table: config.incidentTable });
   let describer: ReturnType<typeof createEksDescriber> | undefined;
-  const connector = createClusterConnector({
-    secrets,
-    // Only for EKS clusters configured without endpoint/CA; built on first use.
-    describeCluster: (auth) => {
-      describer ??= createEksDescriber();
-      return describer(auth);
-    },
-  });
-  return createWorkerHandler({
-    config,
-    log,
-    botToken: async () => (await slackSecretsFrom(config, secrets)).botToken,
-    dedupe:
-      options.dedupe ??
-      createDedupeStore({
-        client: new DynamoDBClient(awsClientConfig(config, env, 'dynamodb')),
-        table: config.dedupeTable,
-      }),
-    incidents: createIncidentStore({
-      client: new DynamoDBClient(awsClientConfig(config, env, 'dynamodb')),
-      table: config.incidentTable,
-    }),
-    connect: (cluster) => connector.connect(cluster),
-    forget: (name) => {
-      connector.invalidate(name);
-      const auth = config.clusters.find((c) => c.name === name)?.auth;
-      if (auth && 'secretId' in auth) secrets.invalidate(auth.secretId);
-    },
+  // The clusters may live in a run-time document: connections are rebuilt with it when it changes.
+  return perConfig(createConfigSource(config, secrets), (current) => {
+    const connector = createClusterConnector({
+      secrets,
+      // Only for EKS clusters configured without endpoint/CA; built on first use.
+      describeCluster: (auth) => {
+        describer ??= createEksDescriber();
+        return describer(auth);
+      },
+    });
+    return createWorkerHandler({
+      config: current,
+      log,
+      botToken: async () => (await slackSecretsFrom(current, secrets)).botToken,
+      dedupe,
+      incidents,
+      connect: (cluster) => connector.connect(cluster),
+      forget: (name) => {
+        connector.invalidate(name);
+        const auth = current.clusters.find((c) => c.name === name)?.auth;
+        if (auth && 'secretId' in auth) secrets.invalidate(auth.secretId);
+      },
+    });
   });
 }
 
