@@ -22,6 +22,7 @@ import { startSandbox } from '../sandbox/server.ts';
 import type { Latency } from '../sandbox/types.ts';
 import { type LocalLambda, startLocalLambda } from './local-lambda.ts';
 import { startLocalSecretsManager } from './local-secrets-manager.ts';
+import { createMemoryIncidentStore } from './memory-incidents.ts';
 
 export const DEV_WORKER = 'netcheck-dev-worker';
 export const DEV_CLUSTER = 'sandbox';
@@ -92,7 +93,7 @@ async function startBackend(options: Omit<DevServerOptions, 'port'>): Promise<Ba
   // Retries of a delivery are deduped in memory here (production uses DynamoDB).
   const claimed = new Set<string>();
   const dedupe = { claim: async (key: string) => !claimed.has(key) && Boolean(claimed.add(key)) };
-  const worker = workerHandlerFromEnv(env, { log, dedupe });
+  const worker = workerHandlerFromEnv(env, { log, dedupe, incidents: createMemoryIncidentStore() });
   const lambda = await startLocalLambda(
     { [DEV_WORKER]: (event, context) => worker(event, context as unknown as Context) },
     { onAsyncError: (name, error) => log.error('local function failed', { function: name, error }) },

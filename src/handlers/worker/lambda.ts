@@ -212,7 +212,7 @@ function describeClusterFailure(error: unknown): string {
 /** Wires the real clients from the environment (one per cold start). */
 export function workerHandlerFromEnv(
   env: NodeJS.ProcessEnv,
-  options: { log?: Log; dedupe?: DedupeStore } = {},
+  options: { log?: Log; dedupe?: DedupeStore; incidents?: IncidentStore } = {},
 ): WorkerHandler {
   const config = loadConfig(env);
   const log = options.log ?? createLog();
@@ -222,7 +222,7 @@ export function workerHandlerFromEnv(
   });
   const dynamo = new DynamoDBClient(awsClientConfig(config, env, 'dynamodb'));
   const dedupe = options.dedupe ?? createDedupeStore({ client: dynamo, table: config.dedupeTable });
-  const incidents = createIncidentStore({ client: dynamo, table: config.incidentTable });
+  const incidents = options.incidents ?? createIncidentStore({ client: dynamo, table: config.incidentTable });
   let describer: ReturnType<typeof createEksDescriber> | undefined;
   // The clusters may live in a run-time document: connections are rebuilt with it when it changes.
   return perConfig(createConfigSource(config, secrets), (current) => {
