@@ -182,6 +182,36 @@ describe('an incident channel and its alerts', () => {
     expect(posts(callsIn(priv, mark)).map((c) => c.body.thread_ts)).toEqual([reportTs]);
   });
 
+  it('a channel creation and an alert arriving together still give one report: the conditional open decides', async () => {
+    const racing = 'CINC003005';
+    h.slackApi.setChannel(racing, { name: 'inc-3005-race' });
+    const from = h.slackApi.calls.length;
+    const fired = alert(racing, '[FIRING:1] CoreDNSErrorsHigh cluster=prod-eu');
+    await Promise.all([
+      h.send(
+        eventRequest(
+          { type: 'channel_created', channel: { id: racing, name: 'inc-3005-race', creator: ALICE } },
+          { eventId: eventId() },
+          h.signing,
+        ),
+      ),
+      h.send(eventRequest(fired.event, { eventId: eventId() }, h.signing)),
+    ]);
+    await h.lambda.idle();
+    const written = posts(callsIn(racing, from));
+    // A report is a message posted ("Checking…") and then updated into the report.
+    const reportTs = new Set(
+      updates(callsIn(racing, from))
+        .filter((c) => said(c).includes('coredns.loop-detected'))
+        .map((c) => c.body.ts),
+    );
+    const reports = written.filter((c) => reportTs.has(tsOf(c)));
+    expect(reports).toHaveLength(1);
+    // The other trigger became a follow-up in the report's thread.
+    const root = reports[0]?.body.thread_ts ?? tsOf(reports[0]);
+    expect(written.filter((c) => c !== reports[0]).map((c) => c.body.thread_ts)).toEqual([root]);
+  });
+
   it('people joining a private channel, and private channels outside the pattern, start nothing', async () => {
     h.slackApi.setChannel('GPRIV00002', { name: 'team-chat' });
     const before = h.jobs().length;
