@@ -238,12 +238,33 @@ async function update(run: IncidentRun, ts: string, message: SlackMessage): Prom
  * Where a Re-run's report goes: the message it was clicked under, or, when that message is in an incident's
  * thread (a contradiction note, an update), the incident's report itself.
  */
-export async function rerunTarget(job: Job, store: IncidentStore | undefined, now: number): Promise<Job> {
-  if (job.kind !== 'rerun' || !job.messageTs) return job;
+export async function rerunTarget(
+  job: Job,
+  store: IncidentStore | undefined,
+  now: number,
+): Promise<{ job: Job; incident?: IncidentRecord }> {
+  if (job.kind !== 'rerun' || !job.messageTs) return { job };
   const thread = job.messageThreadTs;
   const record = store ? await store.get(incidentStateKey(job.channelId, job.cluster), now) : undefined;
   if (record?.reportTs && (job.messageTs === record.reportTs || (thread && thread === record.threadTs))) {
-    return { ...job, messageTs: record.reportTs, ...(record.threadTs ? { threadTs: record.threadTs } : {}) };
+    return {
+      job: { ...job, messageTs: record.reportTs, ...(record.threadTs ? { threadTs: record.threadTs } : {}) },
+      incident: record,
+    };
   }
-  return { ...job, threadTs: thread ?? job.messageTs };
+  return { job: { ...job, threadTs: thread ?? job.messageTs } };
+}
+
+/** Keeps the incident's findings at its latest check (a Re-run), so the next update diffs against it. */
+export async function recordRecheck(
+  store: IncidentStore,
+  record: IncidentRecord,
+  report: Report,
+  now: number,
+  log: Log,
+): Promise<void> {
+  // A narrower re-run (kube-proxy only, from a contradiction note) says nothing about the rest of the incident.
+  if (mergeScope(record.scope, report.scope) !== report.scope) return;
+  const next = { ...record, findings: failingFindings(report), updatedAt: now, version: record.version + 1 };
+  if (!(await store.save(next))) log.info('incident changed during the re-run; its next update diffs from there');
 }

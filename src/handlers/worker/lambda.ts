@@ -26,7 +26,7 @@ import type { AppConfig, ClusterConfig } from '../config/schema.ts';
 import { createConfigSource, perConfig } from '../config/source.ts';
 import { createLog, type Log, slackLogger } from '../log.ts';
 import { awsClientConfig, slackSecretsFrom } from '../runtime.ts';
-import { type Checked, type Progress, rerunTarget, runIncident } from './incident.ts';
+import { type Checked, type Progress, recordRecheck, rerunTarget, runIncident } from './incident.ts';
 import { createSlackOutput } from './slack-output.ts';
 
 export interface WorkerDeps {
@@ -95,7 +95,7 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
     const ctx = { cluster: job.cluster, scope: job.scope, lang };
     // A Re-run updates the report it belongs to; everything else starts a message of its own.
     const target = await rerunTarget(job, deps.incidents, now());
-    const out = createSlackOutput({ client, job: target, log, intervalMs: deps.progressIntervalMs ?? 700 });
+    const out = createSlackOutput({ client, job: target.job, log, intervalMs: deps.progressIntervalMs ?? 700 });
 
     const check = async (scope: Scope, onProgress?: (e: Progress) => void): Promise<Checked> => {
       const cluster = deps.config.clusters.find((c) => c.name === job.cluster);
@@ -174,6 +174,9 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
       job.messageTs ? withNotes(result.message, [recheckedNote(new Date(now()), lang)]) : result.message,
     );
     if (!result.ok) return { jobId: job.jobId, outcome: 'cluster-error' };
+    // A Re-run of an incident's report is its latest check: later updates say what changed since this one.
+    if (target.incident && deps.incidents)
+      await recordRecheck(deps.incidents, target.incident, result.report, now(), log);
     if (job.details) {
       for (const message of renderDetails(result.report, { lang })) await out.reply(message);
     }
