@@ -29,7 +29,7 @@ beforeAll(async () => {
   await symlink(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
   const result = await run('npm', ['run', 'package'], {
     cwd: dir,
-    timeout: 80_000,
+    timeout: 180_000,
     // No NETCHECK_*, no AWS_*: only a PATH with Node 24 first, a HOME, and osls kept off the network.
     env: {
       PATH: `${join(root, 'node_modules', '.bin')}:${dirname(process.execPath)}:${process.env.PATH}`,
@@ -40,7 +40,7 @@ beforeAll(async () => {
   });
   output = `${result.stdout}\n${result.stderr}`;
   template = JSON.parse(await readFile(join(dir, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8'));
-}, 100_000);
+}, 200_000);
 
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });

@@ -94,16 +94,25 @@ export async function runIncident(run: IncidentRun): Promise<IncidentOutcome> {
 async function first(run: IncidentRun, record: IncidentRecord, note: string): Promise<IncidentOutcome> {
   const { job, incident, store, out, log } = run;
   if (!(await out.start(run.progress()))) return 'undeliverable';
-  const checked = await run.check(job.scope, (e) => out.progress(run.progress(e)));
-  await out.finish(withNotes(checked.message, [note]));
+  // Where the report is, recorded before the check runs: a trigger arriving meanwhile follows up on it.
   const reportTs = out.ts();
-  const saved = await store.save({
+  const placed = {
     ...record,
     ...(reportTs ? { reportTs, threadTs: job.threadTs ?? reportTs } : {}),
-    findings: checked.ok ? failingFindings(checked.report) : [],
     version: record.version + 1,
-  });
-  if (!saved) log.warn('incident state changed while its report was written', { key: record.key });
+  };
+  const savedPlace = await store.save(placed);
+  const checked = await run.check(job.scope, (e) => out.progress(run.progress(e)));
+  await out.finish(withNotes(checked.message, [note]));
+  const saved =
+    savedPlace &&
+    (await store.save({
+      ...placed,
+      findings: checked.ok ? failingFindings(checked.report) : [],
+      version: placed.version + 1,
+    }));
+  // A follow-up that came in during the check wrote its own, newer findings.
+  if (!saved) log.info('incident updated while its first report was written', { key: record.key });
   if (!checked.ok) return 'cluster-error';
   const contradiction = incident.alert ? contradictionOf({ ...incident.alert, labels: {} }, checked.report) : undefined;
   if (contradiction) {
