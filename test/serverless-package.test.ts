@@ -159,6 +159,8 @@ describe('osls package', () => {
         SLACK_SECRET_ID: 'netcheck/test/slack',
         WORKER_FUNCTION_NAME: 'netcheck-test-worker',
         DEDUPE_TABLE: { Ref: 'DedupeTable' },
+        INCIDENT_TABLE: { Ref: 'IncidentTable' },
+        NETCHECK_CONFIG_SECRET_ID: 'netcheck/test/config',
       });
     }
   });
@@ -206,7 +208,7 @@ describe('osls package', () => {
     });
   });
 
-  it('gives the slack function exactly: its logs, the Slack secret, invoking the worker, writing dedupe items', () => {
+  it('gives the slack function exactly: its logs, the Slack secret and clusters document, invoking the worker, writing dedupe items', () => {
     expect(statementsOf('SlackRole')).toEqual([
       {
         Effect: 'Allow',
@@ -216,7 +218,9 @@ describe('osls package', () => {
       {
         Effect: 'Allow',
         Action: 'secretsmanager:GetSecretValue',
-        Resource: sub('arn:aws:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:netcheck/test/slack-??????'),
+        Resource: ['slack', 'config'].map((s) =>
+          sub(`arn:aws:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:netcheck/test/${s}-??????`),
+        ),
       },
       {
         Effect: 'Allow',
@@ -227,7 +231,7 @@ describe('osls package', () => {
     ]);
   });
 
-  it('gives the worker exactly: its logs, the named secrets, dedupe items, DescribeCluster on EKS clusters without endpoint', () => {
+  it('gives the worker exactly: its logs, the named secrets, dedupe and incident items, DescribeCluster on EKS clusters without endpoint', () => {
     expect(statementsOf('WorkerRole')).toEqual([
       {
         Effect: 'Allow',
@@ -237,11 +241,16 @@ describe('osls package', () => {
       {
         Effect: 'Allow',
         Action: 'secretsmanager:GetSecretValue',
-        Resource: ['slack', 'staging', 'lab'].map((s) =>
+        Resource: ['slack', 'config', 'staging', 'lab'].map((s) =>
           sub(`arn:aws:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:netcheck/test/${s}-??????`),
         ),
       },
       { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: { 'Fn::GetAtt': ['DedupeTable', 'Arn'] } },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: { 'Fn::GetAtt': ['IncidentTable', 'Arn'] },
+      },
       {
         Effect: 'Allow',
         Action: 'eks:DescribeCluster',

@@ -19,13 +19,22 @@ const EVENT_SCOPES: Record<string, string> = {
   app_mention: 'app_mentions:read',
   'message.channels': 'channels:history',
   channel_created: 'channels:read',
+  'message.groups': 'groups:history',
+  // Private incident channels: the bot learns of one when it is invited (it gets no channel_created for them).
+  member_joined_channel: 'groups:read',
 };
 const EVENTS_URL = /^https:\/\/<api-id>\.execute-api\.<region>\.amazonaws\.com\/slack\/events$/;
 
 describe('infra/slack/manifest.yml', () => {
   it('subscribes to the events netcheck handles, each with its scope granted', () => {
     const { bot_events } = manifest.settings.event_subscriptions;
-    expect(bot_events).toEqual(['app_mention', 'message.channels', 'channel_created']);
+    expect(bot_events).toEqual([
+      'app_mention',
+      'message.channels',
+      'channel_created',
+      'message.groups',
+      'member_joined_channel',
+    ]);
     for (const event of bot_events) {
       expect(EVENT_SCOPES[event], `scope for ${event}`).toBeDefined();
       expect(manifest.oauth_config.scopes.bot).toContain(EVENT_SCOPES[event]);
@@ -43,6 +52,8 @@ describe('infra/slack/manifest.yml', () => {
         'commands',
         'usergroups:read',
         'users:read',
+        'groups:read',
+        'groups:history',
       ].sort(),
     );
   });

@@ -1,6 +1,7 @@
-// IAM statements of the worker's role, derived from NETCHECK_CLUSTERS at package time (serverless.yml:
-// `${file(./infra/iam/worker-statements.cjs)}`), so the worker may read exactly the secrets and describe exactly
-// the EKS clusters it is configured for. CommonJS because osls loads variable files with require().
+// IAM statements of the worker's role (serverless.yml: `${file(./infra/iam/worker-statements.cjs)}`). Without
+// NETCHECK_CLUSTERS at package time (the usual case: clusters live in the run-time document), the worker may read
+// the secrets under `<service>/<stage>/` and describe EKS clusters tagged `netcheck=<stage>`. With it, exactly the
+// secrets and EKS clusters it names. CommonJS because osls loads variable files with require().
 'use strict';
 
 const SECRET_SUFFIX = '-??????'; // Secrets Manager appends 6 random characters to every secret ARN.
@@ -11,10 +12,6 @@ function secretArn(secretId) {
 }
 
 function parseClusters(raw) {
-  if (!raw)
-    throw new Error(
-      'NETCHECK_CLUSTERS: Required at package time (the JSON array of clusters, see src/handlers/config/schema.ts)',
-    );
   let clusters;
   try {
     clusters = JSON.parse(raw);
@@ -40,16 +37,9 @@ function parseClusters(raw) {
 module.exports = async ({ resolveVariable }) => {
   const service = await resolveVariable('self:service');
   const stage = await resolveVariable('sls:stage');
-  const clusters = parseClusters(process.env.NETCHECK_CLUSTERS || '');
+  const raw = process.env.NETCHECK_CLUSTERS || '';
+  const clusters = raw ? parseClusters(raw) : undefined;
   const fn = `${service}-${stage}-worker`;
-
-  const secretIds = new Set([
-    `${service}/${stage}/slack`, // the bot token, to post results
-    ...clusters.filter((c) => c.auth.type !== 'eks').map((c) => c.auth.secretId),
-  ]);
-  const secrets = [...secretIds].map(secretArn);
-  // Only clusters without a configured endpoint/CA are described at run time.
-  const described = clusters.filter((c) => c.auth.type === 'eks' && !(c.auth.endpoint && c.auth.caData));
 
   const statements = [
     {
@@ -57,10 +47,50 @@ module.exports = async ({ resolveVariable }) => {
       Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       Resource: { 'Fn::Sub': `arn:aws:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${fn}:*` },
     },
-    { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: secrets },
+  ];
+  if (clusters) {
+    const secretIds = new Set([
+      `${service}/${stage}/slack`, // the bot token, to post results
+      `${service}/${stage}/config`, // the clusters document (NETCHECK_CLUSTERS overrides it, but it may be set)
+      ...clusters.filter((c) => c.auth.type !== 'eks').map((c) => c.auth.secretId),
+    ]);
+    statements.push({
+      Effect: 'Allow',
+      Action: 'secretsmanager:GetSecretValue',
+      Resource: [...secretIds].map(secretArn),
+    });
+  } else {
+    // The document names the cluster secrets at run time: they live under the stage's prefix.
+    statements.push({
+      Effect: 'Allow',
+      Action: 'secretsmanager:GetSecretValue',
+      Resource: {
+        'Fn::Sub': `arn:aws:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${service}/${stage}/*`,
+      },
+    });
+  }
+  statements.push(
     // Idempotency: an async event can arrive twice; the worker claims the job id first.
     { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: { 'Fn::GetAtt': ['DedupeTable', 'Arn'] } },
-  ];
+    // Incident state: read, then conditional writes.
+    {
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+      Resource: { 'Fn::GetAtt': ['IncidentTable', 'Arn'] },
+    },
+  );
+  if (!clusters) {
+    // Only EKS clusters configured without endpoint/CA are described; which ones is known at run time only.
+    statements.push({
+      Effect: 'Allow',
+      Action: 'eks:DescribeCluster',
+      Resource: { 'Fn::Sub': `arn:aws:eks:*:\${AWS::AccountId}:cluster/*` },
+      Condition: { StringEquals: { 'aws:ResourceTag/netcheck': stage } },
+    });
+    return statements;
+  }
+  // Only clusters without a configured endpoint/CA are described at run time.
+  const described = clusters.filter((c) => c.auth.type === 'eks' && !(c.auth.endpoint && c.auth.caData));
   if (described.length) {
     statements.push({
       Effect: 'Allow',

@@ -26,6 +26,7 @@ import { startSandbox } from '../sandbox/server.ts';
 import type { Latency } from '../sandbox/types.ts';
 import { type LocalLambda, startLocalLambda } from './local-lambda.ts';
 import { startLocalSecretsManager } from './local-secrets-manager.ts';
+import { createMemoryIncidentStore } from './memory-incidents.ts';
 import { createPreview } from './preview/routes.ts';
 import { type SlackApiFake, startSlackApiFake } from './slack-api.ts';
 import { DEV_INCIDENT_PATTERN, DEV_OPS_CHANNEL, DEV_USERS, DEV_WORKSPACE } from './workspace.ts';
@@ -112,7 +113,7 @@ async function startBackend(options: Omit<DevServerOptions, 'port'>): Promise<Ba
   // Retries of a delivery are deduped in memory here (production uses DynamoDB).
   const claimed = new Set<string>();
   const dedupe = { claim: async (key: string) => !claimed.has(key) && Boolean(claimed.add(key)) };
-  const worker = workerHandlerFromEnv(env, { log, dedupe });
+  const worker = workerHandlerFromEnv(env, { log, dedupe, incidents: createMemoryIncidentStore() });
   const lambda = await startLocalLambda(
     { [DEV_WORKER]: (event, context) => worker(event, context as unknown as Context) },
     { onAsyncError: (name, error) => log.error('local function failed', { function: name, error }) },

@@ -3,7 +3,7 @@ import type { Scope } from '../engine/report.ts';
 
 const KEYWORDS: { scope: Exclude<Scope, 'all'>; re: RegExp }[] = [
   { scope: 'dns', re: /\b(core-?dns|kube-dns|dns|nxdomain|servfail|name resolution)\b/i },
-  { scope: 'proxy', re: /\b(kube-?proxy|iptables|ipvs|conntrack)\b/i },
+  { scope: 'proxy', re: /\b(kube[- ]?proxy|iptables|ipvs|conntrack)\b/i },
   { scope: 'cni', re: /\b(cni|calico|flannel|cilium|weave|aws-node|pod network)\b/i },
 ];
 

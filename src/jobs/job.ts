@@ -23,6 +23,11 @@ export const DiagnoseJob = z.object({
   teamId: z.optional(z.string()),
   /** When the response_url was received (epoch ms): Slack honours it for 30 minutes. */
   responseUrlIssuedAt: z.optional(z.number()),
+  /** Re-run: the message the button was under, and its thread; the worker updates the report in place. */
+  messageTs: z.optional(z.string()),
+  messageThreadTs: z.optional(z.string()),
+  /** Incident jobs: what triggered them, so the worker tells the first trigger from a follow-up. */
+  incident: z.optional(z.lazy(() => IncidentTrigger)),
 });
 export type DiagnoseJob = z.infer<typeof DiagnoseJob>;
 
@@ -30,3 +35,29 @@ export type DiagnoseJob = z.infer<typeof DiagnoseJob>;
 export const Job = z.discriminatedUnion('kind', [DiagnoseJob]);
 export type Job = z.infer<typeof Job>;
 export type JobKind = Job['kind'];
+
+/** Why the incident's cluster was chosen (src/incidents/cluster.ts ClusterReason). */
+export const ClusterReason = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('label'), key: z.string(), value: z.string() }),
+  z.object({ kind: z.literal('channel-pattern'), value: z.string() }),
+  z.object({ kind: z.literal('channel-mapping'), channel: z.string() }),
+  z.object({ kind: z.literal('default'), ignored: z.array(z.string()) }),
+]);
+
+/** The alert an incident job was triggered by (src/incidents/lifecycle.ts Alert, without its labels). */
+export const IncidentAlert = z.object({
+  status: z.enum(['firing', 'resolved']),
+  name: z.string(),
+  title: z.string(),
+  count: z.number(),
+  fingerprint: z.string(),
+  scope: Scope,
+});
+
+/** An incident trigger: a new incident channel, the bot invited into a private one, or an alert in one. */
+export const IncidentTrigger = z.object({
+  trigger: z.enum(['channel-created', 'bot-joined', 'alert']),
+  clusterReason: ClusterReason,
+  alert: z.optional(IncidentAlert),
+});
+export type IncidentTrigger = z.infer<typeof IncidentTrigger>;

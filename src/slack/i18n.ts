@@ -52,6 +52,25 @@ export interface Labels {
   couldNotStart: string;
   buttonExpired: string;
   fixNeedsApproval: string;
+  // Incidents (src/slack/incident-blocks.ts).
+  clusterChosen: {
+    label: (cluster: string, key: string, value: string) => string;
+    channelPattern: (cluster: string) => string;
+    channelMapping: (cluster: string, channel: string) => string;
+    byDefault: (cluster: string, ignored: string[]) => string;
+  };
+  recheckedAt: (time: string) => string;
+  newAlert: (name: string, count: number) => string;
+  groupChanged: (name: string, count: number) => string;
+  repeatChanged: (name: string) => string;
+  newFindings: string;
+  resolvedFindings: string;
+  noChange: string;
+  resolvedVerified: (name: string, cluster: string) => string;
+  resolvedButFailing: (name: string, failing: string) => string;
+  contradiction: (alert: string, components: string, cluster: string) => string;
+  contradictionReasons: { 'target-down-dataplane-works': string; 'unseen-nodes': string };
+  contradictionRerun: string;
 }
 
 const en: Labels = {
@@ -114,6 +133,36 @@ const en: Labels = {
   buttonExpired: 'This button is no longer valid; run /netcheck again.',
   fixNeedsApproval:
     'Automated fixes need an approval flow, which is not enabled yet. Follow the runbook steps in the report.',
+  clusterChosen: {
+    label: (cluster, key, value) => `Checked cluster *${cluster}*: the alert's label \`${key}=${value}\`.`,
+    channelPattern: (cluster) => `Checked cluster *${cluster}*: named in the channel name.`,
+    channelMapping: (cluster, channel) => `Checked cluster *${cluster}*: the configuration maps #${channel} to it.`,
+    byDefault: (cluster, ignored) =>
+      `Checked the default cluster *${cluster}*: ${
+        ignored.length
+          ? `the alert names ${ignored.map((n) => `\`${n}\``).join(', ')}, which is not a configured cluster.`
+          : 'neither the alert nor the channel names a cluster.'
+      }`,
+  },
+  recheckedAt: (time) => `:repeat: Re-checked at ${time}`,
+  newAlert: (name, count) => `:bell: New alert *${name}*${count > 1 ? ` (${count} firing)` : ''}: checked again.`,
+  groupChanged: (name, count) =>
+    `:bell: *${name}* now has ${count} alert${count === 1 ? '' : 's'} firing: checked again.`,
+  repeatChanged: (name) => `:bell: *${name}* is still firing, and the cluster changed since the last check.`,
+  newFindings: 'New findings',
+  resolvedFindings: 'No longer found',
+  noChange: 'No change since the last check: the report above still holds.',
+  resolvedVerified: (name, cluster) => `:white_check_mark: *${name}* resolved, and verified: ${cluster} checks clean.`,
+  resolvedButFailing: (name, failing) => `:warning: Alert *${name}* resolved, but ${failing} is still failing.`,
+  contradiction: (alert, components, cluster) =>
+    `:mag: *${alert}* says ${components} is down, but netcheck finds ${components} healthy on ${cluster}. Both can be true:`,
+  contradictionReasons: {
+    'target-down-dataplane-works':
+      "The alert's target is down while the dataplane works: kube-proxy serves its metrics on 127.0.0.1:10249 by default (metricsBindAddress), so Prometheus cannot scrape it and KubeProxyDown fires while Services work. The same holds for any scrape target the alert watches.",
+    'unseen-nodes':
+      'The failure is on nodes netcheck cannot see: it reads the API server, so a node whose agent stopped reporting, or a problem outside Kubernetes objects, leaves no trace there.',
+  },
+  contradictionRerun: 'Re-run the check when you have looked: the report updates in place.',
 };
 
 const ko: Labels = {
@@ -175,6 +224,37 @@ const ko: Labels = {
   couldNotStart: ':warning: 지금은 점검을 시작할 수 없습니다. 잠시 후 다시 시도하세요.',
   buttonExpired: '이 버튼은 더 이상 유효하지 않습니다. /netcheck 를 다시 실행하세요.',
   fixNeedsApproval: '자동 조치에는 승인 절차가 필요하며 아직 활성화되지 않았습니다. 보고서의 런북 단계를 따라 주세요.',
+  clusterChosen: {
+    label: (cluster, key, value) => `점검한 클러스터: *${cluster}* (알림 레이블 \`${key}=${value}\`)`,
+    channelPattern: (cluster) => `점검한 클러스터: *${cluster}* (채널 이름에 적힌 클러스터)`,
+    channelMapping: (cluster, channel) => `점검한 클러스터: *${cluster}* (설정에서 #${channel} 채널에 연결된 클러스터)`,
+    byDefault: (cluster, ignored) =>
+      `점검한 클러스터: 기본 클러스터 *${cluster}* (${
+        ignored.length
+          ? `알림에 적힌 ${ignored.map((n) => `\`${n}\``).join(', ')} 클러스터는 설정에 없음`
+          : '알림과 채널 이름 모두 클러스터를 지정하지 않음'
+      })`,
+  },
+  recheckedAt: (time) => `:repeat: 다시 점검한 시각: ${time}`,
+  newAlert: (name, count) => `:bell: 새 알림 *${name}*${count > 1 ? ` (${count}건 발생 중)` : ''}: 다시 점검했습니다.`,
+  groupChanged: (name, count) => `:bell: *${name}* 알림이 이제 ${count}건 발생 중입니다: 다시 점검했습니다.`,
+  repeatChanged: (name) => `:bell: *${name}* 알림이 계속 발생 중이며, 지난 점검 이후 클러스터 상태가 바뀌었습니다.`,
+  newFindings: '새 발견 사항',
+  resolvedFindings: '더 이상 발견되지 않음',
+  noChange: '지난 점검 이후 바뀐 것이 없습니다. 위 보고서 내용이 그대로 유효합니다.',
+  resolvedVerified: (name, cluster) =>
+    `:white_check_mark: *${name}* 알림 해소, 확인 완료: ${cluster} 점검 결과 이상 없음.`,
+  resolvedButFailing: (name, failing) =>
+    `:warning: *${name}* 알림은 해소되었지만 아직 실패 중인 항목이 있습니다: ${failing}`,
+  contradiction: (alert, components, cluster) =>
+    `:mag: *${alert}* 알림은 ${components} 장애를 알리지만, netcheck가 ${cluster}에서 점검한 ${components} 상태는 정상입니다. 두 가지가 모두 사실일 수 있습니다:`,
+  contradictionReasons: {
+    'target-down-dataplane-works':
+      '알림 대상만 내려가고 데이터플레인은 동작하는 경우: kube-proxy는 기본적으로 메트릭을 127.0.0.1:10249에서 제공하므로(metricsBindAddress) Prometheus가 수집하지 못해 Service가 정상인데도 KubeProxyDown 알림이 발생합니다. 알림이 감시하는 다른 수집 대상도 마찬가지입니다.',
+    'unseen-nodes':
+      '장애가 netcheck가 볼 수 없는 노드에 있는 경우: netcheck는 API 서버를 읽으므로, 에이전트가 보고를 멈춘 노드나 Kubernetes 오브젝트 밖의 문제는 흔적이 남지 않습니다.',
+  },
+  contradictionRerun: '확인한 뒤 다시 점검하세요. 보고서가 그 자리에서 갱신됩니다.',
 };
 
 export function labels(lang: Lang | undefined): Labels {

@@ -119,6 +119,8 @@ export interface ButtonClick {
   messageTs?: string;
   actionTs?: string;
   teamId?: string;
+  /** The thread the clicked message is in (a reply carries its thread_ts). */
+  threadTs?: string;
 }
 
 /** A block_actions interaction: form-encoded `payload=<JSON>`. */
@@ -133,7 +135,14 @@ export function buttonRequest(click: ButtonClick, signing: Signing): SignedReque
     trigger_id: click.triggerId,
     team: { id: click.teamId ?? 'T0001', domain: 'acme' },
     channel: { id: click.channelId, name: 'ops' },
-    message: { type: 'message', ts: messageTs, text: 'netcheck report', user: 'UBOT', bot_id: 'BBOT' },
+    message: {
+      type: 'message',
+      ts: messageTs,
+      text: 'netcheck report',
+      user: 'UBOT',
+      bot_id: 'BBOT',
+      ...(click.threadTs ? { thread_ts: click.threadTs } : {}),
+    },
     response_url: click.responseUrl,
     actions: [
       {

@@ -54,29 +54,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
 
   let clusters: ClusterConfig[] = [];
   const clustersRaw = nonEmpty(env, 'NETCHECK_CLUSTERS');
+  // Deployed, the clusters come from the run-time document (withConfigDocument); NETCHECK_CLUSTERS overrides it.
+  const configSecretId = nonEmpty(env, 'NETCHECK_CONFIG_SECRET_ID');
   if (!clustersRaw) {
-    problems.push('NETCHECK_CLUSTERS: Required (a JSON array of clusters)');
+    if (!configSecretId) problems.push('NETCHECK_CLUSTERS: Required (a JSON array of clusters)');
   } else {
-    let json: unknown;
-    try {
-      json = JSON.parse(clustersRaw);
-    } catch (e) {
-      problems.push(`NETCHECK_CLUSTERS: not valid JSON (${(e as Error).message})`);
-    }
-    if (json !== undefined) {
-      const parsed = ClusterList.safeParse(json);
-      if (parsed.success) clusters = parsed.data;
-      else problems.push(...describeIssues('NETCHECK_CLUSTERS', parsed.error));
-    }
-  }
-  if (mode === 'lambda') {
-    clusters.forEach((c, i) => {
-      if (!c.allowedUsers?.length && !c.allowedGroups?.length && !c.allowedChannels?.length) {
-        problems.push(
-          `NETCHECK_CLUSTERS[${i}]: cluster "${c.name}" needs allowedUsers, allowedGroups or allowedChannels in lambda mode`,
-        );
-      }
-    });
+    clusters = parseClusters(clustersRaw, 'NETCHECK_CLUSTERS', mode, problems);
   }
 
   const slack: SlackConfig = {
@@ -139,6 +122,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     }
   }
 
+  const cooldownRaw = nonEmpty(env, 'NETCHECK_INCIDENT_COOLDOWN_MINUTES');
+  const cooldownMinutes = cooldownRaw === undefined ? 360 : Number(cooldownRaw);
+  if (!Number.isInteger(cooldownMinutes) || cooldownMinutes < 1 || cooldownMinutes > 7 * 24 * 60) {
+    problems.push('NETCHECK_INCIDENT_COOLDOWN_MINUTES: expected whole minutes between 1 and 10080');
+  }
+  const incidentClusterLabels = (nonEmpty(env, 'NETCHECK_INCIDENT_CLUSTER_LABELS') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+
   if (problems.length) throw new ConfigError(problems);
   return {
     clusters,
@@ -150,7 +143,63 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     mode,
     defaultLang: langParsed.success ? langParsed.data : 'en',
     ...(incidentChannelPattern ? { incidentChannelPattern } : {}),
+    ...(configSecretId && !clustersRaw ? { configSecretId } : {}),
+    incidentTable: nonEmpty(env, 'INCIDENT_TABLE') ?? dedupeTable,
+    incidentClusterLabels,
+    incidentCooldownMs: cooldownMinutes * 60_000,
   };
+}
+
+/** A cluster list in JSON, validated; each problem is pushed naming `prefix` and the JSON path. */
+function parseClusters(raw: string, prefix: string, mode: Mode, problems: string[]): ClusterConfig[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (e) {
+    problems.push(`${prefix}: not valid JSON (${(e as Error).message})`);
+    return [];
+  }
+  return clustersOf(json, prefix, mode, problems);
+}
+
+function clustersOf(json: unknown, prefix: string, mode: Mode, problems: string[]): ClusterConfig[] {
+  const parsed = ClusterList.safeParse(json);
+  if (!parsed.success) {
+    problems.push(...describeIssues(prefix, parsed.error));
+    return [];
+  }
+  if (mode === 'lambda') {
+    parsed.data.forEach((c, i) => {
+      if (!c.allowedUsers?.length && !c.allowedGroups?.length && !c.allowedChannels?.length) {
+        problems.push(
+          `${prefix}[${i}]: cluster "${c.name}" needs allowedUsers, allowedGroups or allowedChannels in lambda mode`,
+        );
+      }
+    });
+  }
+  return parsed.data;
+}
+
+/**
+ * The configuration with the clusters of the run-time document: JSON `{ "clusters": [ClusterConfig…] }` in the
+ * Secrets Manager secret NETCHECK_CONFIG_SECRET_ID, so adding a cluster or a user is a secret update, not a
+ * redeploy. Throws ConfigError naming the secret and the JSON path, never quoting the values.
+ */
+export function withConfigDocument(base: AppConfig, raw: string): AppConfig {
+  const prefix = base.configSecretId ?? 'config document';
+  const problems: string[] = [];
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (e) {
+    throw new ConfigError([`${prefix}: not valid JSON (${(e as Error).message})`]);
+  }
+  if (!json || typeof json !== 'object' || Array.isArray(json) || !('clusters' in json)) {
+    throw new ConfigError([`${prefix}: expected a JSON object with "clusters" (an array of clusters)`]);
+  }
+  const clusters = clustersOf((json as { clusters: unknown }).clusters, `${prefix}.clusters`, base.mode, problems);
+  if (problems.length) throw new ConfigError(problems);
+  return { ...base, clusters };
 }
 
 export interface AccessRequest {

@@ -2,7 +2,8 @@
 //
 // | Env var                            | Mode     | Meaning                                                                        |
 // |------------------------------------|----------|--------------------------------------------------------------------------------|
-// | `NETCHECK_CLUSTERS`                | both     | JSON array of ClusterConfig (required, at least one cluster)                   |
+// | `NETCHECK_CLUSTERS`                | both     | JSON array of ClusterConfig; overrides NETCHECK_CONFIG_SECRET_ID (one is required) |
+// | `NETCHECK_CONFIG_SECRET_ID`        | both     | Secrets Manager secret with `{ "clusters": [ClusterConfig…] }`, read at run time (cached 5 min) |
 // | `NETCHECK_MODE`                    | both     | `lambda` or `dev`; default `lambda` when `AWS_LAMBDA_FUNCTION_NAME` is set     |
 // | `NETCHECK_DEFAULT_LANG`            | both     | `en` (default) or `ko`: language of replies when the user gives no `--lang`     |
 // | `NETCHECK_INCIDENT_CHANNEL_PATTERN`| both     | optional regex; channels whose name matches get an automatic check on creation |
@@ -19,6 +20,9 @@
 // | `AWS_ENDPOINT_URL_LAMBDA`          | both     | idem, e.g. the local Lambda endpoint of `netcheck dev`                          |
 // | `AWS_ENDPOINT_URL_DYNAMODB`        | both     | idem, e.g. dynalite                                                            |
 // | `AWS_ENDPOINT_URL_EKS`             | both     | endpoint of eks:DescribeCluster (src/aws/eks-describe.ts reads it directly)     |
+// | `INCIDENT_TABLE`                   | both     | DynamoDB table of incident state (default: DEDUPE_TABLE, keys `incident:…`)     |
+// | `NETCHECK_INCIDENT_CLUSTER_LABELS` | both     | comma-separated alert label keys naming the cluster (before cluster, cluster_name, k8s_cluster) |
+// | `NETCHECK_INCIDENT_COOLDOWN_MINUTES`| both    | how long an incident stays open after its last trigger (default 360)           |
 //
 // ClusterConfig (one element of NETCHECK_CLUSTERS):
 //   { "name": "prod", "auth": { "type": "eks", "clusterName": "prod", "region": "eu-west-1" },
@@ -44,6 +48,8 @@ export const ClusterConfig = z.object({
   approvers: z.optional(z.array(z.string())),
   /** The cluster to check when the user names none. */
   default: z.optional(z.boolean()),
+  /** Incident channels (ids or names) whose alerts are about this cluster (src/incidents/cluster.ts). */
+  incidentChannels: z.optional(z.array(z.string())),
 });
 export type ClusterConfig = z.infer<typeof ClusterConfig>;
 
@@ -106,4 +112,12 @@ export interface AppConfig {
   mode: Mode;
   defaultLang: Lang;
   incidentChannelPattern?: string;
+  /** Secrets Manager secret holding the clusters document, read at run time (absent: NETCHECK_CLUSTERS). */
+  configSecretId?: string;
+  /** DynamoDB table of incident state; the dedupe table when unset (same key schema and TTL attribute). */
+  incidentTable: string;
+  /** Alert label keys naming the cluster, tried before cluster/cluster_name/k8s_cluster. */
+  incidentClusterLabels: string[];
+  /** How long an incident stays open after its last trigger. */
+  incidentCooldownMs: number;
 }

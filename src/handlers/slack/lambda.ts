@@ -14,6 +14,7 @@ import type { DedupeStore, WorkerInvoker } from '../../jobs/ports.ts';
 import { type HttpEvent, type HttpResult, headerOf, rawBodyOf, textResult } from '../apigw.ts';
 import { loadConfig } from '../config/load.ts';
 import type { AppConfig } from '../config/schema.ts';
+import { createConfigSource, perConfig } from '../config/source.ts';
 import { createLog, type Log, redactUrl, slackLogger } from '../log.ts';
 import { awsClientConfig, slackSecretsFrom } from '../runtime.ts';
 import { verifySlackSignature } from '../signature.ts';
@@ -177,21 +178,26 @@ export function slackHandlerFromEnv(
     client: new SecretsManagerClient(awsClientConfig(config, env, 'secretsManager')),
     ttlMs: 5 * 60_000,
   });
-  return createSlackHandler({
-    config,
-    log,
-    secrets: () => slackSecretsFrom(config, secretStore),
-    worker: createWorkerInvoker({
-      client: new LambdaClient(awsClientConfig(config, env, 'lambda')),
-      functionName: config.workerFunctionName,
-    }),
-    dedupe:
-      options.dedupe ??
-      createDedupeStore({
-        client: new DynamoDBClient(awsClientConfig(config, env, 'dynamodb')),
-        table: config.dedupeTable,
-      }),
+  const worker = createWorkerInvoker({
+    client: new LambdaClient(awsClientConfig(config, env, 'lambda')),
+    functionName: config.workerFunctionName,
   });
+  const dedupe =
+    options.dedupe ??
+    createDedupeStore({
+      client: new DynamoDBClient(awsClientConfig(config, env, 'dynamodb')),
+      table: config.dedupeTable,
+    });
+  // The clusters may live in a run-time document: the App is rebuilt only when it changes.
+  return perConfig(createConfigSource(config, secretStore), (current) =>
+    createSlackHandler({
+      config: current,
+      log,
+      secrets: () => slackSecretsFrom(current, secretStore),
+      worker,
+      dedupe,
+    }),
+  );
 }
 
 let fromEnv: SlackHandler | undefined;

@@ -1,5 +1,6 @@
 // The Re-run button under a report: its value came back from the client, so it is parsed and authorized again
-// as if the user had typed the command. Acked at once; the answer, if any, is an ephemeral via response_url.
+// as if the user had typed the command. Acked at once; the report it was under is updated in place (chat.update),
+// and any other answer is an ephemeral via response_url.
 import { type App, autoAcknowledge, type BlockAction, type SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Scope } from '../../engine/report.ts';
 import { ACTIONS, parseButtonValue } from '../../slack/actions.ts';
@@ -20,6 +21,9 @@ function clickOf({ body, action }: Pick<Args, 'body' | 'action'>) {
     teamId: b.team?.id,
     triggerId: b.trigger_id,
     target: parseButtonValue((action as { value?: string }).value ?? ''),
+    // The message the button is under: the report to update in place, and the thread it lives in.
+    messageTs: b.message?.ts ?? (b.container as { message_ts?: string } | undefined)?.message_ts,
+    messageThreadTs: (b.message as { thread_ts?: string } | undefined)?.thread_ts,
   };
 }
 
@@ -37,7 +41,10 @@ export function registerRerun(app: App, deps: ListenerDeps): void {
   app.action(ACTIONS.rerun, autoAcknowledge, access(deps.access, requestOf), async ({ body, action, context }) => {
     const { lang, verdict } = accessOf(context);
     const t = labels(lang);
-    const { userId, channelId, responseUrl, teamId, triggerId, target } = clickOf({ body, action });
+    const { userId, channelId, responseUrl, teamId, triggerId, target, messageTs, messageThreadTs } = clickOf({
+      body,
+      action,
+    });
     const answer = (text: string) =>
       responseUrl
         ? deps.respond(responseUrl, { response_type: 'ephemeral', replace_original: false, text })
@@ -64,6 +71,8 @@ export function registerRerun(app: App, deps: ListenerDeps): void {
         channelId,
         ...(responseUrl ? { responseUrl } : {}),
         ...(teamId ? { teamId } : {}),
+        ...(messageTs ? { messageTs } : {}),
+        ...(messageThreadTs ? { messageThreadTs } : {}),
       });
     } catch (error) {
       log.error('could not start the worker', { error, cluster: target.cluster });

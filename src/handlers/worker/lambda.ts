@@ -6,22 +6,27 @@ import { webApi } from '@slack/bolt';
 import type { Context } from 'aws-lambda';
 import { createDedupeStore } from '../../aws/dedupe.ts';
 import { createEksDescriber } from '../../aws/eks-describe.ts';
+import { createIncidentStore } from '../../aws/incidents.ts';
 import { createSecretStore } from '../../aws/secrets.ts';
 import { type ClusterConnection, createClusterConnector } from '../../cluster/connect.ts';
 import { createKubeReader } from '../../cluster/k8s-reader.ts';
 import { ClusterError, type ClusterReader } from '../../engine/cluster-reader.ts';
 import { diagnose as engineDiagnose, nothingReadable } from '../../engine/index.ts';
-import type { Report } from '../../engine/report.ts';
+import type { Report, Scope } from '../../engine/report.ts';
+import type { IncidentStore } from '../../incidents/index.ts';
 import { Job } from '../../jobs/job.ts';
 import type { DedupeStore } from '../../jobs/ports.ts';
 import { renderDetails } from '../../slack/details-blocks.ts';
 import { renderError } from '../../slack/error-blocks.ts';
+import { recheckedNote, withNotes } from '../../slack/incident-blocks.ts';
 import { renderProgress } from '../../slack/progress-blocks.ts';
 import { renderReport } from '../../slack/report-blocks.ts';
 import { loadConfig } from '../config/load.ts';
 import type { AppConfig, ClusterConfig } from '../config/schema.ts';
+import { createConfigSource, perConfig } from '../config/source.ts';
 import { createLog, type Log, slackLogger } from '../log.ts';
 import { awsClientConfig, slackSecretsFrom } from '../runtime.ts';
+import { type Checked, type Progress, recordRecheck, rerunTarget, runIncident } from './incident.ts';
 import { createSlackOutput } from './slack-output.ts';
 
 export interface WorkerDeps {
@@ -41,11 +46,14 @@ export interface WorkerDeps {
   clusterTimeoutMs?: number;
   /** Per-call timeout of Slack Web API calls (default 3 s; retried within the Lambda's deadline). */
   slackTimeoutMs?: number;
+  /** Incident state (one report per incident); without it, every incident trigger posts its own report. */
+  incidents?: IncidentStore;
+  now?: () => number;
 }
 
 export interface WorkerResult {
   jobId?: string;
-  outcome: 'invalid-job' | 'duplicate' | 'reported' | 'cluster-error' | 'undeliverable';
+  outcome: 'invalid-job' | 'duplicate' | 'reported' | 'cluster-error' | 'undeliverable' | 'updated';
 }
 
 export type WorkerHandler = (event: unknown, context: Context) => Promise<WorkerResult>;
@@ -54,6 +62,7 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
   const baseLog = deps.log ?? createLog();
   const diagnose = deps.diagnose ?? engineDiagnose;
   const clusterTimeoutMs = deps.clusterTimeoutMs ?? 8000;
+  const now = deps.now ?? Date.now;
   const readerFor =
     deps.reader ??
     ((c: ClusterConnection, timeoutMs: number, deadlineAt?: number) =>
@@ -90,73 +99,106 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
     // The Slack handler already resolved --lang / the user's locale into job.lang.
     const lang = job.lang;
     const ctx = { cluster: job.cluster, scope: job.scope, lang };
+    // A Re-run updates the report it belongs to; everything else starts a message of its own.
+    const target = await rerunTarget(job, deps.incidents, now());
     const remaining = context?.getRemainingTimeInMillis?.();
     const out = createSlackOutput({
       client,
-      job,
+      job: target.job,
       log,
       intervalMs: deps.progressIntervalMs ?? 700,
       ...(remaining !== undefined && Number.isFinite(remaining) ? { deadlineAt: Date.now() + remaining - 500 } : {}),
     });
 
+    const check = async (scope: Scope, onProgress?: (e: Progress) => void): Promise<Checked> => {
+      const cluster = deps.config.clusters.find((c) => c.name === job.cluster);
+      let report: Report;
+      try {
+        if (!cluster) throw new Error(`cluster "${job.cluster}" is not configured`);
+        const connection = await deps.connect(cluster);
+        // One hanging read may take most of the budget, never all of it: the others and the logs still fit.
+        const deadlineAt = diagnosisDeadline(context);
+        const perRequestMs =
+          deadlineAt === undefined
+            ? clusterTimeoutMs
+            : Math.min(clusterTimeoutMs, Math.max(1000, Math.round((deadlineAt - Date.now()) * 0.6)));
+        const reader = readerFor(connection, perRequestMs, deadlineAt);
+        report = await withinBudget(
+          diagnose(reader, {
+            scope,
+            lang,
+            cluster: { name: cluster.name, server: connection.server },
+            timeoutMs: clusterTimeoutMs,
+            ...(onProgress ? { onProgress } : {}),
+          }),
+          context,
+        );
+      } catch (error) {
+        const message = describeClusterFailure(error);
+        // Rotated tokens and moved endpoints live in the secret: read it afresh next time.
+        deps.forget?.(job.cluster);
+        log.error('diagnosis failed', { error: message });
+        return { ok: false, message: renderError({ cluster: job.cluster, message, lang }) };
+      }
+      if (report.status === 'unknown') deps.forget?.(job.cluster);
+      const unreadable = nothingReadable(report);
+      if (unreadable) {
+        // A report of nothing but "could not read" buries the one fact that matters: say it plainly.
+        log.warn('cluster could not be read', { error: unreadable });
+        return { ok: false, message: renderError({ cluster: job.cluster, message: unreadable, lang }) };
+      }
+      log.info('diagnosis finished', {
+        status: report.status,
+        requests: report.requests,
+        durationMs: report.durationMs,
+      });
+      try {
+        const message = renderReport(report, {
+          details: job.details,
+          requestedBy: job.kind === 'incident' ? undefined : job.userId,
+          lang,
+        });
+        return { ok: true, report, message };
+      } catch (error) {
+        // Never leave the channel looking at "Checking…" forever.
+        log.error('could not render the report', { error });
+        return {
+          ok: false,
+          message: renderError({ cluster: job.cluster, message: 'the report could not be rendered', lang }),
+        };
+      }
+    };
+
+    if (job.kind === 'incident' && job.incident && deps.incidents) {
+      const outcome = await runIncident({
+        job,
+        incident: job.incident,
+        store: deps.incidents,
+        client,
+        log,
+        out,
+        check: (scope, onProgress) => check(scope, onProgress),
+        progress: (e) => renderProgress(ctx, e),
+        now,
+        cooldownMs: deps.config.incidentCooldownMs,
+      });
+      return { jobId: job.jobId, outcome };
+    }
+
     const started = await out.start(renderProgress(ctx));
     if (!started) return { jobId: job.jobId, outcome: 'undeliverable' };
-
-    const cluster = deps.config.clusters.find((c) => c.name === job.cluster);
-    let report: Report;
-    try {
-      if (!cluster) throw new Error(`cluster "${job.cluster}" is not configured`);
-      const connection = await deps.connect(cluster);
-      // One hanging read may take most of the budget, never all of it: the others and the logs still fit.
-      const deadlineAt = diagnosisDeadline(context);
-      const perRequestMs =
-        deadlineAt === undefined
-          ? clusterTimeoutMs
-          : Math.min(clusterTimeoutMs, Math.max(1000, Math.round((deadlineAt - Date.now()) * 0.6)));
-      const reader = readerFor(connection, perRequestMs, deadlineAt);
-      report = await withinBudget(
-        diagnose(reader, {
-          scope: job.scope,
-          lang,
-          cluster: { name: cluster.name, server: connection.server },
-          timeoutMs: clusterTimeoutMs,
-          onProgress: (e) => out.progress(renderProgress(ctx, e)),
-        }),
-        context,
-      );
-    } catch (error) {
-      const message = describeClusterFailure(error);
-      // Rotated tokens and moved endpoints live in the secret: read it afresh next time.
-      deps.forget?.(job.cluster);
-      log.error('diagnosis failed', { error: message });
-      await out.finish(renderError({ cluster: job.cluster, message, lang }));
-      return { jobId: job.jobId, outcome: 'cluster-error' };
-    }
-    if (report.status === 'unknown') deps.forget?.(job.cluster);
-    const unreadable = nothingReadable(report);
-    if (unreadable) {
-      // A report of nothing but "could not read" buries the one fact that matters: say it plainly.
-      log.warn('cluster could not be read', { error: unreadable });
-      await out.finish(renderError({ cluster: job.cluster, message: unreadable, lang }));
-      return { jobId: job.jobId, outcome: 'cluster-error' };
-    }
-    log.info('diagnosis finished', { status: report.status, requests: report.requests, durationMs: report.durationMs });
-    let rendered: ReturnType<typeof renderReport>;
-    try {
-      rendered = renderReport(report, {
-        details: job.details,
-        requestedBy: job.kind === 'incident' ? undefined : job.userId,
-        lang,
-      });
-    } catch (error) {
-      // Never leave the channel looking at "Checking…" forever.
-      log.error('could not render the report', { error });
-      await out.finish(renderError({ cluster: job.cluster, message: 'the report could not be rendered', lang }));
-      return { jobId: job.jobId, outcome: 'cluster-error' };
-    }
-    if (!(await out.finish(rendered))) return { jobId: job.jobId, outcome: 'undeliverable' };
+    const result = await check(job.scope, (e) => out.progress(renderProgress(ctx, e)));
+    // A report updated in place says when it was re-checked, so the reader knows it is not the old one.
+    const delivered = await out.finish(
+      job.messageTs ? withNotes(result.message, [recheckedNote(new Date(now()), lang)]) : result.message,
+    );
+    if (!result.ok) return { jobId: job.jobId, outcome: 'cluster-error' };
+    if (!delivered) return { jobId: job.jobId, outcome: 'undeliverable' };
+    // A Re-run of an incident's report is its latest check: later updates say what changed since this one.
+    if (target.incident && deps.incidents)
+      await recordRecheck(deps.incidents, target.incident, result.report, now(), log);
     if (job.details) {
-      for (const message of renderDetails(report, { lang })) await out.reply(message);
+      for (const message of renderDetails(result.report, { lang })) await out.reply(message);
     }
     return { jobId: job.jobId, outcome: 'reported' };
   };
@@ -202,7 +244,7 @@ function describeClusterFailure(error: unknown): string {
 /** Wires the real clients from the environment (one per cold start). */
 export function workerHandlerFromEnv(
   env: NodeJS.ProcessEnv,
-  options: { log?: Log; dedupe?: DedupeStore } = {},
+  options: { log?: Log; dedupe?: DedupeStore; incidents?: IncidentStore } = {},
 ): WorkerHandler {
   const config = loadConfig(env);
   const log = options.log ?? createLog();
@@ -210,31 +252,33 @@ export function workerHandlerFromEnv(
     client: new SecretsManagerClient(awsClientConfig(config, env, 'secretsManager')),
     ttlMs: 5 * 60_000,
   });
+  const dynamo = new DynamoDBClient(awsClientConfig(config, env, 'dynamodb'));
+  const dedupe = options.dedupe ?? createDedupeStore({ client: dynamo, table: config.dedupeTable });
+  const incidents = options.incidents ?? createIncidentStore({ client: dynamo, table: config.incidentTable });
   let describer: ReturnType<typeof createEksDescriber> | undefined;
-  const connector = createClusterConnector({
-    secrets,
-    // Only for EKS clusters configured without endpoint/CA; built on first use.
-    describeCluster: (auth) => {
-      describer ??= createEksDescriber();
-      return describer(auth);
-    },
-  });
-  return createWorkerHandler({
-    config,
-    log,
-    botToken: async () => (await slackSecretsFrom(config, secrets)).botToken,
-    dedupe:
-      options.dedupe ??
-      createDedupeStore({
-        client: new DynamoDBClient(awsClientConfig(config, env, 'dynamodb')),
-        table: config.dedupeTable,
-      }),
-    connect: (cluster) => connector.connect(cluster),
-    forget: (name) => {
-      connector.invalidate(name);
-      const auth = config.clusters.find((c) => c.name === name)?.auth;
-      if (auth && 'secretId' in auth) secrets.invalidate(auth.secretId);
-    },
+  // The clusters may live in a run-time document: connections are rebuilt with it when it changes.
+  return perConfig(createConfigSource(config, secrets), (current) => {
+    const connector = createClusterConnector({
+      secrets,
+      // Only for EKS clusters configured without endpoint/CA; built on first use.
+      describeCluster: (auth) => {
+        describer ??= createEksDescriber();
+        return describer(auth);
+      },
+    });
+    return createWorkerHandler({
+      config: current,
+      log,
+      botToken: async () => (await slackSecretsFrom(current, secrets)).botToken,
+      dedupe,
+      incidents,
+      connect: (cluster) => connector.connect(cluster),
+      forget: (name) => {
+        connector.invalidate(name);
+        const auth = current.clusters.find((c) => c.name === name)?.auth;
+        if (auth && 'secretId' in auth) secrets.invalidate(auth.secretId);
+      },
+    });
   });
 }
 

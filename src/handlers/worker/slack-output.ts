@@ -21,6 +21,8 @@ export interface SlackOutput {
   finish(message: SlackMessage): Promise<boolean>;
   /** A reply in the message's thread (details). */
   reply(message: SlackMessage): Promise<void>;
+  /** The ts of the message written, once start() has written one in the channel. */
+  ts(): string | undefined;
 }
 
 const NO_ACCESS = new Set(['not_in_channel', 'channel_not_found']);
@@ -161,8 +163,22 @@ export function createSlackOutput(opts: {
 
   return {
     async start(message) {
-      // A new incident channel: the bot is not a member yet (channels:join lets it enter public channels).
-      if (job.kind === 'incident' && !job.threadTs) await join(client, channel, log);
+      if (job.messageTs) {
+        // Re-run: the report the button belongs to is updated in place, not posted again.
+        ts = job.messageTs;
+        try {
+          await update(message);
+          lastEdit = now();
+          return true;
+        } catch (error) {
+          log.warn('could not update the report in place; posting it anew', { code: slackErrorCode(error) });
+          ts = undefined;
+        }
+      }
+      // A new incident channel: the bot is not a member yet (channels:join lets it enter public channels). In a
+      // private channel it was invited, and channels:join does not apply.
+      if (job.kind === 'incident' && !job.threadTs && job.incident?.trigger !== 'bot-joined')
+        await join(client, channel, log);
       try {
         // The progress message is a courtesy: two attempts, so a hung Slack cannot eat the diagnosis' time.
         const res = (await withRetries(() => post(message, job.threadTs), 2)) as { ts?: string; channel?: string };
@@ -237,6 +253,8 @@ export function createSlackOutput(opts: {
         log.warn('could not post details', { error, code: slackErrorCode(error) });
       }
     },
+
+    ts: () => (viaResponseUrl ? undefined : ts),
   };
 }
 
