@@ -223,17 +223,17 @@ describe('the Slack preview page', () => {
     const first = await finalReport(reports().first());
     const ts = await first.getAttribute('data-ts');
     await first.locator('.sk-button', { hasText: 'Re-run' }).click();
-    // This branch posts the re-check as a new report (the incidents work changes it to chat.update in place,
-    // marked "re-checked"): the original message stays, and a second report appears.
-    await expect.poll(() => reports().count(), WAIT).toBe(2);
-    await finalReport(reports().last());
+    // A Re-run updates the report it belongs to, in place, and says when it was re-checked.
+    await expect.poll(() => reports().first().getByTestId('edited').count(), WAIT).toBe(1);
+    await expect.poll(() => reports().first().textContent(), WAIT).toMatch(/re-checked/i);
+    expect(await reports().count()).toBe(1);
     expect(await reports().first().getAttribute('data-ts')).toBe(ts);
-    await showTop(reports().last());
-    expect(await reports().last().locator('.sk-header').textContent()).toContain('sandbox: CRITICAL');
+    await showTop(reports().first());
+    expect(await reports().first().locator('.sk-header').textContent()).toContain('sandbox: CRITICAL');
     await shot('3-rerun');
   });
 
-  it('an incident channel with two alerts: the channel report, and the alerts answered in their threads', async () => {
+  it('an incident channel with two alerts: one report, and the alerts answered in its one thread', async () => {
     await actAs(DEV_USERS.alice);
     await page.getByTestId('channel-name').fill('inc-4242-dns');
     await page.getByTestId('channel-name').press('Enter');
@@ -245,20 +245,22 @@ describe('the Slack preview page', () => {
     await alerts.locator('select[name=alertname]').selectOption('CoreDNSDown');
     await alerts.getByRole('button', { name: 'Post firing' }).click();
     await page.locator('.sk-author', { hasText: 'Alertmanager' }).first().waitFor(WAIT);
-    await page.locator('.sk-replies').first().waitFor(WAIT);
+    await page.locator('#messages .sk-replies').first().waitFor(WAIT);
     await alerts.getByRole('button', { name: 'Post firing' }).click();
     await expect.poll(() => page.locator('.sk-author', { hasText: 'Alertmanager' }).count(), WAIT).toBe(2);
-    await expect.poll(() => page.locator('#messages .sk-replies').count(), WAIT).toBe(2);
 
-    // One top-level report, from the channel's opening. Each alert gets its own thread on this branch; with the
-    // incidents work merged the repeat joins the first thread, and this expectation becomes one thread.
+    // One incident, one place: the channel's one report, and the alerts answered in its one thread.
+    await expect.poll(() => page.locator('#messages .sk-replies').count(), WAIT).toBe(1);
     expect(await reports().count()).toBe(1);
     const alert = messages().filter({ has: page.locator('.sk-author', { hasText: 'Alertmanager' }) });
     expect(await alert.first().locator('.sk-att-title').textContent()).toBe('[FIRING:1] CoreDNSDown');
-    await alert.first().locator('.sk-replies').click();
+    expect(await alert.locator('.sk-replies').count()).toBe(0);
+    await reports().first().locator('.sk-replies').click();
     const thread = page.getByTestId('thread');
-    await thread.locator('.sk-header').first().waitFor(WAIT);
-    expect(await thread.locator('.sk-header').first().textContent()).toContain('sandbox: CRITICAL');
+    await thread
+      .getByText(/New alert/)
+      .first()
+      .waitFor(WAIT);
     await shot('4-incident-thread');
 
     // The resolution arrives as Alertmanager sends it: its own message, green, titled [RESOLVED].
