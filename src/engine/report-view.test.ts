@@ -22,7 +22,7 @@ const component = (name: ComponentName, status: Status, findings: Finding[], err
 });
 
 const report = (components: ComponentReport[]): Report => ({
-  schemaVersion: 1,
+  schemaVersion: 2,
   cluster: { name: 'prod', server: 'https://127.0.0.1:6443', flavor: 'kubeadm', cni: 'calico' },
   scope: 'all',
   lang: 'en',

@@ -10,7 +10,7 @@ import { renderReport } from './report-blocks.ts';
 // Reports that mirror real scenarios (ids and log lines from docs/failure-catalog.md, real object names).
 
 const base = {
-  schemaVersion: 1 as const,
+  schemaVersion: 2 as const,
   startedAt: '2026-11-27T06:40:00.000Z',
   durationMs: 2430,
   requests: 37,
