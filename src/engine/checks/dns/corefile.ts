@@ -3,7 +3,7 @@
 
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
-import { makeFinding, step } from '../../findings.ts';
+import { makeFinding, option, step } from '../../findings.ts';
 import { findLine, podLogs } from '../../objects/logs.ts';
 import { isCrashLooping, podReady, podState } from '../../objects/pods.ts';
 import type { Finding, RunbookStep } from '../../report.ts';
@@ -152,19 +152,39 @@ export const corefileCheck: RegisteredCheck = {
               ),
               'cat /etc/resolv.conf',
             ),
-            step(
-              ctx.tr(
-                'Point kubelet at the real resolv.conf (resolvConf in /var/lib/kubelet/config.yaml), then restart kubelet on every node; or disable the local DNS cache on the host.',
-                'kubelet 구성(/var/lib/kubelet/config.yaml)의 resolvConf에 실제 resolv.conf 경로를 지정하고 모든 노드에서 kubelet을 재시작합니다. 또는 호스트 노드의 로컬 DNS 캐시를 비활성화합니다.',
-              ),
-              "sudo sed -i 's#^resolvConf:.*#resolvConf: /run/systemd/resolve/resolv.conf#' /var/lib/kubelet/config.yaml && sudo systemctl restart kubelet",
+            ...option(
+              {
+                id: 'A',
+                title: ctx.tr('Fix the node resolver', '노드의 리졸버 고치기'),
+                recommended: true,
+              },
+              [
+                step(
+                  ctx.tr(
+                    'On each node, point kubelet at the real resolv.conf (resolvConf in /var/lib/kubelet/config.yaml) and restart kubelet; or disable the local DNS cache on the host.',
+                    '각 노드에서 kubelet 구성(/var/lib/kubelet/config.yaml)의 resolvConf에 실제 resolv.conf 경로를 지정하고 kubelet을 재시작합니다. 호스트의 로컬 DNS 캐시를 끄는 방법도 있습니다.',
+                  ),
+                  "sudo sed -i 's#^resolvConf:.*#resolvConf: /run/systemd/resolve/resolv.conf#' /var/lib/kubelet/config.yaml && sudo systemctl restart kubelet",
+                  'node',
+                ),
+                step(
+                  ctx.tr(
+                    'Restart CoreDNS so its pods get the new resolv.conf.',
+                    '새 resolv.conf를 받도록 CoreDNS를 재시작합니다.',
+                  ),
+                  `kubectl -n ${w.namespace} rollout restart deploy/${w.name}`,
+                ),
+              ],
             ),
-            ...editSteps(
-              ctx,
-              w,
-              cm,
-              `Alternatively, name the upstream DNS in the Corefile instead of /etc/resolv.conf: replace \`${forwardLine}\`${forwardNo ? ` (line ${forwardNo})` : ''} with \`forward . 8.8.8.8\` (or your own resolvers).`,
-              `또는 Corefile에서 /etc/resolv.conf 대신 업스트림 DNS를 직접 지정합니다: \`${forwardLine}\`${forwardNo ? `(${forwardNo}번째 줄)` : ''}을(를) \`forward . 8.8.8.8\`(또는 사내 DNS 서버)로 바꿉니다.`,
+            ...option(
+              { id: 'B', title: ctx.tr('Pin upstreams in the Corefile', 'Corefile에 업스트림 고정하기') },
+              editSteps(
+                ctx,
+                w,
+                cm,
+                `Name the upstream DNS in the Corefile instead of /etc/resolv.conf: replace \`${forwardLine}\`${forwardNo ? ` (line ${forwardNo})` : ''} with \`forward . 8.8.8.8\` (or your own resolvers).`,
+                `Corefile에서 /etc/resolv.conf 대신 업스트림 DNS를 직접 지정합니다. \`${forwardLine}\`${forwardNo ? `(${forwardNo}번째 줄)` : ''} 줄을 \`forward . 8.8.8.8\`(또는 사내 DNS 서버)로 바꿉니다.`,
+              ),
             ),
             ...verifySteps(ctx, w),
           ],
