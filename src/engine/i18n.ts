@@ -66,7 +66,7 @@ export function josa(word: string, particle: Particle): string {
 
 /** Where a runbook command runs, said as a reader needs it. */
 export const WHERE_LABEL: Record<RunbookWhere, { en: string; ko: string }> = {
-  node: { en: 'on each node (ssh)', ko: '각 노드에서 실행(ssh)' },
+  node: { en: 'on each node (ssh)', ko: '각 노드에서 ssh로 실행' },
   'cluster-admin': { en: 'with cluster-admin kubectl', ko: 'cluster-admin 권한의 kubectl로 실행' },
   pod: { en: 'from a pod', ko: '파드 안에서 실행' },
   kubectl: { en: 'with read-only kubectl', ko: '읽기 전용 kubectl로 실행' },
