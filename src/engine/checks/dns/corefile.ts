@@ -4,6 +4,7 @@
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, option, step } from '../../findings.ts';
+import { josa } from '../../i18n.ts';
 import { findLine, podLogs } from '../../objects/logs.ts';
 import { isCrashLooping, podReady, podState } from '../../objects/pods.ts';
 import type { Finding, RunbookStep } from '../../report.ts';
@@ -212,7 +213,7 @@ export const corefileCheck: RegisteredCheck = {
           severity: removedPlugin.length > 0 ? severityOf(w, removedPlugin) : 'warning',
           title: ctx.tr(
             `Corefile uses removed plugin '${directive}'`,
-            `Corefile이 제거된 플러그인 '${directive}'을(를) 사용함`,
+            `Corefile이 제거된 플러그인 ${josa(`'${directive}'`, '을/를')} 사용함`,
           ),
           detail: isProxy
             ? ctx.tr(
@@ -242,7 +243,7 @@ export const corefileCheck: RegisteredCheck = {
                   step(
                     ctx.tr(
                       `Replace \`${current ?? 'proxy . /etc/resolv.conf'}\` with \`${replacement ?? 'forward . /etc/resolv.conf'}\` (same arguments).`,
-                      `\`${current ?? 'proxy . /etc/resolv.conf'}\`을(를) \`${replacement ?? 'forward . /etc/resolv.conf'}\`(으)로 바꿉니다(인자는 그대로).`,
+                      `${josa(`\`${current ?? 'proxy . /etc/resolv.conf'}\``, '을/를')} ${josa(`\`${replacement ?? 'forward . /etc/resolv.conf'}\``, '으로/로')} 바꿉니다(인자는 그대로).`,
                     ),
                     `kubectl -n ${w.namespace} get cm ${cm} -o yaml | sed -E 's/^( *)proxy /\\1forward /' | kubectl apply -f -`,
                   ),
@@ -295,7 +296,7 @@ export const corefileCheck: RegisteredCheck = {
           severity: removedOption.length > 0 ? severityOf(w, removedOption) : 'warning',
           title: ctx.tr(
             `Corefile uses unsupported option '${option}'`,
-            `Corefile이 지원되지 않는 옵션 '${option}'을(를) 사용함`,
+            `Corefile이 지원되지 않는 옵션 ${josa(`'${option}'`, '을/를')} 사용함`,
           ),
           detail: tooNew
             ? ctx.tr(
@@ -304,7 +305,7 @@ export const corefileCheck: RegisteredCheck = {
               )
             : ctx.tr(
                 `ConfigMap ${w.namespace}/${cm} sets \`${option}\` in the kubernetes plugin${lineNo ? ` on line ${lineNo}` : ''}; CoreDNS 1.7.0 removed it (image ${dnsImage(w) ?? '?'}).`,
-                `컨피그맵 ${w.namespace}/${cm}${lineNo ? `의 ${lineNo}번째 줄` : ''}에서 kubernetes 플러그인에 \`${option}\`을(를) 설정했는데, 이 옵션은 CoreDNS 1.7.0에서 제거되었습니다(이미지 ${dnsImage(w) ?? '?'}).`,
+                `컨피그맵 ${w.namespace}/${cm}${lineNo ? `의 ${lineNo}번째 줄` : ''}에서 kubernetes 플러그인에 ${josa(`\`${option}\``, '을/를')} 설정했는데, 이 옵션은 CoreDNS 1.7.0에서 제거되었습니다(이미지 ${dnsImage(w) ?? '?'}).`,
               ),
           ...parseFailure(ctx, w, cf, removedOption, lineNo),
           runbook: [
@@ -341,7 +342,7 @@ export const corefileCheck: RegisteredCheck = {
           title: ctx.tr('Corefile does not parse', 'Corefile 구문 오류'),
           detail: ctx.tr(
             `CoreDNS in ${w.namespace}/${w.name} rejects ConfigMap ${cm}${lineNo ? ` at line ${lineNo}` : ''}: ${parseErrors[0]!.line.match(PARSE)?.[2] ?? 'parse error'}.`,
-            `${w.namespace}/${w.name}의 CoreDNS가 컨피그맵 ${cm}${lineNo ? `의 ${lineNo}번째 줄` : ''}을(를) 해석하지 못합니다: ${parseErrors[0]!.line.match(PARSE)?.[2] ?? 'parse error'}.`,
+            `${w.namespace}/${w.name}의 CoreDNS가 컨피그맵 ${josa(`${cm}${lineNo ? `의 ${lineNo}번째 줄` : ''}`, '을/를')} 해석하지 못합니다: ${parseErrors[0]!.line.match(PARSE)?.[2] ?? 'parse error'}.`,
           ),
           impact: ctx.tr(
             'CoreDNS crash-loops on a bad config; cluster DNS is down.',

@@ -51,11 +51,11 @@ export const ipvsCheck: RegisteredCheck = {
         impact: fallback
           ? tr(
               'Services work, but not in the mode you configured.',
-              'Service는 동작하지만 설정한 모드로 동작하지 않습니다.',
+              '서비스는 동작하지만 설정한 모드로 동작하지 않습니다.',
             )
           : tr(
               'No kube-proxy runs on the affected nodes, so Service rules are not maintained there.',
-              '해당 노드에서 kube-proxy가 실행되지 않아 Service 규칙이 관리되지 않습니다.',
+              '해당 노드에서 kube-proxy가 실행되지 않아 서비스 규칙이 관리되지 않습니다.',
             ),
         evidence: [
           `${hit.pod.metadata.name}: ${hit.line}`,
