@@ -86,10 +86,15 @@ export function layoutReport(report: Report, view: ReportView, options: RenderOp
   // Failing components in reading order: the one holding the root cause first.
   const failing = view.failing.map((c) => c.report);
   const ok = report.components.filter((c) => c.status === 'ok');
-  const statusLines = failing.map(
-    (c) =>
-      `${STATUS_EMOJI[c.status]} *${componentName(L, c.component)}* — ${safe(oneLine(c.summary) || L.status[c.status], 900)}`,
-  );
+  // A component that could not be read says why on its own line, first error included: never a silent gap.
+  const statusLines = failing.map((c) => {
+    const summary = oneLine(c.summary) || L.status[c.status];
+    const error = c.errors?.[0];
+    // Without a lead finding the errors get their own section below instead.
+    const why =
+      error && view.firstScreen.lead && !summary.includes(error) ? ` — ${L.couldNotRead}: ${oneLine(error)}` : '';
+    return `${STATUS_EMOJI[c.status]} *${componentName(L, c.component)}* — ${safe(summary + why, 900)}`;
+  });
   // Healthy components share one line: the header already gave the verdict.
   if (ok.length > 0)
     statusLines.push(
