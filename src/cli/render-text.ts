@@ -173,11 +173,17 @@ function leadScreen(
     if (total > 0) lines.push(fix);
     let shown = 0;
     for (const step of screen.steps) {
-      const next = stepLines(step, shown + 1, ctx);
+      const next = stepLines(step, screen.stepsFrom + shown + 1, ctx);
       if (lines.length + next.length + 1 > room) break;
       lines.push(...next);
       shown++;
     }
+    // A first step too long for the screen (a heredoc) is still named; its command follows below.
+    const first = screen.steps[0];
+    if (shown === 0 && first && lines.length + 2 <= room)
+      lines.push(
+        `      ${screen.stepsFrom + 1}. ${first.text} ${ctx.paint('grey', `(${tr('command below', '명령은 아래에')})`)}`,
+      );
     const more = pointer(view, lead, total - shown, ctx);
     if (more) lines.push(more);
     return { lines, shownSteps: shown, shownEvidence: screen.evidence.slice(0, keep) };
@@ -196,10 +202,13 @@ function pointer(view: ReportView, lead: FindingView, stepsLeft: number, ctx: Ct
   const { tr } = ctx;
   const rb = view.firstScreen.runbook;
   const parts: string[] = [];
+  const screen = view.firstScreen;
+  const tail = rb.options.length === 0 ? rb.before.length - screen.stepsFrom - screen.steps.length : rb.after.length;
   if (stepsLeft > 0) parts.push(tr(`${stepsLeft} more step(s)`, `나머지 단계 ${stepsLeft}개`));
-  if (view.firstScreen.option && rb.before.length > 0) parts.push(tr('checks before the fix', '조치 전 확인'));
+  if ((screen.option && rb.before.length > 0) || screen.stepsFrom > 0)
+    parts.push(tr('checks before the fix', '조치 전 확인'));
   for (const o of rb.options.slice(1)) parts.push(tr(`option ${o.option.id}`, `옵션 ${o.option.id}`));
-  if (rb.after.length > 0) parts.push(tr('verification', '확인 단계'));
+  if (tail > 0) parts.push(tr('verification', '확인 단계'));
   if (lead.explains.length > 0)
     parts.push(tr(`what it caused (${lead.explains.length})`, `이 원인이 일으킨 문제 ${lead.explains.length}개`));
   const further = view.failingFindings.filter((f) => f !== lead && !lead.explains.some((e) => e.finding === f.finding));
@@ -227,7 +236,7 @@ function rest(view: ReportView, lead: FindingView, shownSteps: number, shownEvid
     out.push(`    ${shownEvidence.length > 0 ? tr('More evidence', '추가 근거') : tr('Evidence', '근거')}:`);
     for (const e of moreEvidence) out.push(`      ${paint('grey', '│')} ${e}`);
   }
-  out.push(...runbookLines(screen.runbook, ctx, { skipFirst: shownSteps, firstIsShown: true }));
+  out.push(...runbookLines(screen.runbook, ctx, { skipFirst: shownSteps, firstIsShown: true, from: screen.stepsFrom }));
   if (finding.remediation)
     out.push(
       `    ${tr('Automated fix available', '자동 조치 가능')}: ${finding.remediation.title} (${finding.remediation.id})`,
@@ -274,20 +283,27 @@ function rest(view: ReportView, lead: FindingView, shownSteps: number, shownEvid
 function runbookLines(
   rb: RunbookView,
   ctx: Ctx,
-  shown: { skipFirst: number; firstIsShown: boolean } = { skipFirst: 0, firstIsShown: false },
+  shown: { skipFirst: number; firstIsShown: boolean; from?: number } = { skipFirst: 0, firstIsShown: false },
 ): string[] {
   const { tr } = ctx;
   const out: string[] = [];
-  const list = (steps: RunbookStep[], from = 0) => steps.slice(from).flatMap((s, i) => stepLines(s, from + i + 1, ctx));
+  const list = (steps: RunbookStep[], from = 0, to = steps.length) =>
+    steps.slice(from, to).flatMap((s, i) => stepLines(s, from + i + 1, ctx));
   if (rb.options.length === 0) {
-    if (rb.before.length > shown.skipFirst) {
-      out.push(
-        shown.firstIsShown && shown.skipFirst > 0
-          ? `    ${tr('Fix, continued', '조치 순서 (이어서)')}:`
-          : `    ${tr('Fix', '조치 순서')}:`,
-      );
-      out.push(...list(rb.before, shown.firstIsShown ? shown.skipFirst : 0));
+    if (!shown.firstIsShown) {
+      if (rb.before.length > 0) out.push(`    ${tr('Fix', '조치 순서')}:`, ...list(rb.before));
+      return out;
     }
+    // The first screen showed steps from+1 … from+skipFirst: the steps around them are printed here, one numbering.
+    const from = shown.from ?? 0;
+    const end = from + shown.skipFirst;
+    if (from === 0 && end >= rb.before.length) return out;
+    out.push(`    ${tr('Fix, the other steps', '조치 순서 (나머지 단계)')}:`, ...list(rb.before, 0, from));
+    if (shown.skipFirst > 0)
+      out.push(
+        `      ${ctx.paint('grey', from + 1 === end ? tr(`step ${end}: above`, `${end}단계: 위 참고`) : tr(`steps ${from + 1}–${end}: above`, `${from + 1}–${end}단계: 위 참고`))}`,
+      );
+    out.push(...list(rb.before, end));
     return out;
   }
   if (rb.before.length > 0) out.push(`    ${tr('Before you choose', '선택하기 전에')}:`, ...list(rb.before));

@@ -188,6 +188,20 @@ describe('runbooks: common steps, options, verification', () => {
     expect(view.firstScreen.steps.map((s) => s.text)).toEqual(['fix kubelet']);
   });
 
+  it('without options, shows the fix itself: from the backup before the first change to the last change', () => {
+    const plain = [
+      step('look', 'kubectl -n kube-system get pods'),
+      step('back up', 'kubectl -n kube-system get ds kube-proxy -o yaml > kube-proxy-ds.bak.yaml'),
+      step('patch', 'kubectl -n kube-system patch ds kube-proxy -p {}'),
+      step('watch', 'kubectl -n kube-system get pods -w'),
+    ];
+    const root: Finding = { ...finding('kube-proxy.config-path-mismatch'), evidence: ['e'], runbook: plain };
+    const screen = reportView(report([component('kube-proxy', 'critical', [root])])).firstScreen;
+    expect(screen.option).toBeUndefined();
+    expect(screen.stepsFrom).toBe(1);
+    expect(screen.steps.map((s) => s.text)).toEqual(['back up', 'patch']);
+  });
+
   it('has no lead on a healthy report', () => {
     const screen = reportView(report([component('dns', 'ok', [])])).firstScreen;
     expect(screen.lead).toBeUndefined();

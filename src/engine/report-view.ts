@@ -250,17 +250,36 @@ export interface FirstScreen {
   runbook: RunbookView;
   /** The option the first screen walks through (the recommended or first one), when the runbook offers any. */
   option?: RunbookOption;
-  /** The steps the first screen shows, in order: the first option's, or the common steps when there is no option. */
+  /**
+   * The steps the first screen shows, in order: the first option's; without options, the fix itself — from the
+   * first step that changes something to the last one (the checks before and the verification after stay below).
+   */
   steps: RunbookStep[];
+  /** Without options: the index in `runbook.before` of the first of `steps` (0 with options). */
+  stepsFrom: number;
 }
 
 function firstScreen(lead: FindingView | undefined): FirstScreen {
   const runbook = runbookView(lead?.finding.runbook ?? []);
   const first = runbook.options[0];
+  let steps = first ? first.steps : runbook.before;
+  let stepsFrom = 0;
+  if (!first) {
+    const changes = steps.map((st) => st.changes === true);
+    let start = changes.indexOf(true);
+    // A backup taken just before the change belongs to the fix: nobody should skip it.
+    while (start > 0 && /\.bak\b|back ?up/i.test(`${steps[start - 1]!.command ?? ''} ${steps[start - 1]!.text}`))
+      start--;
+    if (start >= 0) {
+      stepsFrom = start;
+      steps = steps.slice(start, changes.lastIndexOf(true) + 1);
+    }
+  }
   const screen: FirstScreen = {
     evidence: (lead?.finding.evidence ?? []).slice(0, KEY_EVIDENCE_LINES),
     runbook,
-    steps: first ? first.steps : runbook.before,
+    steps,
+    stepsFrom,
   };
   if (lead) screen.lead = lead;
   if (first) screen.option = first.option;

@@ -26,7 +26,10 @@ export function renderDetails(report: Report, options: { lang?: Lang } = {}): Sl
   const moreEvidence = finding.evidence.slice(layout.shownEvidence);
   if (moreEvidence.length > 0)
     rest.push(`*${L.evidence}*\n${codeBlock(moreEvidence, { maxLineLength: 300, maxLength: 1400 })}`);
-  const steps = runbookTexts(view.firstScreen.runbook, L, lang, { firstOption: layout.shownSteps });
+  const steps = runbookTexts(view.firstScreen.runbook, L, lang, {
+    firstOption: layout.shownSteps,
+    from: view.firstScreen.stepsFrom,
+  });
   if (steps.length > 0) rest.push(`*${L.howToFix}*`, ...steps);
   units.push({ blocks: sections(rest), full: [finding.id], brief: [] });
 

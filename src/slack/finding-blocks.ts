@@ -143,13 +143,18 @@ export function runbookTexts(
   rb: RunbookView,
   L: Labels,
   lang: Lang | undefined,
-  skip?: { firstOption: number },
+  skip?: { firstOption: number; from?: number },
 ): string[] {
   const out: string[] = [];
-  const list = (steps: RunbookStep[], from = 0) =>
-    steps.slice(from, MAX_RUNBOOK_STEPS).map((st, i) => stepText(st, from + i + 1, lang));
+  const list = (steps: RunbookStep[], from = 0, to = steps.length) =>
+    steps.slice(from, Math.min(to, MAX_RUNBOOK_STEPS)).map((st, i) => stepText(st, from + i + 1, lang));
   if (rb.options.length === 0) {
-    out.push(...list(rb.before, skip?.firstOption ?? 0));
+    // The report showed steps from+1 … from+firstOption: the steps around them come here, in one numbering.
+    const from = skip?.from ?? 0;
+    const end = from + (skip?.firstOption ?? 0);
+    out.push(...list(rb.before, 0, from));
+    if (end > from) out.push(`_${L.seeAbove(L.stepRange(from + 1, end))}_`);
+    out.push(...list(rb.before, end));
     const more = rb.before.length - MAX_RUNBOOK_STEPS;
     if (more > 0) out.push(`_${L.andMore(more)}_`);
     return out;

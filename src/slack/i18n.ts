@@ -71,6 +71,8 @@ export interface Labels {
   furtherCount: (count: number) => string;
   detailsCommand: (command: string) => string;
   notShown: (parts: string[]) => string;
+  stepRange: (first: number, last: number) => string;
+  commandInThread: string;
 }
 
 const en: Labels = {
@@ -149,6 +151,8 @@ const en: Labels = {
   furtherCount: (count) => `${count} further finding${count === 1 ? '' : 's'}`,
   detailsCommand: (command) => `see them with \`${command}\``,
   notShown: (parts) => `Not shown here: ${parts.join(', ')};`,
+  stepRange: (first, last) => (first === last ? `Step ${first}` : `Steps ${first}–${last}`),
+  commandInThread: 'the command is in the thread',
 };
 
 const ko: Labels = {
@@ -226,6 +230,8 @@ const ko: Labels = {
   furtherCount: (count) => `추가 발견 사항 ${count}개`,
   detailsCommand: (command) => `\`${command}\` 명령으로 볼 수 있습니다.`,
   notShown: (parts) => `여기에 없는 내용: ${parts.join(', ')}.`,
+  stepRange: (first, last) => (first === last ? `${first}단계` : `${first}–${last}단계`),
+  commandInThread: '명령은 스레드에 있음',
 };
 
 export function labels(lang: Lang | undefined): Labels {

@@ -139,11 +139,15 @@ export function layoutReport(report: Report, view: ReportView, options: RenderOp
       let used = lineCount(top) + (screen.steps.length > 0 ? 1 : 0);
       const steps: string[] = [];
       for (const [index, st] of screen.steps.entries()) {
-        const text = stepText(st, index + 1, lang);
+        const text = stepText(st, screen.stepsFrom + index + 1, lang);
         if (used + lineCount(text) > room) break;
         steps.push(text);
         used += lineCount(text);
       }
+      // A first step too long for the screen (a heredoc) is still named; its command is in the thread.
+      const first = screen.steps[0];
+      if (steps.length === 0 && first && used + 1 <= room)
+        steps.push(`${screen.stepsFrom + 1}. ${safe(first.text, 600)} _(${L.commandInThread})_`);
       return { top, steps, keep, used };
     };
     // Key evidence shrinks to one line before any of the first option's steps moves to the thread.
@@ -158,7 +162,7 @@ export function layoutReport(report: Report, view: ReportView, options: RenderOp
     }
     body.push(section(laid.top));
     if (laid.steps.length > 0) body.push(...sections([heading, ...laid.steps]));
-    shownSteps = laid.steps.length;
+    shownSteps = laid.steps.filter((t) => !t.endsWith(`_(${L.commandInThread})_`)).length;
     shownEvidence = laid.keep;
     shown.add(finding.id);
     if (
@@ -211,9 +215,10 @@ function thread(view: ReportView, lead: FindingView, shownSteps: number, shownEv
   const parts: string[] = [];
   const left = screen.steps.length - shownSteps;
   if (left > 0) parts.push(L.moreSteps(left));
-  if (screen.option && rb.before.length > 0) parts.push(L.checksBefore);
+  const tail = rb.options.length === 0 ? rb.before.length - screen.stepsFrom - screen.steps.length : rb.after.length;
+  if ((screen.option && rb.before.length > 0) || screen.stepsFrom > 0) parts.push(L.checksBefore);
   for (const o of rb.options.slice(1)) parts.push(L.optionShort(o.option.id));
-  if (screen.option && rb.after.length > 0) parts.push(L.verification);
+  if (tail > 0) parts.push(L.verification);
   if (lead.explains.length > 0) parts.push(L.causedCount(lead.explains.length));
   const further = otherFindings(view, lead).length;
   if (further > 0) parts.push(L.furtherCount(further));
