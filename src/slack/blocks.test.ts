@@ -373,8 +373,6 @@ const buttons = (m: SlackMessage) =>
     .filter((b) => b.type === 'actions')
     .flatMap((b) => b.elements);
 const footerOf = (m: SlackMessage) => blocksOf(m).at(-1);
-/** Index of the first block whose JSON contains the needle. */
-const at = (m: SlackMessage, needle: string) => blocksOf(m).findIndex((b) => JSON.stringify(b).includes(needle));
 
 // ---------------------------------------------------------------------------------------------------------------
 

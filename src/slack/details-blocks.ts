@@ -2,10 +2,10 @@
 // (why it matters, more evidence, the checks before the fix, the other options, the verification), what it caused,
 // then every further finding in full — chunked into messages that fit.
 import type { Lang, Report } from '../engine/report.ts';
-import { type FindingView, reportView } from '../engine/report-view.ts';
+import { reportView } from '../engine/report-view.ts';
 import { type KnownBlock, MESSAGE_CHAR_BUDGET, SEVERITY_EMOJI, section, sections } from './blocks.ts';
 import { componentHeading, fullFinding, runbookTexts, type Unit, unitChars } from './finding-blocks.ts';
-import { type Labels, labels } from './i18n.ts';
+import { labels } from './i18n.ts';
 import { LIMITS, type SlackMessage } from './limits.ts';
 import { codeBlock, safe } from './mrkdwn.ts';
 import { layoutReport, otherFindings } from './report-blocks.ts';
