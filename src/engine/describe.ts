@@ -25,18 +25,18 @@ export function describeComponent(component: ComponentName, snapshot: Snapshot, 
   const fp = snapshot.fingerprint;
   if (component === 'dns') {
     if (!fp.dnsWorkload || fp.dns === 'none')
-      return tr('no cluster DNS Deployment found', '클러스터 DNS Deployment 없음');
+      return tr('no cluster DNS Deployment found', '클러스터 DNS 디플로이먼트 없음');
     const { namespace, deployment } = fp.dnsWorkload;
     const d = findObject(snapshot.deployments, namespace, deployment);
     const ready = d ? `, ${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? d.status?.replicas ?? 0} ready` : '';
-    return `${fp.dns === 'kube-dns' ? 'kube-dns' : 'CoreDNS'} (Deployment ${namespace}/${deployment}${ready})`;
+    return `${fp.dns === 'kube-dns' ? 'kube-dns' : 'CoreDNS'} (${tr('Deployment', '디플로이먼트')} ${namespace}/${deployment}${ready})`;
   }
   if (component === 'kube-proxy') {
     switch (fp.proxy) {
       case 'kube-proxy': {
         const ds = findObject(snapshot.daemonSets, 'kube-system', 'kube-proxy');
         const where = ds
-          ? `DaemonSet kube-system/kube-proxy${dsReady(snapshot, 'kube-system', 'kube-proxy')}`
+          ? `${tr('DaemonSet', '데몬셋')} kube-system/kube-proxy${dsReady(snapshot, 'kube-system', 'kube-proxy')}`
           : tr('static pods', '스태틱 파드');
         return `kube-proxy (${where}${proxyMode(snapshot)})`;
       }
@@ -69,5 +69,5 @@ export function describeComponent(component: ComponentName, snapshot: Snapshot, 
   if (fp.cni === 'none') return tr(`no CNI add-on found${extra}`, `CNI 애드온 없음${extra}`);
   if (!fp.cniWorkload) return `${name}${extra}`;
   const { namespace, daemonSet } = fp.cniWorkload;
-  return `${name} (DaemonSet ${namespace}/${daemonSet}${dsReady(snapshot, namespace, daemonSet)})${extra}`;
+  return `${name} (${tr('DaemonSet', '데몬셋')} ${namespace}/${daemonSet}${dsReady(snapshot, namespace, daemonSet)})${extra}`;
 }

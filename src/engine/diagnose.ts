@@ -176,7 +176,7 @@ export async function diagnose(reader: ClusterReader, options: DiagnoseOptions):
 
   progress?.({ phase: 'done', message: 'done' });
   const report: Report = {
-    schemaVersion: 1,
+    schemaVersion: 2,
     cluster: {
       name: options.cluster.name,
       server: options.cluster.server,

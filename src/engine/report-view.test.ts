@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { option, step } from './findings.ts';
 import type { ComponentName, ComponentReport, Finding, Report, Severity, Status } from './report.ts';
 import {
   componentsForScope,
   componentsInScope,
+  dedupeEvidence,
   nothingReadable,
   reportView,
+  runbookView,
   sortComponents,
   verdict,
 } from './report-view.ts';
@@ -29,7 +32,7 @@ const component = (name: ComponentName, status: Status, findings: Finding[], err
 });
 
 const report = (components: ComponentReport[]): Report => ({
-  schemaVersion: 1,
+  schemaVersion: 2,
   cluster: { name: 'prod', server: 'https://127.0.0.1:6443', flavor: 'kubeadm', cni: 'calico' },
   scope: 'all',
   lang: 'en',
@@ -86,7 +89,9 @@ describe('the report view', () => {
     expect(view.rootCauses[0]!.consequences).toEqual([
       { component: 'dns', finding: expect.objectContaining({ id: 'coredns.pending' }) },
     ]);
-    const symptom = view.furtherFindings.find((f) => f.finding.id === 'coredns.pending')!;
+    // Shown once: under its root cause, not again as a further finding.
+    expect(view.furtherFindings.map((f) => f.finding.id)).not.toContain('coredns.pending');
+    const symptom = view.failingFindings.find((f) => f.finding.id === 'coredns.pending')!;
     expect(symptom.isRoot).toBe(false);
     expect(symptom.cause).toEqual({ component: 'cni', finding: expect.objectContaining({ id: 'cni.not-installed' }) });
   });
@@ -177,5 +182,94 @@ describe('the verdict (exit code and its one sentence)', () => {
       report([component('cni', 'unknown', [], ['timed out']), component('dns', 'unknown', [], ['timed out'])]),
     );
     expect(v).toEqual({ exitCode: 2, sentence: 'could not diagnose prod: timed out' });
+  });
+});
+
+describe('runbooks: common steps, options, verification', () => {
+  const runbook = [
+    step('read the log', 'kubectl -n kube-system logs coredns-1 --previous'),
+    ...option({ id: 'A', title: 'Fix the node resolver', recommended: true }, [
+      step('fix kubelet', "sudo sed -i 's#a#b#' /var/lib/kubelet/config.yaml"),
+    ]),
+    ...option({ id: 'B', title: 'Pin upstreams' }, [
+      step('edit the Corefile', 'kubectl -n kube-system edit cm coredns'),
+    ]),
+    step('verify', 'kubectl -n kube-system rollout status deploy/coredns'),
+  ];
+
+  it('splits the steps into what comes first, each option with its own steps, and the verification after them', () => {
+    const view = runbookView(runbook);
+    expect(view.before.map((s) => s.text)).toEqual(['read the log']);
+    expect(view.options.map((o) => [o.option.id, o.steps.map((s) => s.text)])).toEqual([
+      ['A', ['fix kubelet']],
+      ['B', ['edit the Corefile']],
+    ]);
+    expect(view.after.map((s) => s.text)).toEqual(['verify']);
+  });
+
+  it('offers the recommended option first and treats a runbook without options as plain steps', () => {
+    const recommendedLast = [
+      ...option({ id: 'A', title: 'a' }, [step('a1')]),
+      ...option({ id: 'B', title: 'b', recommended: true }, [step('b1')]),
+    ];
+    expect(runbookView(recommendedLast).options.map((o) => o.option.id)).toEqual(['B', 'A']);
+    const plain = runbookView([step('one'), step('two')]);
+    expect(plain).toEqual({ before: [step('one'), step('two')], options: [], after: [] });
+  });
+
+  it('puts the lead root cause, its key evidence and its first option on the first screen', () => {
+    const root: Finding = { ...finding('coredns.loop-detected'), evidence: ['e1', 'e2', 'e3'], runbook };
+    const view = reportView(
+      report([component('dns', 'critical', [finding('coredns.crashloop', 'critical', 'coredns.loop-detected'), root])]),
+    );
+    expect(view.firstScreen.lead?.finding.id).toBe('coredns.loop-detected');
+    expect(view.firstScreen.evidence).toEqual(['e1', 'e2']);
+    expect(view.firstScreen.option?.id).toBe('A');
+    expect(view.firstScreen.steps.map((s) => s.text)).toEqual(['fix kubelet']);
+  });
+
+  it('without options, shows the fix itself: from the backup before the first change to the last change', () => {
+    const plain = [
+      step('look', 'kubectl -n kube-system get pods'),
+      step('back up', 'kubectl -n kube-system get ds kube-proxy -o yaml > kube-proxy-ds.bak.yaml'),
+      step('patch', 'kubectl -n kube-system patch ds kube-proxy -p {}'),
+      step('watch', 'kubectl -n kube-system get pods -w'),
+    ];
+    const root: Finding = { ...finding('kube-proxy.config-path-mismatch'), evidence: ['e'], runbook: plain };
+    const screen = reportView(report([component('kube-proxy', 'critical', [root])])).firstScreen;
+    expect(screen.option).toBeUndefined();
+    expect(screen.stepsFrom).toBe(1);
+    expect(screen.steps.map((s) => s.text)).toEqual(['back up', 'patch']);
+  });
+
+  it('has no lead on a healthy report', () => {
+    const screen = reportView(report([component('dns', 'ok', [])])).firstScreen;
+    expect(screen.lead).toBeUndefined();
+    expect(screen.steps).toEqual([]);
+  });
+});
+
+describe('a finding appears once', () => {
+  it('a chain of consequences is listed under its root cause and none of it again as a further finding', () => {
+    const view = reportView(
+      report([
+        component('cni', 'critical', [finding('cni.not-installed')]),
+        component('dns', 'critical', [
+          finding('coredns.pending', 'critical', 'cni.not-installed'),
+          finding('dns.service-no-endpoints', 'critical', 'coredns.pending'),
+          finding('dns.nameserver-limit', 'warning'),
+        ]),
+      ]),
+    );
+    expect(ids(view.rootCauses[0]!.explains)).toEqual(['coredns.pending', 'dns.service-no-endpoints']);
+    expect(ids(view.furtherFindings)).toEqual(['dns.nameserver-limit']);
+  });
+
+  it('evidence lines an earlier finding quoted are left out of the later ones', () => {
+    const a = { ...finding('a.one'), evidence: ['pod x: CrashLoopBackOff', 'log line'] };
+    const b = { ...finding('b.two'), evidence: ['pod x: CrashLoopBackOff', 'event'] };
+    const deduped = dedupeEvidence([a, b]);
+    expect(deduped.get(a)).toEqual({ lines: ['pod x: CrashLoopBackOff', 'log line'], repeated: 0 });
+    expect(deduped.get(b)).toEqual({ lines: ['event'], repeated: 1 });
   });
 });

@@ -2,7 +2,17 @@
 // cause and what it caused, the order findings and components are read in, and whether anything could be read at
 // all. The diagnosis orders the Report with it; the Slack and text renderers read the ReportView instead of each
 // rebuilding the cause graph.
-import type { ComponentName, ComponentReport, Finding, Report, Scope, Severity, Status } from './report.ts';
+import type {
+  ComponentName,
+  ComponentReport,
+  Finding,
+  Report,
+  RunbookOption,
+  RunbookStep,
+  Scope,
+  Severity,
+  Status,
+} from './report.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Scope → components.
@@ -44,6 +54,8 @@ export interface FindingView extends LocatedFinding {
   cause?: LocatedFinding;
   /** The findings that name this one as their cause, in report order. */
   consequences: LocatedFinding[];
+  /** Everything this finding explains: its consequences and theirs, in reading order, each once. */
+  explains: LocatedFinding[];
 }
 
 export interface ComponentView {
@@ -61,8 +73,13 @@ export interface ReportView {
   failingFindings: FindingView[];
   /** The failing components' root causes, each with what it caused. */
   rootCauses: FindingView[];
-  /** The failing components' findings that are not root causes. */
+  /**
+   * The failing components' findings that are neither a root cause nor explained by one: a finding is shown once,
+   * as a root cause with its consequences under it or as a further finding, never both.
+   */
   furtherFindings: FindingView[];
+  /** What the first screen of every front holds: the verdict's lead finding, its key evidence and first steps. */
+  firstScreen: FirstScreen;
   /** When nothing could be read at all (unreachable, bad credentials): why, in one sentence; else undefined. */
   nothingReadable?: string;
 }
@@ -82,6 +99,20 @@ class CauseGraph {
     }
   }
 
+  /** Consequences breadth first, each once, never the finding itself (a cycle stops there). */
+  explainedBy(id: string): LocatedFinding[] {
+    const out: LocatedFinding[] = [];
+    const seen = new Set([id]);
+    const queue = [...(this.effects.get(id) ?? [])];
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      if (seen.has(next.finding.id)) continue;
+      seen.add(next.finding.id);
+      out.push(next);
+      queue.push(...(this.effects.get(next.finding.id) ?? []));
+    }
+    return out;
+  }
+
   causeOf(finding: Finding): LocatedFinding | undefined {
     if (!finding.causedBy || finding.causedBy === finding.id) return undefined;
     return this.byId.get(finding.causedBy);
@@ -95,6 +126,7 @@ class CauseGraph {
       isRoot: !cause,
       isRootCause: !cause && consequences.length > 0,
       consequences,
+      explains: this.explainedBy(located.finding.id),
     };
     if (cause) view.cause = cause;
     return view;
@@ -158,12 +190,15 @@ export function reportView(report: Report): ReportView {
     (c) => (c.findings.some((f) => f.isRootCause) ? 0 : c.findings.some((f) => f.isRoot) ? 1 : 2),
   );
   const failingFindings = failing.flatMap((c) => c.findings);
+  const rootCauses = failingFindings.filter((f) => f.isRootCause);
+  const explained = new Set(rootCauses.flatMap((f) => f.explains.map((e) => e.finding.id)));
   const view: ReportView = {
     components,
     failing,
     failingFindings,
-    rootCauses: failingFindings.filter((f) => f.isRootCause),
-    furtherFindings: failingFindings.filter((f) => !f.isRootCause),
+    rootCauses,
+    furtherFindings: failingFindings.filter((f) => !f.isRootCause && !explained.has(f.finding.id)),
+    firstScreen: firstScreen(rootCauses[0] ?? failingFindings.find((f) => f.isRoot) ?? failingFindings[0]),
   };
   const unreadable = nothingReadable(report);
   if (unreadable !== undefined) view.nothingReadable = unreadable;
@@ -205,4 +240,102 @@ export function verdict(report: Report): Verdict {
     exitCode: critical ? 1 : 2,
     sentence: `${names} on ${report.cluster.name} could not be judged: ${reason}${more}`,
   };
+}
+
+// Runbooks: common steps, named options, verification.
+
+export interface RunbookOptionView {
+  option: RunbookOption;
+  steps: RunbookStep[];
+}
+
+export interface RunbookView {
+  /** Steps done first whatever is chosen (the whole runbook when it offers no options). */
+  before: RunbookStep[];
+  /** The alternatives, recommended first, then in the order offered: follow one. */
+  options: RunbookOptionView[];
+  /** Steps after the options: the verification every option ends with. */
+  after: RunbookStep[];
+}
+
+/** Splits a runbook into common steps, options (each with its own steps) and the verification after them. */
+export function runbookView(steps: readonly RunbookStep[]): RunbookView {
+  const view: RunbookView = { before: [], options: [], after: [] };
+  for (const s of steps) {
+    if (s.option) {
+      const last = view.options.at(-1);
+      if (last && last.option.id === s.option.id) last.steps.push(s);
+      else view.options.push({ option: s.option, steps: [s] });
+    } else (view.options.length > 0 ? view.after : view.before).push(s);
+  }
+  view.options = stableSort(view.options, (o) => (o.option.recommended ? 0 : 1));
+  return view;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The first screen.
+
+/** Evidence lines the first screen quotes for its lead finding: enough to believe it, short enough to fit. */
+export const KEY_EVIDENCE_LINES = 2;
+
+export interface FirstScreen {
+  /** The finding the verdict is about: the first root cause, else the first root, else the first failing finding. */
+  lead?: FindingView;
+  /** The lead's key evidence: its first KEY_EVIDENCE_LINES lines. */
+  evidence: string[];
+  runbook: RunbookView;
+  /** The option the first screen walks through (the recommended or first one), when the runbook offers any. */
+  option?: RunbookOption;
+  /**
+   * The steps the first screen shows, in order: the first option's; without options, the fix itself — from the
+   * first step that changes something to the last one (the checks before and the verification after stay below).
+   */
+  steps: RunbookStep[];
+  /** Without options: the index in `runbook.before` of the first of `steps` (0 with options). */
+  stepsFrom: number;
+}
+
+function firstScreen(lead: FindingView | undefined): FirstScreen {
+  const runbook = runbookView(lead?.finding.runbook ?? []);
+  const first = runbook.options[0];
+  let steps = first ? first.steps : runbook.before;
+  let stepsFrom = 0;
+  if (!first) {
+    const changes = steps.map((st) => st.changes === true);
+    let start = changes.indexOf(true);
+    // A backup taken just before the change belongs to the fix: nobody should skip it.
+    while (start > 0 && /\.bak\b|back ?up/i.test(`${steps[start - 1]!.command ?? ''} ${steps[start - 1]!.text}`))
+      start--;
+    if (start >= 0) {
+      stepsFrom = start;
+      steps = steps.slice(start, changes.lastIndexOf(true) + 1);
+    }
+  }
+  const screen: FirstScreen = {
+    evidence: (lead?.finding.evidence ?? []).slice(0, KEY_EVIDENCE_LINES),
+    runbook,
+    steps,
+    stepsFrom,
+  };
+  if (lead) screen.lead = lead;
+  if (first) screen.option = first.option;
+  return screen;
+}
+
+/**
+ * Each finding's evidence without the lines an earlier finding (in the given reading order) already quoted:
+ * the text output prints a line once. `repeated` counts the lines left out.
+ */
+export function dedupeEvidence(
+  findings: readonly Finding[],
+  alreadyShown: Iterable<string> = [],
+): Map<Finding, { lines: string[]; repeated: number }> {
+  const seen = new Set(alreadyShown);
+  const out = new Map<Finding, { lines: string[]; repeated: number }>();
+  for (const finding of findings) {
+    const lines = finding.evidence.filter((e) => !seen.has(e));
+    for (const e of finding.evidence) seen.add(e);
+    out.set(finding, { lines, repeated: finding.evidence.length - lines.length });
+  }
+  return out;
 }

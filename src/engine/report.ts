@@ -17,11 +17,55 @@ export type ComponentName = z.infer<typeof ComponentName>;
 export const Lang = z.enum(['en', 'ko']);
 export type Lang = z.infer<typeof Lang>;
 
-export const RunbookStep = z.object({
-  text: z.string().min(1),
-  command: z.string().min(1).optional(),
+/**
+ * Where a command runs: `node` on each node over ssh, `cluster-admin` with kubectl allowed to change the cluster,
+ * `pod` from inside a pod (a probe or `kubectl exec`), `kubectl` with read-only kubectl.
+ */
+export const RunbookWhere = z.enum(['node', 'cluster-admin', 'pod', 'kubectl']);
+export type RunbookWhere = z.infer<typeof RunbookWhere>;
+
+/** A named alternative: the steps that carry it are followed instead of the other options' steps, never as well. */
+export const RunbookOption = z.object({
+  /** `A`, `B`, …: the order options are offered in. */
+  id: z.string().regex(/^[A-Z]$/),
+  title: z.string().min(1),
+  recommended: z.boolean().optional(),
 });
+export type RunbookOption = z.infer<typeof RunbookOption>;
+
+export const RunbookStep = z
+  .object({
+    text: z.string().min(1),
+    command: z.string().min(1).optional(),
+    /** Where the command runs; every command says it. */
+    where: RunbookWhere.optional(),
+    /** The command changes something (as opposed to reading). */
+    changes: z.boolean().optional(),
+    /** The alternative this step belongs to; steps without one are done whatever option is chosen. */
+    option: RunbookOption.optional(),
+  })
+  .refine((s) => s.command === undefined || (s.where !== undefined && s.changes !== undefined), {
+    message: 'a command says where it runs and whether it changes something',
+  });
 export type RunbookStep = z.infer<typeof RunbookStep>;
+
+/**
+ * Ordered steps: the common steps first, then each option's steps together (A before B), then the verification
+ * steps every option ends with. An option's steps are contiguous, and an option id always has the same title.
+ */
+export const Runbook = z.array(RunbookStep).superRefine((steps, ctx) => {
+  const seen = new Map<string, string>();
+  let current: string | undefined;
+  for (const [index, s] of steps.entries()) {
+    const id = s.option?.id;
+    if (id !== undefined && id !== current && seen.has(id))
+      ctx.addIssue({ code: 'custom', message: `option ${id} is split`, path: [index] });
+    if (id !== undefined && seen.has(id) && seen.get(id) !== s.option?.title)
+      ctx.addIssue({ code: 'custom', message: `option ${id} has two titles`, path: [index] });
+    if (id !== undefined) seen.set(id, s.option!.title);
+    current = id;
+  }
+});
 
 export const RemediationRef = z.object({
   /** Stable id of an automated fix (a later issue implements the actions). */
@@ -41,7 +85,7 @@ export const Finding = z.object({
   impact: z.string().min(1).optional(),
   /** Short quotes: the pod and its state, the log line, the event. */
   evidence: z.array(z.string()),
-  runbook: z.array(RunbookStep),
+  runbook: Runbook,
   /** The id of the finding that causes this one (root cause chain). */
   causedBy: z.string().optional(),
   remediation: RemediationRef.optional(),
@@ -64,7 +108,8 @@ export const ComponentReport = z.object({
 export type ComponentReport = z.infer<typeof ComponentReport>;
 
 export const Report = z.object({
-  schemaVersion: z.literal(1),
+  /** 2: runbook steps carry `option`, `where` and `changes` (docs/report-schema.md). */
+  schemaVersion: z.literal(2),
   cluster: z.object({
     name: z.string(),
     server: z.string(),

@@ -25,7 +25,7 @@ const finding = (id: string, severity: 'critical' | 'warning' | 'info' = 'critic
 
 function report(parts: { dns?: string[]; proxy?: string[]; proxyStatus?: 'ok' | 'unknown' }): Report {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     cluster: { name: 'prod-eu', server: 'https://127.0.0.1', flavor: 'kubeadm', cni: 'calico' },
     scope: 'all',
     startedAt: '2026-12-01T00:00:00.000Z',

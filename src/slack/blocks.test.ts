@@ -1,16 +1,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type Finding, Report } from '../engine/report.ts';
+import type { Finding, Report } from '../engine/report.ts';
+import { upgradeReport } from '../engine/report-upgrade.ts';
 import { ACTIONS, parseButtonValue } from './actions.ts';
 import { renderDetails } from './details-blocks.ts';
 import { checkLimits, type SlackMessage } from './limits.ts';
-import { renderReport } from './report-blocks.ts';
+import { renderedLines, renderReport, SLACK_FIRST_SCREEN_LINES } from './report-blocks.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reports that mirror real scenarios (ids and log lines from docs/failure-catalog.md, real object names).
 
 const base = {
-  schemaVersion: 1 as const,
+  schemaVersion: 2 as const,
   startedAt: '2026-11-27T06:40:00.000Z',
   durationMs: 2430,
   requests: 37,
@@ -49,10 +50,12 @@ const loopFinding: Finding = {
       text: 'Point kubelet at the real resolver: set resolvConf in the kubelet config on every node.',
       command:
         "sudo sed -i 's#^resolvConf:.*#resolvConf: /run/systemd/resolve/resolv.conf#' /var/lib/kubelet/config.yaml && sudo systemctl restart kubelet",
+      option: { id: 'A', title: 'Fix the node resolver', recommended: true },
     },
     {
-      text: 'Or forward to the upstream resolvers in the Corefile.',
+      text: 'Forward to the upstream resolvers in the Corefile.',
       command: 'kubectl -n kube-system edit cm coredns',
+      option: { id: 'B', title: 'Pin upstreams in the Corefile' },
     },
     {
       text: 'Restart CoreDNS and watch it become Ready.',
@@ -63,7 +66,7 @@ const loopFinding: Finding = {
   remediation: { id: 'coredns.forward-upstream', title: 'Forward to the upstream resolvers' },
 };
 
-const corednsLoop: Report = Report.parse({
+const corednsLoop: Report = upgradeReport({
   ...base,
   cluster: kubeadm,
   scope: 'dns',
@@ -79,7 +82,7 @@ const corednsLoop: Report = Report.parse({
   ],
 });
 
-const noCni: Report = Report.parse({
+const noCni: Report = upgradeReport({
   ...base,
   cluster: { ...kubeadm, name: 'lab', cni: 'none' },
   scope: 'all',
@@ -146,7 +149,7 @@ const noCni: Report = Report.parse({
   ],
 });
 
-const proxyConfigPath: Report = Report.parse({
+const proxyConfigPath: Report = upgradeReport({
   ...base,
   scope: 'all',
   cluster: kubeadm,
@@ -217,7 +220,7 @@ const proxyConfigPath: Report = Report.parse({
   ],
 });
 
-const healthy: Report = Report.parse({
+const healthy: Report = upgradeReport({
   ...base,
   cluster: {
     name: 'prod-us',
@@ -254,7 +257,7 @@ const healthy: Report = Report.parse({
   ],
 });
 
-const forbidden: Report = Report.parse({
+const forbidden: Report = upgradeReport({
   ...base,
   cluster: {
     name: 'prod-us',
@@ -279,7 +282,7 @@ const forbidden: Report = Report.parse({
   ],
 });
 
-const korean: Report = Report.parse({
+const korean: Report = upgradeReport({
   ...corednsLoop,
   lang: 'ko',
   components: [
@@ -329,7 +332,7 @@ function hugeReport(): Report {
       ...(i > 0 && i % 3 === 0 ? { causedBy: 'coredns.loop-detected' } : {}),
     });
   }
-  return Report.parse({
+  return upgradeReport({
     ...corednsLoop,
     components: [{ ...corednsLoop.components[0]!, findings }],
   });
@@ -370,8 +373,6 @@ const buttons = (m: SlackMessage) =>
     .filter((b) => b.type === 'actions')
     .flatMap((b) => b.elements);
 const footerOf = (m: SlackMessage) => blocksOf(m).at(-1);
-/** Index of the first block whose JSON contains the needle. */
-const at = (m: SlackMessage, needle: string) => blocksOf(m).findIndex((b) => JSON.stringify(b).includes(needle));
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -385,6 +386,8 @@ describe('golden Block Kit output', () => {
     ['korean', renderReport(korean, { remediationEnabled: true })],
     ['huge-trimmed', renderReport(hugeReport(), {})],
     ['huge-details', { thread: renderDetails(hugeReport(), {}) } as unknown as SlackMessage],
+    ['coredns-loop-thread', { thread: renderDetails(corednsLoop, {}) } as unknown as SlackMessage],
+    ['korean-thread', { thread: renderDetails(korean, {}) } as unknown as SlackMessage],
   ];
   it.each(cases)('%s matches its golden file', (name, message) => expectGolden(name, message));
 });
@@ -406,18 +409,18 @@ describe('a critical report (CoreDNS forwarding loop)', () => {
     expect(sectionTexts(message)[0]).toBe(':red_circle: *DNS* — CoreDNS is crash-looping: a forwarding loop');
   });
 
-  it('shows the finding, its evidence in a code block, why it matters and numbered steps with commands', () => {
+  it('shows the root cause, its key evidence in a code block and the first option’s steps, saying where they run', () => {
     const text = sectionTexts(message).join('\n');
     expect(text).toContain('*CoreDNS is crash-looping: a forwarding loop*  `coredns.loop-detected`');
-    expect(text).toMatch(/\*Evidence\*\n```pod kube-system\/coredns-5d78c9869d-7xk2p: CrashLoopBackOff/);
-    expect(text).toContain('*Why it matters*\nNo DNS pod is Ready');
+    expect(text).toMatch(/\n```pod kube-system\/coredns-5d78c9869d-7xk2p: CrashLoopBackOff/);
+    expect(text).toContain('*How to fix: Option A — Fix the node resolver (recommended)*');
     expect(text).toContain(
-      '3. Restart CoreDNS and watch it become Ready.\n```kubectl -n kube-system rollout restart deploy/coredns\n',
+      '1. Point kubelet at the real resolver: set resolvConf in the kubelet config on every node. _(on each node (ssh) · makes a change)_',
     );
-    expect(text).toContain(
-      '2. Or forward to the upstream resolvers in the Corefile.\n`kubectl -n kube-system edit cm coredns`',
-    );
-    expect(text.indexOf('*Evidence*')).toBeLessThan(text.indexOf('*How to fix*'));
+    // Option B and the steps after the options are in the thread, and the message says so.
+    expect(text).not.toContain('Forward to the upstream resolvers in the Corefile.');
+    expect(allText(message)).toContain('Not shown here: option B, verification');
+    expect(renderedLines(message)).toBeLessThanOrEqual(SLACK_FIRST_SCREEN_LINES);
   });
 
   it('offers Re-run and the automated fix as buttons whose values name the target', () => {
@@ -456,32 +459,31 @@ describe('a critical report (CoreDNS forwarding loop)', () => {
 });
 
 describe('root cause first', () => {
-  it('no CNI: the CNI root cause comes before the DNS symptom, which points back to it', () => {
+  it('no CNI: the CNI root cause leads, and the DNS symptom it caused is left to the thread, shown once', () => {
     const message = renderReport(noCni, {});
-    expect(at(message, 'cni.not-installed')).toBeLessThan(at(message, 'coredns.unschedulable-node-not-ready'));
     const text = sectionTexts(message).join('\n');
     expect(text).toContain('*Root cause: No CNI is installed*');
-    expect(text).toMatch(
-      /\*What it caused\*\n• :red_circle: CoreDNS cannot be scheduled: no node is Ready `coredns.unschedulable-node-not-ready` · DNS/,
-    );
-    expect(text).toContain('_(Caused by `cni.not-installed`, see CNI above)_');
+    expect(allText(message)).not.toContain('coredns.unschedulable-node-not-ready');
+    expect(allText(message)).toContain('what it caused (1)');
     expect(message.text).toBe('lab networking: CRITICAL — No CNI is installed (cni.not-installed) +1');
+    const thread = renderDetails(noCni, {}).map(allText).join('\n');
+    expect(thread.split('`coredns.unschedulable-node-not-ready`').length - 1).toBe(1);
+    expect(thread.indexOf('*What it caused*')).toBeLessThan(thread.indexOf('coredns.unschedulable-node-not-ready'));
   });
 
   it('kube-proxy config path: kube-proxy is explained first although DNS is listed first in the report', () => {
     const message = renderReport(proxyConfigPath, { remediationEnabled: true });
-    expect(at(message, '*Root cause: kube-proxy --config points')).toBeLessThan(
-      at(message, 'CoreDNS cannot reach the API server through'),
-    );
-    expect(allText(message)).toContain('kube-proxy-8xq2l: E1007 21:05:58.635373');
-    // `>` in a command is escaped for Slack.
-    expect(allText(message)).toContain(
-      '`kubectl -n kube-system get ds kube-proxy -o yaml &gt; kube-proxy-ds.bak.yaml`',
-    );
+    expect(allText(message)).toContain('*Root cause: kube-proxy --config points');
+    expect(allText(message)).not.toContain('CoreDNS cannot reach the API server through');
     expect(buttons(message).map((b: AnyBlock) => parseButtonValue(b.value)?.remediation)).toEqual([
       undefined,
       'kube-proxy.fix-config-path',
     ]);
+    // `>` in a command is escaped for Slack, wherever the step is shown.
+    const everything = [message, ...renderDetails(proxyConfigPath, {})].map(allText).join('\n');
+    expect(everything).toContain('`kubectl -n kube-system get ds kube-proxy -o yaml &gt; kube-proxy-ds.bak.yaml`');
+    expect(everything).toContain('CoreDNS cannot reach the API server through');
+    expect(everything).toContain('kube-proxy-8xq2l: E1007 21:05:58.635373');
   });
 });
 
@@ -516,7 +518,9 @@ describe('a Korean report', () => {
   it('renders headings, labels and footer in Korean', () => {
     expect(blocksOf(message)[0].text.text).toBe(':rotating_light: netcheck — prod-eu: 심각');
     const text = sectionTexts(message).join('\n');
-    for (const label of ['*근거*', '*영향*', '*조치 방법*']) expect(text).toContain(label);
+    expect(text).toContain('*조치 방법');
+    const thread = renderDetails(korean, {}).map(allText).join('\n');
+    for (const label of ['*근거*', '*영향*']) expect(thread).toContain(label);
     expect(buttons(message).map((b: AnyBlock) => b.text.text)).toEqual([
       ':repeat: 다시 실행',
       ':wrench: 조치: 업스트림 리졸버로 포워딩',
@@ -540,21 +544,17 @@ describe('a report too big for one message', () => {
     expect(checkLimits(message)).toEqual([]);
   });
 
-  it('keeps the root cause with its whole runbook', () => {
+  it('keeps the root cause and the first of its steps that fit the first screen', () => {
     const text = sectionTexts(message).join('\n');
     expect(text).toContain('*Root cause: CoreDNS is crash-looping: a forwarding loop*');
-    for (let n = 1; n <= 4; n++) expect(text).toContain(`${n}. Step ${n} of finding 0.`);
+    expect(text).toContain('1. Step 1 of finding 0.');
+    expect(renderedLines(message)).toBeLessThanOrEqual(SLACK_FIRST_SCREEN_LINES);
   });
 
-  it('says how many findings were left out and how to see them', () => {
-    // A finding is shown when its title line is: `*title*  `id`` in full or `*title* `id`` as one line.
-    const shown = report.components[0]!.findings.filter((f) =>
-      new RegExp(`\\*\\s{1,2}\`${f.id}\``).test(allText(message)),
-    ).length;
-    const notice = blocksOf(message).find((b) => b.type === 'context' && JSON.stringify(b).includes(':scissors:'));
-    expect(shown).toBeLessThan(40);
-    expect(notice.elements[0].text).toBe(
-      `:scissors: ${40 - shown} further findings were left out to fit Slack's limits. \`/netcheck dns --cluster prod-eu --details\` posts them in the thread.`,
+  it('says what it left out and how to see it', () => {
+    const notice = blocksOf(message).find((b) => b.type === 'context' && JSON.stringify(b).includes('Not shown'));
+    expect(notice.elements[0].text).toMatch(
+      /^:heavy_plus_sign: Not shown here: \d+ more steps?, what it caused \(13\), 26 further findings; see them with `\/netcheck dns --cluster prod-eu --details`$/,
     );
   });
 
@@ -565,7 +565,7 @@ describe('a report too big for one message', () => {
 
   it('with --details points to the thread, where every further finding is posted in full', () => {
     const withDetails = renderReport(report, { details: true });
-    expect(allText(withDetails)).toMatch(/:thread: \d+ further findings are in the thread\./);
+    expect(allText(withDetails)).toMatch(/:thread: In the thread: .*26 further findings\./);
     const thread = renderDetails(report, {});
     expect(thread.length).toBeGreaterThan(1);
     const threadText = thread.map(allText).join('\n');
@@ -575,6 +575,8 @@ describe('a report too big for one message', () => {
         `Step 1 of finding ${finding.id === 'coredns.loop-detected' ? 0 : Number(finding.id.slice(-2))}.`,
       );
       expect(fullInMain || threadText.includes(`*${finding.title}*  \`${finding.id}\``)).toBe(true);
+      // Once: never both in the report and in full in the thread, never twice in the thread.
+      expect(threadText.split(`*${finding.title}*  \`${finding.id}\``).length - 1).toBeLessThanOrEqual(1);
     }
     for (const part of thread) expect(checkLimits(part)).toEqual([]);
     expect(thread[0]!.blocks[0]).toMatchObject({
@@ -584,8 +586,17 @@ describe('a report too big for one message', () => {
 });
 
 describe('details for the thread', () => {
-  it('says there is nothing further when the report already showed every finding in full', () => {
-    expect(renderDetails(corednsLoop, {})).toEqual([
+  it('says there is nothing further when the report already showed everything', () => {
+    const small = upgradeReport({
+      ...corednsLoop,
+      components: [
+        {
+          ...corednsLoop.components[0]!,
+          findings: [{ ...loopFinding, impact: undefined, evidence: ['one line'], runbook: [{ text: 'do it' }] }],
+        },
+      ],
+    });
+    expect(renderDetails(small, {})).toEqual([
       {
         text: 'No further findings: everything is in the report above.',
         blocks: [
@@ -598,13 +609,22 @@ describe('details for the thread', () => {
     ]);
   });
 
-  it('posts the symptoms in full, with their evidence, when the main message showed them as one line', () => {
+  it('posts the rest of the runbook, then the symptoms in full under "what it caused", with their evidence', () => {
     const [thread, ...rest] = renderDetails(noCni, { lang: 'ko' });
     expect(rest).toEqual([]);
-    expect(thread!.text).toBe('lab 추가 발견 사항: coredns.unschedulable-node-not-ready');
+    expect(thread!.text).toBe('lab 추가 발견 사항: cni.not-installed, coredns.unschedulable-node-not-ready');
+    expect(allText(thread!)).toContain('근본 원인 (이어서)');
+    expect(allText(thread!)).toContain('이로 인해 발생한 문제');
     expect(allText(thread!)).toContain('FailedScheduling: 0/1 nodes are available');
-    expect(allText(thread!)).not.toContain('kube-flannel.yml');
     expect(allText(thread!)).toContain('_원인: `cni.not-installed`_');
+  });
+
+  it('posts option B and the verification of the CoreDNS loop, and says the report showed option A', () => {
+    const text = renderDetails(corednsLoop, {}).map(allText).join('\n');
+    expect(text).toContain('_Option A — Fix the node resolver (recommended): see the report above_');
+    expect(text).toContain('*Or Option B — Pin upstreams in the Corefile*');
+    expect(text).toContain('*Then verify (after any option)*');
+    expect(text.indexOf('Then verify')).toBeGreaterThan(text.indexOf('Option B'));
   });
 });
 
@@ -619,7 +639,7 @@ describe('every rendered message passes checkLimits', () => {
 });
 
 describe('hostile and oversized report texts', () => {
-  const nasty = Report.parse({
+  const nasty = upgradeReport({
     ...corednsLoop,
     cluster: { ...kubeadm, name: 'x'.repeat(200) },
     components: [

@@ -1,27 +1,57 @@
-// The thread under a report (`--details`): every finding the report did not show in full, with its evidence and
-// runbook, chunked into messages that fit.
+// The thread under a report: everything its first screen left out, each finding once — the rest of the root cause
+// (why it matters, more evidence, the checks before the fix, the other options, the verification), what it caused,
+// then every further finding in full — chunked into messages that fit.
 import type { Lang, Report } from '../engine/report.ts';
 import { reportView } from '../engine/report-view.ts';
-import { MESSAGE_CHAR_BUDGET, section } from './blocks.ts';
-import { componentUnits, type Unit, unitChars } from './finding-blocks.ts';
+import { type KnownBlock, MESSAGE_CHAR_BUDGET, SEVERITY_EMOJI, section, sections } from './blocks.ts';
+import { componentHeading, fullFinding, runbookTexts, type Unit, unitChars } from './finding-blocks.ts';
 import { labels } from './i18n.ts';
 import { LIMITS, type SlackMessage } from './limits.ts';
-import { safe } from './mrkdwn.ts';
-import { layoutReport } from './report-blocks.ts';
+import { codeBlock, safe } from './mrkdwn.ts';
+import { layoutReport, otherFindings } from './report-blocks.ts';
 
-/** Every finding the report did not show in full, with its evidence and runbook, for the thread (`--details`). */
+/** Everything the report's first screen did not show, for its thread. */
 export function renderDetails(report: Report, options: { lang?: Lang } = {}): SlackMessage[] {
   const lang = options.lang ?? report.lang;
   const L = labels(lang);
   const view = reportView(report);
-  const { full } = layoutReport(report, view, { ...options, details: true });
+  const layout = layoutReport(report, view, { ...options, details: true });
+  const lead = view.firstScreen.lead;
+  if (!lead || !layout.hasMore) return [{ text: L.noFurtherFindings, blocks: [section(L.noFurtherFindings)] }];
+
   const units: Unit[] = [];
-  for (const component of view.failing) {
-    if (!component.findings.some((f) => !full.has(f.finding.id))) continue;
-    const rest = componentUnits(component, L, (f) => !full.has(f.finding.id));
-    units.push(...rest.filter((u) => u.full.length > 0));
-  }
-  if (units.length === 0) return [{ text: L.noFurtherFindings, blocks: [section(L.noFurtherFindings)] }];
+  const { finding } = lead;
+  const rest: string[] = [`${SEVERITY_EMOJI[finding.severity]} *${L.rootCauseContinued}*  \`${finding.id}\``];
+  if (finding.impact) rest.push(`*${L.whyItMatters}*\n${safe(finding.impact, 1000)}`);
+  const moreEvidence = finding.evidence.slice(layout.shownEvidence);
+  if (moreEvidence.length > 0)
+    rest.push(`*${L.evidence}*\n${codeBlock(moreEvidence, { maxLineLength: 300, maxLength: 1400 })}`);
+  const steps = runbookTexts(view.firstScreen.runbook, L, lang, {
+    firstOption: layout.shownSteps,
+    from: view.firstScreen.stepsFrom,
+  });
+  if (steps.length > 0) rest.push(`*${L.howToFix}*`, ...steps);
+  units.push({ blocks: sections(rest), full: [finding.id], brief: [] });
+
+  // What the root cause explains, in full, under one heading; then every other finding, by component.
+  lead.explains.forEach((located, index) => {
+    const explained = view.failingFindings.find((f) => f.finding === located.finding);
+    if (!explained) return;
+    const blocks: KnownBlock[] = [{ type: 'divider' }];
+    if (index === 0) blocks.push(section(`*${L.whatItCaused}*`));
+    units.push({ blocks: [...blocks, ...fullFinding(explained, L, lang)], full: [located.finding.id], brief: [] });
+  });
+  let component = '';
+  otherFindings(view, lead).forEach((other, index) => {
+    const blocks: KnownBlock[] = [];
+    if (index === 0) blocks.push({ type: 'divider' }, section(`*${L.furtherFindings}*`));
+    if (other.component !== component) {
+      component = other.component;
+      const c = view.failing.find((v) => v.report.component === component);
+      if (c) blocks.push(...componentHeading(c.report, L));
+    }
+    units.push({ blocks: [...blocks, ...fullFinding(other, L, lang)], full: [other.finding.id], brief: [] });
+  });
 
   // Chunk into messages that fit: one title block each, then whole units.
   const chunks: Unit[][] = [];

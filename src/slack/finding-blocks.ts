@@ -1,7 +1,8 @@
 // One component laid out as trimmable units: its heading, root causes in full (evidence, why it matters, runbook,
 // what it caused), every other finding as one line. Shared by the report and the thread's details.
-import type { ComponentReport } from '../engine/report.ts';
-import type { ComponentView, FindingView } from '../engine/report-view.ts';
+import { placeLabel } from '../engine/i18n.ts';
+import type { ComponentReport, Lang, RunbookStep } from '../engine/report.ts';
+import { type ComponentView, type FindingView, type RunbookView, runbookView } from '../engine/report-view.ts';
 import { componentName, type KnownBlock, SEVERITY_EMOJI, STATUS_EMOJI, section, sections } from './blocks.ts';
 import type { Labels } from './i18n.ts';
 import { LIMITS } from './limits.ts';
@@ -22,9 +23,10 @@ export function unitChars(unit: Unit): number {
   return JSON.stringify(unit.blocks).length;
 }
 
-function componentHeading(component: ComponentReport, L: Labels): KnownBlock[] {
+export function componentHeading(component: ComponentReport, L: Labels): KnownBlock[] {
   const pieces = [
-    `${STATUS_EMOJI[component.status]} *${componentName(L, component.component)}* · ${L.status[component.status]}`,
+    // No status word: the report's status lines already said it once.
+    `${STATUS_EMOJI[component.status]} *${componentName(L, component.component)}*`,
     component.detected ? `_${safe(oneLine(component.detected), 500)}_` : '',
   ].filter(Boolean);
   const errors = (component.errors ?? []).slice(0, 10);
@@ -36,7 +38,7 @@ function componentHeading(component: ComponentReport, L: Labels): KnownBlock[] {
   return [{ type: 'divider' }, ...sections(pieces)];
 }
 
-function fullFinding(view: FindingView, L: Labels): KnownBlock[] {
+export function fullFinding(view: FindingView, L: Labels, lang: Lang | undefined): KnownBlock[] {
   const { finding } = view;
   const title = `${SEVERITY_EMOJI[finding.severity]} *${view.isRootCause ? `${L.rootCause}: ` : ''}${safe(oneLine(finding.title), 250)}*  \`${finding.id}\``;
   const what = [title, safe(finding.detail, 1500)];
@@ -52,13 +54,7 @@ function fullFinding(view: FindingView, L: Labels): KnownBlock[] {
   if (finding.impact) how.push(`*${L.whyItMatters}*\n${safe(finding.impact, 1000)}`);
   if (finding.runbook.length > 0) {
     how.push(`*${L.howToFix}*`);
-    const steps = finding.runbook.slice(0, MAX_RUNBOOK_STEPS);
-    steps.forEach((step, index) => {
-      const line = `${index + 1}. ${safe(step.text, 600)}`;
-      how.push(step.command ? `${line}\n${command(step.command, 1800)}` : line);
-    });
-    const more = finding.runbook.length - steps.length;
-    if (more > 0) how.push(`_${L.andMore(more)}_`);
+    how.push(...runbookTexts(runbookView(finding.runbook), L, lang));
   }
 
   const caused: string[] = [];
@@ -92,13 +88,14 @@ export function componentUnits(
   component: ComponentView,
   L: Labels,
   showFull: (f: FindingView, i: number) => boolean,
+  lang?: Lang,
 ): Unit[] {
   const units: Unit[] = [];
   const heading = componentHeading(component.report, L);
   const briefs: FindingView[] = [];
   component.findings.forEach((finding, index) => {
     if (showFull(finding, index))
-      units.push({ blocks: fullFinding(finding, L), full: [finding.finding.id], brief: [] });
+      units.push({ blocks: fullFinding(finding, L, lang), full: [finding.finding.id], brief: [] });
     else briefs.push(finding);
   });
   // Brief lines packed into sections; each section is one unit so trimming can drop the tail.
@@ -129,4 +126,49 @@ export function componentUnits(
   const [first, ...rest] = units;
   if (!first) return [{ blocks: heading, full: [], brief: [] }];
   return [{ ...first, blocks: [...heading, ...first.blocks] }, ...rest];
+}
+
+/** One numbered step: its text, where its command runs (and whether it changes something), then the command. */
+export function stepText(step: RunbookStep, n: number, lang: Lang | undefined): string {
+  const place = placeLabel(step, lang);
+  const line = `${n}. ${safe(step.text, 600)}${place ? ` _(${place})_` : ''}`;
+  return step.command ? `${line}\n${command(step.command, 1800)}` : line;
+}
+
+/**
+ * A runbook as text pieces: the common steps, each option under its own heading (follow one), then the
+ * verification. `skip` leaves out the first option's first steps when the report above already showed them.
+ */
+export function runbookTexts(
+  rb: RunbookView,
+  L: Labels,
+  lang: Lang | undefined,
+  skip?: { firstOption: number; from?: number },
+): string[] {
+  const out: string[] = [];
+  const list = (steps: RunbookStep[], from = 0, to = steps.length) =>
+    steps.slice(from, Math.min(to, MAX_RUNBOOK_STEPS)).map((st, i) => stepText(st, from + i + 1, lang));
+  if (rb.options.length === 0) {
+    // The report showed steps from+1 … from+firstOption: the steps around them come here, in one numbering.
+    const from = skip?.from ?? 0;
+    const end = from + (skip?.firstOption ?? 0);
+    out.push(...list(rb.before, 0, from));
+    if (end > from) out.push(`_${L.seeAbove(L.stepRange(from + 1, end))}_`);
+    out.push(...list(rb.before, end));
+    const more = rb.before.length - MAX_RUNBOOK_STEPS;
+    if (more > 0) out.push(`_${L.andMore(more)}_`);
+    return out;
+  }
+  if (rb.before.length > 0) out.push(`*${L.beforeYouChoose}*`, ...list(rb.before));
+  rb.options.forEach((o, index) => {
+    const heading = L.option(o.option.id, o.option.title, o.option.recommended === true);
+    if (index === 0 && skip) {
+      if (skip.firstOption >= o.steps.length) out.push(`_${L.seeAbove(heading)}_`);
+      else out.push(`*${L.continued(heading)}*`, ...list(o.steps, skip.firstOption));
+      return;
+    }
+    out.push(`*${index === 0 ? heading : L.orOption(heading)}*`, ...list(o.steps));
+  });
+  if (rb.after.length > 0) out.push(`*${L.thenVerify}*`, ...list(rb.after));
+  return out;
 }

@@ -1,5 +1,7 @@
 // Headings and labels of the Slack messages in English and Korean. The report's own texts (titles, details,
 // runbooks) already arrive in the chosen language; only the frame around them is translated here.
+
+import { josa } from '../engine/i18n.ts';
 import type { ComponentName, Lang, Scope, Status } from '../engine/report.ts';
 
 export interface Labels {
@@ -71,6 +73,25 @@ export interface Labels {
   contradiction: (alert: string, components: string, cluster: string) => string;
   contradictionReasons: { 'target-down-dataplane-works': string; 'unseen-nodes': string };
   contradictionRerun: string;
+  // The runbook layout: options, where commands run, what the first screen leaves to the thread.
+  option: (id: string, title: string, recommended: boolean) => string;
+  orOption: (heading: string) => string;
+  beforeYouChoose: string;
+  thenVerify: string;
+  continued: (heading: string) => string;
+  seeAbove: (heading: string) => string;
+  rootCauseContinued: string;
+  inThread: (parts: string[]) => string;
+  moreSteps: (count: number) => string;
+  checksBefore: string;
+  optionShort: (id: string) => string;
+  verification: string;
+  causedCount: (count: number) => string;
+  furtherCount: (count: number) => string;
+  detailsCommand: (command: string) => string;
+  notShown: (parts: string[]) => string;
+  stepRange: (first: number, last: number) => string;
+  commandInThread: string;
 }
 
 const en: Labels = {
@@ -163,6 +184,24 @@ const en: Labels = {
       'The failure is on nodes netcheck cannot see: it reads the API server, so a node whose agent stopped reporting, or a problem outside Kubernetes objects, leaves no trace there.',
   },
   contradictionRerun: 'Re-run the check when you have looked: the report updates in place.',
+  option: (id, title, recommended) => `Option ${id} — ${title}${recommended ? ' (recommended)' : ''}`,
+  orOption: (heading) => `Or ${heading}`,
+  beforeYouChoose: 'Before you choose',
+  thenVerify: 'Then verify (after any option)',
+  continued: (heading) => `${heading} (continued)`,
+  seeAbove: (heading) => `${heading}: see the report above`,
+  rootCauseContinued: 'Root cause, continued',
+  inThread: (parts) => `In the thread: ${parts.join(', ')}.`,
+  moreSteps: (count) => `${count} more step${count === 1 ? '' : 's'}`,
+  checksBefore: 'checks before the fix',
+  optionShort: (id) => `option ${id}`,
+  verification: 'verification',
+  causedCount: (count) => `what it caused (${count})`,
+  furtherCount: (count) => `${count} further finding${count === 1 ? '' : 's'}`,
+  detailsCommand: (command) => `see them with \`${command}\``,
+  notShown: (parts) => `Not shown here: ${parts.join(', ')};`,
+  stepRange: (first, last) => (first === last ? `Step ${first}` : `Steps ${first}–${last}`),
+  commandInThread: 'the command is in the thread',
 };
 
 const ko: Labels = {
@@ -213,7 +252,7 @@ const ko: Labels = {
   noClusters: '여기서 점검할 수 있는 클러스터가 없습니다. 관리자에게 권한을 요청하세요.',
   andMore: (count) => `외 ${count}개`,
   examples: '예: `/netcheck dns --cluster prod-eu` · `/netcheck all --details`',
-  couldNotCheck: (cluster) => `${cluster}을(를) 점검하지 못했습니다`,
+  couldNotCheck: (cluster) => `${josa(cluster, '을/를')} 점검하지 못했습니다`,
   errorHint: 'netcheck는 자체 ID로 클러스터를 읽습니다. 위에 나온 액세스 항목 / RBAC 권한을 확인하세요.',
   detailsTitle: (cluster, part, parts) => `${cluster} 추가 발견 사항${parts > 1 ? ` (${part}/${parts})` : ''}`,
   noFurtherFindings: '추가 발견 사항이 없습니다. 모든 내용이 위 보고서에 있습니다.',
@@ -255,6 +294,24 @@ const ko: Labels = {
       '장애가 netcheck가 볼 수 없는 노드에 있는 경우: netcheck는 API 서버를 읽으므로, 에이전트가 보고를 멈춘 노드나 Kubernetes 오브젝트 밖의 문제는 흔적이 남지 않습니다.',
   },
   contradictionRerun: '확인한 뒤 다시 점검하세요. 보고서가 그 자리에서 갱신됩니다.',
+  option: (id, title, recommended) => `옵션 ${id} — ${title}${recommended ? ' (권장)' : ''}`,
+  orOption: (heading) => `또는 ${heading}`,
+  beforeYouChoose: '선택하기 전에',
+  thenVerify: '확인 (어느 옵션이든 마친 뒤)',
+  continued: (heading) => `${heading} (이어서)`,
+  seeAbove: (heading) => `${heading}: 위 보고서 참고`,
+  rootCauseContinued: '근본 원인 (이어서)',
+  inThread: (parts) => `스레드에 있는 내용: ${parts.join(', ')}.`,
+  moreSteps: (count) => `나머지 단계 ${count}개`,
+  checksBefore: '조치 전 확인',
+  optionShort: (id) => `옵션 ${id}`,
+  verification: '확인 단계',
+  causedCount: (count) => `이 원인이 일으킨 문제 ${count}개`,
+  furtherCount: (count) => `추가 발견 사항 ${count}개`,
+  detailsCommand: (command) => `\`${command}\` 명령으로 볼 수 있습니다.`,
+  notShown: (parts) => `여기에 없는 내용: ${parts.join(', ')}.`,
+  stepRange: (first, last) => (first === last ? `${first}단계` : `${first}–${last}단계`),
+  commandInThread: '명령은 스레드에 있음',
 };
 
 export function labels(lang: Lang | undefined): Labels {

@@ -1,5 +1,6 @@
-// Renders a Report as Slack Block Kit: a verdict per component, then the root cause with its evidence and runbook,
-// then what it caused; everything else briefly. Trims to Slack's limits, root cause first, and says what was left out.
+// Renders a Report as Slack Block Kit, first screen only: the verdict, one status line per failing component, the
+// root cause with its key evidence and the first option's steps, within SLACK_FIRST_SCREEN_LINES. Everything else
+// (the rest of the runbook, what the root cause caused, further findings) is in the thread (details-blocks.ts).
 import type { Lang, Report } from '../engine/report.ts';
 import { type FindingView, type ReportView, reportView } from '../engine/report-view.ts';
 import { ACTIONS, ButtonValue, fixActionId } from './actions.ts';
@@ -9,15 +10,16 @@ import {
   context,
   HEADER_EMOJI,
   type KnownBlock,
-  MESSAGE_CHAR_BUDGET,
   plain,
+  SEVERITY_EMOJI,
   STATUS_EMOJI,
   section,
+  sections,
 } from './blocks.ts';
-import { componentUnits, type Unit, unitChars } from './finding-blocks.ts';
+import { stepText } from './finding-blocks.ts';
 import { type Labels, labels } from './i18n.ts';
 import { LIMITS, type SlackMessage } from './limits.ts';
-import { escapeMrkdwn, oneLine, safe } from './mrkdwn.ts';
+import { codeBlock, escapeMrkdwn, oneLine, safe } from './mrkdwn.ts';
 
 export interface RenderOptions {
   /** The further findings go to the thread (`--details`): the footnote says so. */
@@ -29,8 +31,32 @@ export interface RenderOptions {
   remediationEnabled?: boolean;
 }
 
-const FULL_FINDINGS_BUDGET = 8_000;
 const MAX_FIX_BUTTONS = 5;
+
+/**
+ * The first screen of a Slack report: the top-level message is at most this many rendered lines (renderedLines).
+ * It holds the verdict, the root cause with its key evidence and the first option's steps; the rest is in the thread.
+ */
+export const SLACK_FIRST_SCREEN_LINES = 15;
+
+/**
+ * Lines of a message as Slack draws them before wrapping (which depends on the window): a header, a context row
+ * and a row of buttons are one line each, a divider none, a section as many as its text has (a code fence opens
+ * and closes its block and is not a line of its own).
+ */
+export function renderedLines(message: SlackMessage): number {
+  let lines = 0;
+  for (const block of message.blocks as { type: string; text?: { text?: string } }[]) {
+    if (block.type === 'divider') continue;
+    if (block.type !== 'section') {
+      lines += 1;
+      continue;
+    }
+    const text = (block.text?.text ?? '').replace(/```\n?/g, '\n');
+    lines += text.split('\n').filter((line) => line.trim() !== '').length;
+  }
+  return lines;
+}
 
 export interface Layout {
   message: SlackMessage;
@@ -38,102 +64,175 @@ export interface Layout {
   full: Set<string>;
   /** Findings the message shows at all. */
   shown: Set<string>;
+  /** Steps of the first screen's list (the first option's, or the runbook's) the message shows. */
+  shownSteps: number;
+  /** Evidence lines of the lead the message quotes. */
+  shownEvidence: number;
+  /** Something is left for the thread. */
+  hasMore: boolean;
 }
 
-/** Root causes get the full treatment: the first finding of a component, and every other critical root. */
-function showFullInReport(finding: FindingView, index: number): boolean {
-  return finding.isRoot && (index === 0 || finding.finding.severity === 'critical');
-}
+const lineCount = (text: string) =>
+  text
+    .replace(/```\n?/g, '\n')
+    .split('\n')
+    .filter((l) => l.trim() !== '').length;
 
 export function layoutReport(report: Report, view: ReportView, options: RenderOptions): Layout {
   const lang = options.lang ?? report.lang;
   const L = labels(lang);
   const name = report.cluster.name;
 
+  // Failing components in reading order: the one holding the root cause first.
+  const failing = view.failing.map((c) => c.report);
+  const ok = report.components.filter((c) => c.status === 'ok');
+  // A component that could not be read says why on its own line, first error included: never a silent gap.
+  const statusLines = failing.map((c) => {
+    const summary = oneLine(c.summary) || L.status[c.status];
+    const error = c.errors?.[0];
+    // Without a lead finding the errors get their own section below instead.
+    const why =
+      error && view.firstScreen.lead && !summary.includes(error) ? ` — ${L.couldNotRead}: ${oneLine(error)}` : '';
+    return `${STATUS_EMOJI[c.status]} *${componentName(L, c.component)}* — ${safe(summary + why, 900)}`;
+  });
+  // Healthy components share one line: the header already gave the verdict.
+  if (ok.length > 0)
+    statusLines.push(
+      `${STATUS_EMOJI.ok} ${ok.map((c) => `*${componentName(L, c.component)}*`).join(' · ')} — ${L.status.ok}`,
+    );
   const head: KnownBlock[] = [
     {
       type: 'header',
       text: plain(`${HEADER_EMOJI[report.status]} netcheck — ${name}: ${L.status[report.status]}`, LIMITS.headerText),
     },
-    section(
-      report.components.length > 0
-        ? report.components
-            .map(
-              (c) =>
-                `${STATUS_EMOJI[c.status]} *${componentName(L, c.component)}* — ${safe(oneLine(c.summary) || L.status[c.status], 900)}`,
-            )
-            .join('\n')
-        : L.healthy,
-    ),
+    section(statusLines.length > 0 ? statusLines.join('\n') : L.healthy),
   ];
 
+  const screen = view.firstScreen;
+  const lead = screen.lead;
   const full = new Set<string>();
   const shown = new Set<string>();
   const body: KnownBlock[] = [];
-  let chars = JSON.stringify(head).length;
-  // Reserve room for the footnote, the buttons and the footer.
-  const maxBodyBlocks = LIMITS.blocks - head.length - 3;
-  const commit = (unit: Unit) => {
-    body.push(...unit.blocks);
-    chars += unitChars(unit);
-    for (const id of unit.full) full.add(id);
-    for (const id of [...unit.full, ...unit.brief]) shown.add(id);
-  };
-  for (const component of view.failing) {
-    // First try: root causes in full. When one does not fit, it and the later ones become one-liners and the
-    // component is laid out again, so the reader still sees every finding that fits as a line.
-    const demoted = new Set<string>();
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const units = componentUnits(component, L, (f, i) => showFullInReport(f, i) && !demoted.has(f.finding.id));
-      let blocks = body.length;
-      let size = chars;
-      let rejected = -1;
-      for (const [index, unit] of units.entries()) {
-        const unitSize = unitChars(unit);
-        const mandatory = blocks === 0; // the first unit is the root cause and its runbook: always kept
-        // Runbooks beyond the first may use only part of the budget: the rest is for one line per further finding.
-        const budget = unit.full.length > 0 ? FULL_FINDINGS_BUDGET : MESSAGE_CHAR_BUDGET;
-        if (!mandatory && (blocks + unit.blocks.length > maxBodyBlocks || size + unitSize > budget)) {
-          rejected = index;
-          break;
-        }
-        blocks += unit.blocks.length;
-        size += unitSize;
+  let shownSteps = 0;
+  let shownEvidence = 0;
+  const showButtons = report.status !== 'ok';
+  // Lines the frame takes whatever the body holds: header and status lines, the pointer, buttons and footer.
+  const frame = 1 + statusLines.length + 1 + (showButtons ? 1 : 0) + 1;
+  const room = SLACK_FIRST_SCREEN_LINES - frame;
+
+  if (lead) {
+    const { finding } = lead;
+    const title = `${SEVERITY_EMOJI[finding.severity]} *${lead.isRootCause ? `${L.rootCause}: ` : ''}${safe(oneLine(finding.title), 250)}*  \`${finding.id}\``;
+    const what = (keep: number) =>
+      [
+        title,
+        safe(oneLine(finding.detail), 1500),
+        keep > 0 ? codeBlock(screen.evidence.slice(0, keep), { maxLineLength: 300, maxLength: 1400 }) : '',
+      ]
+        .filter(Boolean)
+        .join('\n');
+    const heading = screen.option
+      ? `*${L.howToFix}: ${L.option(screen.option.id, screen.option.title, screen.option.recommended === true)}*`
+      : `*${L.howToFix}*`;
+    const lay = (keep: number) => {
+      const top = what(keep);
+      let used = lineCount(top) + (screen.steps.length > 0 ? 1 : 0);
+      const steps: string[] = [];
+      for (const [index, st] of screen.steps.entries()) {
+        const text = stepText(st, screen.stepsFrom + index + 1, lang);
+        if (used + lineCount(text) > room) break;
+        steps.push(text);
+        used += lineCount(text);
       }
-      const rejectedUnit = rejected === -1 ? undefined : units[rejected];
-      if (attempt === 0 && rejectedUnit && rejectedUnit.full.length > 0) {
-        for (const unit of units.slice(rejected)) for (const id of unit.full) demoted.add(id);
-        continue;
+      // A first step too long for the screen (a heredoc) is still named; its command is in the thread.
+      const first = screen.steps[0];
+      if (steps.length === 0 && first && used + 1 <= room)
+        steps.push(`${screen.stepsFrom + 1}. ${safe(first.text, 600)} _(${L.commandInThread})_`);
+      return { top, steps, keep, used };
+    };
+    // Key evidence shrinks to one line before any of the first option's steps moves to the thread.
+    const keeps = [...new Set([screen.evidence.length, Math.min(1, screen.evidence.length)])];
+    let laid = lay(keeps.at(-1) ?? 0);
+    for (const keep of keeps) {
+      const attempt = lay(keep);
+      if (attempt.steps.length === screen.steps.length && attempt.used <= room) {
+        laid = attempt;
+        break;
       }
-      for (const unit of rejected === -1 ? units : units.slice(0, rejected)) commit(unit);
-      break;
+    }
+    body.push(section(laid.top));
+    if (laid.steps.length > 0) body.push(...sections([heading, ...laid.steps]));
+    shownSteps = laid.steps.filter((t) => !t.endsWith(`_(${L.commandInThread})_`)).length;
+    shownEvidence = laid.keep;
+    shown.add(finding.id);
+    if (
+      shownSteps === finding.runbook.length &&
+      shownEvidence === finding.evidence.length &&
+      !finding.impact &&
+      lead.explains.length === 0
+    )
+      full.add(finding.id);
+  } else {
+    // Nothing to act on: what could not be read, as far as the screen allows.
+    const errors = failing.flatMap((c) => (c.errors ?? []).map((e) => `• ${safe(e, 400)}`));
+    const lines = Math.max(0, room - 1);
+    if (errors.length > 0) {
+      const kept = errors.length > lines ? errors.slice(0, Math.max(0, lines - 1)) : errors;
+      if (kept.length < errors.length) kept.push(`• ${L.andMore(errors.length - kept.length)}`);
+      body.push(section([`*${L.couldNotRead}:*`, ...kept].join('\n')));
     }
   }
 
-  const all = view.failingFindings;
-  const omitted = all.filter((l) => !shown.has(l.finding.id)).length;
-  const notFull = all.filter((l) => !full.has(l.finding.id)).length;
+  const hasMore = lead !== undefined && thread(view, lead, shownSteps, shownEvidence, L).length > 0;
   const tail: KnownBlock[] = [];
-  const detailsCommand = `/netcheck ${report.scope} --cluster ${name} --details`;
-  if (options.details && notFull > 0) tail.push(context([`:thread: ${L.leftOutInThread(notFull)}`]));
-  else if (omitted > 0) tail.push(context([`:scissors: ${escapeMrkdwn(L.leftOut(omitted, detailsCommand))}`]));
-
-  if (report.status !== 'ok') {
-    const buttons = actionButtons(
-      report,
-      all.filter((l) => shown.has(l.finding.id)),
-      options,
-      L,
-    );
+  if (lead && hasMore) {
+    const parts = thread(view, lead, shownSteps, shownEvidence, L);
+    const where = options.details
+      ? `:thread: ${escapeMrkdwn(L.inThread(parts))}`
+      : `:heavy_plus_sign: ${escapeMrkdwn(L.notShown(parts))} ${L.detailsCommand(`/netcheck ${report.scope} --cluster ${name} --details`)}`;
+    tail.push(context([where]));
+  }
+  if (showButtons) {
+    const buttons = actionButtons(report, lead ? [lead] : [], options, L);
     if (buttons.length > 0) tail.push({ type: 'actions', elements: buttons });
   }
   tail.push(footer(report, options, L));
 
   return {
-    message: { text: fallbackText(report, all, L), blocks: [...head, ...body, ...tail] },
+    message: { text: fallbackText(report, view.failingFindings, L), blocks: [...head, ...body, ...tail] },
     full,
     shown,
+    shownSteps,
+    shownEvidence,
+    hasMore,
   };
+}
+
+/** What the thread holds beyond the first screen, named for the pointer line; empty when nothing is left. */
+function thread(view: ReportView, lead: FindingView, shownSteps: number, shownEvidence: number, L: Labels): string[] {
+  const screen = view.firstScreen;
+  const rb = screen.runbook;
+  const parts: string[] = [];
+  const left = screen.steps.length - shownSteps;
+  if (left > 0) parts.push(L.moreSteps(left));
+  const tail = rb.options.length === 0 ? rb.before.length - screen.stepsFrom - screen.steps.length : rb.after.length;
+  if ((screen.option && rb.before.length > 0) || screen.stepsFrom > 0) parts.push(L.checksBefore);
+  for (const o of rb.options.slice(1)) parts.push(L.optionShort(o.option.id));
+  if (tail > 0) parts.push(L.verification);
+  if (lead.explains.length > 0) parts.push(L.causedCount(lead.explains.length));
+  const further = otherFindings(view, lead).length;
+  if (further > 0) parts.push(L.furtherCount(further));
+  if (parts.length === 0 && (lead.finding.impact || shownEvidence < lead.finding.evidence.length))
+    parts.push(L.whyItMatters.toLowerCase());
+  return parts;
+}
+
+/** Every failing finding but the lead and what it explains: other root causes, then further findings. */
+export function otherFindings(view: ReportView, lead: FindingView): FindingView[] {
+  const explained = new Set(lead.explains.map((e) => e.finding.id));
+  return view.failingFindings.filter(
+    (f) => f !== lead && !explained.has(f.finding.id) && (f.isRootCause || view.furtherFindings.includes(f)),
+  );
 }
 
 function actionButtons(report: Report, shown: FindingView[], options: RenderOptions, L: Labels): Button[] {

@@ -31,7 +31,7 @@ describe('Slack Web API fake', () => {
   it('decodes form-encoded blocks, returns a ts, and accepts chat.update of that ts', async () => {
     const message = renderReport(
       {
-        schemaVersion: 1,
+        schemaVersion: 2,
         cluster: { name: 'prod-eu', server: 'https://10.0.0.1:6443', flavor: 'kubeadm', cni: 'calico' },
         scope: 'dns',
         startedAt: '2026-11-27T06:40:00.000Z',

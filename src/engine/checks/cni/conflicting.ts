@@ -3,6 +3,7 @@
 import type { CheckContext, CniKind, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { CNI_NAMES } from '../../fingerprint.ts';
+import { josa } from '../../i18n.ts';
 import { eventLine } from '../../objects/events.ts';
 import type { Finding } from '../../report.ts';
 import { nodesOf, PLUGIN_TYPE_OWNERS, type SandboxFailure, sandboxFailures, verifyCniSteps } from './util.ts';
@@ -64,7 +65,7 @@ export const conflictingCheck: RegisteredCheck = {
       fp.extraCnis.length > 0
         ? ctx.tr(
             `More than one CNI is installed: ${CNI_NAMES[fp.cni]} and ${extras.join(', ')}. Only the lexically first config in /etc/cni/net.d is used, so pods get addresses from an unexpected plugin.`,
-            `CNI가 두 개 이상 설치되어 있습니다: ${CNI_NAMES[fp.cni]}와(과) ${extras.join(', ')}. /etc/cni/net.d에서 사전 순으로 첫 번째 구성만 사용되므로 파드가 예상하지 못한 플러그인에서 주소를 받습니다.`,
+            `CNI가 두 개 이상 설치되어 있습니다: ${josa(CNI_NAMES[fp.cni], '과/와')} ${extras.join(', ')}. /etc/cni/net.d에서 사전 순으로 첫 번째 구성만 사용되므로 파드가 예상하지 못한 플러그인에서 주소를 받습니다.`,
           )
         : ctx.tr(
             `Pods on ${nodes.join(', ') || 'some nodes'} are set up by plugin type ${types.map((t) => `"${t}"`).join(', ')}, but the installed CNI is ${main}: a leftover CNI config on those nodes takes precedence.`,

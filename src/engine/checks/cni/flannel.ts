@@ -2,7 +2,7 @@
 // that does not contain the nodes' podCIDRs. Flannel in kube-flannel or kube-system are both healthy shapes.
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
-import { makeFinding, step } from '../../findings.ts';
+import { makeFinding, option, step } from '../../findings.ts';
 import { cidrContains } from '../../objects/cidr.ts';
 import { configMapData } from '../../objects/configmaps.ts';
 import { eventLine } from '../../objects/events.ts';
@@ -138,21 +138,37 @@ export const flannelCheck: RegisteredCheck = {
               ),
               "kubectl -n kube-system get pod -l component=kube-controller-manager -o yaml | grep -E 'allocate-node-cidrs|cluster-cidr'",
             ),
-            step(
-              ctx.tr(
-                `On each control-plane node, add --allocate-node-cidrs=true --cluster-cidr=${podSubnet ?? '10.244.0.0/16'} to /etc/kubernetes/manifests/kube-controller-manager.yaml (and set networking.podSubnet in kubeadm-config); the static pod restarts by itself.`,
-                `각 컨트롤 플레인 노드의 /etc/kubernetes/manifests/kube-controller-manager.yaml에 --allocate-node-cidrs=true --cluster-cidr=${podSubnet ?? '10.244.0.0/16'}를 추가합니다(kubeadm-config의 networking.podSubnet도 설정). 스태틱 파드는 스스로 재시작됩니다.`,
-              ),
-              'sudo vi /etc/kubernetes/manifests/kube-controller-manager.yaml',
+            ...option(
+              {
+                id: 'A',
+                title: ctx.tr(
+                  'Let the controller manager allocate node CIDRs',
+                  '컨트롤러 매니저가 노드 CIDR을 할당하게 하기',
+                ),
+                recommended: true,
+              },
+              [
+                step(
+                  ctx.tr(
+                    `On each control-plane node, add --allocate-node-cidrs=true --cluster-cidr=${podSubnet ?? '10.244.0.0/16'} to /etc/kubernetes/manifests/kube-controller-manager.yaml (and set networking.podSubnet in kubeadm-config); the static pod restarts by itself.`,
+                    `각 컨트롤 플레인 노드의 /etc/kubernetes/manifests/kube-controller-manager.yaml에 --allocate-node-cidrs=true --cluster-cidr=${podSubnet ?? '10.244.0.0/16'}를 추가합니다(kubeadm-config의 networking.podSubnet도 설정). 스태틱 파드는 스스로 재시작됩니다.`,
+                  ),
+                  'sudo vi /etc/kubernetes/manifests/kube-controller-manager.yaml',
+                  { where: 'node', changes: true },
+                ),
+                restartAgentStep(ctx, agent),
+              ],
             ),
-            step(
-              ctx.tr(
-                'Alternatively, while it is still empty, set a node podCIDR by hand.',
-                '또는 아직 비어 있는 동안에는 노드의 podCIDR을 직접 지정할 수 있습니다.',
+            ...option({ id: 'B', title: ctx.tr('Set the podCIDR by hand', 'podCIDR 직접 지정하기') }, [
+              step(
+                ctx.tr(
+                  'While the node podCIDR is still empty, set a free range on it by hand.',
+                  '노드의 podCIDR이 아직 비어 있다면 비어 있는 대역을 직접 지정합니다.',
+                ),
+                `kubectl patch node ${node} -p '{"spec":{"podCIDR":"10.244.X.0/24"}}'`,
               ),
-              `kubectl patch node ${node} -p '{"spec":{"podCIDR":"10.244.X.0/24"}}'`,
-            ),
-            restartAgentStep(ctx, agent),
+              restartAgentStep(ctx, agent),
+            ]),
             ...verifyCniSteps(ctx, agent),
           ],
         }),

@@ -27,10 +27,10 @@ export const networkPolicyCheck: RegisteredCheck = {
       makeFinding({
         id: 'cni.network-policy-unsupported',
         severity: 'warning',
-        title: ctx.tr('NetworkPolicies are not enforced by Flannel', 'Flannel은 NetworkPolicy를 적용하지 않음'),
+        title: ctx.tr('NetworkPolicies are not enforced by Flannel', 'Flannel은 네트워크폴리시를 적용하지 않음'),
         detail: ctx.tr(
           `The cluster has NetworkPolicy objects (${names.join(', ')}${policies.length > names.length ? ', …' : ''}) but its only CNI is Flannel, which does not implement Kubernetes network policy: they are accepted and silently ignored.`,
-          `클러스터에 NetworkPolicy 오브젝트(${names.join(', ')}${policies.length > names.length ? ', …' : ''})가 있지만 CNI가 Flannel뿐입니다. Flannel은 현재 쿠버네티스 네트워크 정책을 지원하지 않으므로 정책이 등록은 되지만 실제로는 적용되지 않습니다.`,
+          `클러스터에 네트워크폴리시 오브젝트(${names.join(', ')}${policies.length > names.length ? ', …' : ''})가 있지만 CNI가 Flannel뿐입니다. Flannel은 현재 쿠버네티스 네트워크 정책을 지원하지 않으므로 정책이 등록은 되지만 실제로는 적용되지 않습니다.`,
         ),
         impact: ctx.tr(
           'Traffic the policies are meant to block is allowed; isolation you rely on does not exist.',
@@ -48,7 +48,7 @@ export const networkPolicyCheck: RegisteredCheck = {
           step(
             ctx.tr(
               'To enforce them, plan a migration: replace the Flannel DaemonSet with Canal (Flannel networking plus Calico policy), or move to a CNI that implements NetworkPolicy, such as Calico or Cilium. Do not install a second CNI next to Flannel.',
-              '정책을 적용하려면 이전을 계획합니다. Flannel 데몬셋을 Canal(Flannel 네트워킹 + Calico 정책)로 교체하거나, Calico나 Cilium처럼 NetworkPolicy를 지원하는 CNI로 바꿉니다. Flannel 옆에 두 번째 CNI를 설치하지는 마세요.',
+              '정책을 적용하려면 이전을 계획합니다. Flannel 데몬셋을 Canal(Flannel 네트워킹 + Calico 정책)로 교체하거나, Calico나 Cilium처럼 네트워크폴리시를 지원하는 CNI로 바꿉니다. Flannel 옆에 두 번째 CNI를 설치하지는 마세요.',
             ),
           ),
           ...verifyCniSteps(ctx, fp.cniWorkload),

@@ -2,6 +2,7 @@
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { CNI_NAMES } from '../../fingerprint.ts';
+import { josa } from '../../i18n.ts';
 import { eventLine } from '../../objects/events.ts';
 import { podState } from '../../objects/pods.ts';
 import type { Finding, RunbookStep } from '../../report.ts';
@@ -53,7 +54,7 @@ export const pluginBinaryCheck: RegisteredCheck = {
             step(
               ctx.tr(
                 `The ${CNI_NAMES[agent.kind]} agent's init container copies "${bin}" into ${dir}; check it ran on ${node ?? 'the node'}.`,
-                `${CNI_NAMES[agent.kind]} 에이전트의 init 컨테이너가 "${bin}"을(를) ${dir}에 복사합니다. ${node ?? '해당 노드'}에서 제대로 실행됐는지 확인합니다.`,
+                `${CNI_NAMES[agent.kind]} 에이전트의 init 컨테이너가 ${josa(`"${bin}"`, '을/를')} ${dir}에 복사합니다. ${node ?? '해당 노드'}에서 제대로 실행됐는지 확인합니다.`,
               ),
               `kubectl -n ${agent.namespace} describe pod ${
                 agentPod?.metadata.name ??
@@ -77,7 +78,10 @@ export const pluginBinaryCheck: RegisteredCheck = {
         makeFinding({
           id: 'cni.plugin-binary-missing',
           severity: 'critical',
-          title: ctx.tr(`CNI plugin binary "${bin}" is missing`, `CNI 플러그인 바이너리 "${bin}"이(가) 없음`),
+          title: ctx.tr(
+            `CNI plugin binary "${bin}" is missing`,
+            `CNI 플러그인 바이너리 ${josa(`"${bin}"`, '이/가')} 없음`,
+          ),
           detail: ctx.tr(
             `Pods on ${nodes.join(', ') || 'some nodes'} cannot get a network: the runtime cannot find the "${bin}" plugin in [${dir}].`,
             `${nodes.join(', ') || '일부 노드'}의 파드가 네트워크를 받지 못합니다. 런타임이 [${dir}]에서 "${bin}" 플러그인을 찾지 못합니다.`,

@@ -4,6 +4,7 @@
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
+import { josa } from '../../i18n.ts';
 import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';
 import { podState } from '../../objects/pods.ts';
 import { findObject } from '../../objects/workloads.ts';
@@ -109,10 +110,10 @@ export const configMapCheck: RegisteredCheck = {
         makeFinding({
           id: 'coredns.configmap-missing',
           severity: 'critical',
-          title: ctx.tr(`ConfigMap ${cm} is missing`, `컨피그맵 ${cm}이(가) 없음`),
+          title: ctx.tr(`ConfigMap ${cm} is missing`, `컨피그맵 ${josa(cm, '이/가')} 없음`),
           detail: ctx.tr(
             `Deployment ${w.namespace}/${w.name} mounts ConfigMap ${w.namespace}/${cm}, which does not exist, so its pods cannot start.`,
-            `디플로이먼트 ${w.namespace}/${w.name}는 컨피그맵 ${w.namespace}/${cm}을(를) 마운트하는데, 이 컨피그맵이 없어서 파드가 시작되지 못합니다.`,
+            `디플로이먼트 ${w.namespace}/${w.name}는 컨피그맵 ${w.namespace}/${josa(cm, '을/를')} 마운트하는데, 이 컨피그맵이 없어서 파드가 시작되지 못합니다.`,
           ),
           impact: ctx.tr(
             'New or restarted DNS pods stay in ContainerCreating; when the last running one goes, cluster DNS stops.',
@@ -209,7 +210,7 @@ function restoreRunbook(
         ),
       ),
       step(
-        ctx.tr(`Re-create ConfigMap ${cm} from that file.`, `그 파일로 컨피그맵 ${cm}을(를) 다시 만듭니다.`),
+        ctx.tr(`Re-create ConfigMap ${cm} from that file.`, `그 파일로 컨피그맵 ${josa(cm, '을/를')} 다시 만듭니다.`),
         `kubectl -n ${w.namespace} create configmap ${cm} --from-file=Corefile=Corefile`,
       ),
     );

@@ -3,7 +3,8 @@
 
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
-import { makeFinding, step } from '../../findings.ts';
+import { makeFinding, option, step } from '../../findings.ts';
+import { josa } from '../../i18n.ts';
 import { findLine, podLogs } from '../../objects/logs.ts';
 import { isCrashLooping, podReady, podState } from '../../objects/pods.ts';
 import type { Finding, RunbookStep } from '../../report.ts';
@@ -152,19 +153,39 @@ export const corefileCheck: RegisteredCheck = {
               ),
               'cat /etc/resolv.conf',
             ),
-            step(
-              ctx.tr(
-                'Point kubelet at the real resolv.conf (resolvConf in /var/lib/kubelet/config.yaml), then restart kubelet on every node; or disable the local DNS cache on the host.',
-                'kubelet 구성(/var/lib/kubelet/config.yaml)의 resolvConf에 실제 resolv.conf 경로를 지정하고 모든 노드에서 kubelet을 재시작합니다. 또는 호스트 노드의 로컬 DNS 캐시를 비활성화합니다.',
-              ),
-              "sudo sed -i 's#^resolvConf:.*#resolvConf: /run/systemd/resolve/resolv.conf#' /var/lib/kubelet/config.yaml && sudo systemctl restart kubelet",
+            ...option(
+              {
+                id: 'A',
+                title: ctx.tr('Fix the node resolver', '노드의 리졸버 고치기'),
+                recommended: true,
+              },
+              [
+                step(
+                  ctx.tr(
+                    'On each node, point kubelet at the real resolv.conf (resolvConf in /var/lib/kubelet/config.yaml) and restart kubelet; or disable the local DNS cache on the host.',
+                    '각 노드에서 kubelet 구성(/var/lib/kubelet/config.yaml)의 resolvConf에 실제 resolv.conf 경로를 지정하고 kubelet을 재시작합니다. 호스트의 로컬 DNS 캐시를 끄는 방법도 있습니다.',
+                  ),
+                  "sudo sed -i 's#^resolvConf:.*#resolvConf: /run/systemd/resolve/resolv.conf#' /var/lib/kubelet/config.yaml && sudo systemctl restart kubelet",
+                  'node',
+                ),
+                step(
+                  ctx.tr(
+                    'Restart CoreDNS so its pods get the new resolv.conf.',
+                    '새 resolv.conf를 받도록 CoreDNS를 재시작합니다.',
+                  ),
+                  `kubectl -n ${w.namespace} rollout restart deploy/${w.name}`,
+                ),
+              ],
             ),
-            ...editSteps(
-              ctx,
-              w,
-              cm,
-              `Alternatively, name the upstream DNS in the Corefile instead of /etc/resolv.conf: replace \`${forwardLine}\`${forwardNo ? ` (line ${forwardNo})` : ''} with \`forward . 8.8.8.8\` (or your own resolvers).`,
-              `또는 Corefile에서 /etc/resolv.conf 대신 업스트림 DNS를 직접 지정합니다: \`${forwardLine}\`${forwardNo ? `(${forwardNo}번째 줄)` : ''}을(를) \`forward . 8.8.8.8\`(또는 사내 DNS 서버)로 바꿉니다.`,
+            ...option(
+              { id: 'B', title: ctx.tr('Pin upstreams in the Corefile', 'Corefile에 업스트림 고정하기') },
+              editSteps(
+                ctx,
+                w,
+                cm,
+                `Name the upstream DNS in the Corefile instead of /etc/resolv.conf: replace \`${forwardLine}\`${forwardNo ? ` (line ${forwardNo})` : ''} with \`forward . 8.8.8.8\` (or your own resolvers).`,
+                `Corefile에서 /etc/resolv.conf 대신 업스트림 DNS를 직접 지정합니다. \`${forwardLine}\`${forwardNo ? `(${forwardNo}번째 줄)` : ''} 줄을 \`forward . 8.8.8.8\`(또는 사내 DNS 서버)로 바꿉니다.`,
+              ),
             ),
             ...verifySteps(ctx, w),
           ],
@@ -192,7 +213,7 @@ export const corefileCheck: RegisteredCheck = {
           severity: removedPlugin.length > 0 ? severityOf(w, removedPlugin) : 'warning',
           title: ctx.tr(
             `Corefile uses removed plugin '${directive}'`,
-            `Corefile이 제거된 플러그인 '${directive}'을(를) 사용함`,
+            `Corefile이 제거된 플러그인 ${josa(`'${directive}'`, '을/를')} 사용함`,
           ),
           detail: isProxy
             ? ctx.tr(
@@ -222,7 +243,7 @@ export const corefileCheck: RegisteredCheck = {
                   step(
                     ctx.tr(
                       `Replace \`${current ?? 'proxy . /etc/resolv.conf'}\` with \`${replacement ?? 'forward . /etc/resolv.conf'}\` (same arguments).`,
-                      `\`${current ?? 'proxy . /etc/resolv.conf'}\`을(를) \`${replacement ?? 'forward . /etc/resolv.conf'}\`(으)로 바꿉니다(인자는 그대로).`,
+                      `${josa(`\`${current ?? 'proxy . /etc/resolv.conf'}\``, '을/를')} ${josa(`\`${replacement ?? 'forward . /etc/resolv.conf'}\``, '으로/로')} 바꿉니다(인자는 그대로).`,
                     ),
                     `kubectl -n ${w.namespace} get cm ${cm} -o yaml | sed -E 's/^( *)proxy /\\1forward /' | kubectl apply -f -`,
                   ),
@@ -275,7 +296,7 @@ export const corefileCheck: RegisteredCheck = {
           severity: removedOption.length > 0 ? severityOf(w, removedOption) : 'warning',
           title: ctx.tr(
             `Corefile uses unsupported option '${option}'`,
-            `Corefile이 지원되지 않는 옵션 '${option}'을(를) 사용함`,
+            `Corefile이 지원되지 않는 옵션 ${josa(`'${option}'`, '을/를')} 사용함`,
           ),
           detail: tooNew
             ? ctx.tr(
@@ -284,7 +305,7 @@ export const corefileCheck: RegisteredCheck = {
               )
             : ctx.tr(
                 `ConfigMap ${w.namespace}/${cm} sets \`${option}\` in the kubernetes plugin${lineNo ? ` on line ${lineNo}` : ''}; CoreDNS 1.7.0 removed it (image ${dnsImage(w) ?? '?'}).`,
-                `컨피그맵 ${w.namespace}/${cm}${lineNo ? `의 ${lineNo}번째 줄` : ''}에서 kubernetes 플러그인에 \`${option}\`을(를) 설정했는데, 이 옵션은 CoreDNS 1.7.0에서 제거되었습니다(이미지 ${dnsImage(w) ?? '?'}).`,
+                `컨피그맵 ${w.namespace}/${cm}${lineNo ? `의 ${lineNo}번째 줄` : ''}에서 kubernetes 플러그인에 ${josa(`\`${option}\``, '을/를')} 설정했는데, 이 옵션은 CoreDNS 1.7.0에서 제거되었습니다(이미지 ${dnsImage(w) ?? '?'}).`,
               ),
           ...parseFailure(ctx, w, cf, removedOption, lineNo),
           runbook: [
@@ -321,7 +342,7 @@ export const corefileCheck: RegisteredCheck = {
           title: ctx.tr('Corefile does not parse', 'Corefile 구문 오류'),
           detail: ctx.tr(
             `CoreDNS in ${w.namespace}/${w.name} rejects ConfigMap ${cm}${lineNo ? ` at line ${lineNo}` : ''}: ${parseErrors[0]!.line.match(PARSE)?.[2] ?? 'parse error'}.`,
-            `${w.namespace}/${w.name}의 CoreDNS가 컨피그맵 ${cm}${lineNo ? `의 ${lineNo}번째 줄` : ''}을(를) 해석하지 못합니다: ${parseErrors[0]!.line.match(PARSE)?.[2] ?? 'parse error'}.`,
+            `${w.namespace}/${w.name}의 CoreDNS가 컨피그맵 ${josa(`${cm}${lineNo ? `의 ${lineNo}번째 줄` : ''}`, '을/를')} 해석하지 못합니다: ${parseErrors[0]!.line.match(PARSE)?.[2] ?? 'parse error'}.`,
           ),
           impact: ctx.tr(
             'CoreDNS crash-loops on a bad config; cluster DNS is down.',

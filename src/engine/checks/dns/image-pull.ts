@@ -1,6 +1,7 @@
 // coredns.image-pull: DNS pods cannot pull their image; since kubeadm 1.21 the path is <registry>/coredns/coredns:<tag>.
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
+import { josa } from '../../i18n.ts';
 import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';
 import { podReady, podState, waitingReason } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
@@ -49,7 +50,7 @@ export const imagePullCheck: RegisteredCheck = {
         title: ctx.tr('DNS image cannot be pulled', 'DNS 이미지를 받아오지 못함'),
         detail: ctx.tr(
           `${stuck.length} pod(s) of ${w.namespace}/${w.name} cannot pull image ${image}.`,
-          `${w.namespace}/${w.name}의 파드 ${stuck.length}개가 이미지 ${image}을(를) 받아오지 못합니다.`,
+          `${w.namespace}/${w.name}의 파드 ${stuck.length}개가 이미지 ${josa(image, '을/를')} 받아오지 못합니다.`,
         ),
         impact: anyReady
           ? ctx.tr(
@@ -73,7 +74,7 @@ export const imagePullCheck: RegisteredCheck = {
             nested
               ? ctx.tr(
                   `Since kubeadm 1.21 the CoreDNS image lives at <registry>/coredns/coredns:<tag>; point the Deployment at ${nested} (check the tag exists in your registry first).`,
-                  `kubeadm 1.21부터 CoreDNS 이미지 경로는 <registry>/coredns/coredns:<tag>입니다. 레지스트리에 태그가 있는지 먼저 확인하고 디플로이먼트 이미지를 ${nested}(으)로 바꿉니다.`,
+                  `kubeadm 1.21부터 CoreDNS 이미지 경로는 <registry>/coredns/coredns:<tag>입니다. 레지스트리에 태그가 있는지 먼저 확인하고 디플로이먼트 이미지를 ${josa(nested, '으로/로')} 바꿉니다.`,
                 )
               : ctx.tr(
                   'Point the Deployment at an image reference that exists in a registry the nodes can reach.',

@@ -1,6 +1,6 @@
 // coredns.permission-denied: CoreDNS may not bind :53 (seen with SELinux and old Docker versions on the node) and exits.
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
-import { makeFinding, step } from '../../findings.ts';
+import { makeFinding, option, step } from '../../findings.ts';
 import { findLine, podLogs } from '../../objects/logs.ts';
 import { podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
@@ -49,20 +49,25 @@ export const permissionDeniedCheck: RegisteredCheck = {
             ctx.tr('Read the error in the previous container log.', '이전 컨테이너 로그에서 오류를 확인합니다.'),
             `kubectl -n ${w.namespace} logs ${hits[0]!.pod.metadata.name} -c ${w.container} --previous`,
           ),
-          step(
-            ctx.tr(
-              `On ${node}, check the Docker version and whether SELinux is enforcing; upgrading Docker or disabling SELinux fixes the root cause.`,
-              `${node}에서 Docker 버전과 SELinux 적용 여부를 확인합니다. Docker 버전을 업그레이드하거나 SELinux를 비활성화하면 근본 원인이 해결됩니다.`,
+          ...option({ id: 'A', title: ctx.tr('Fix the node runtime', '노드의 런타임 고치기'), recommended: true }, [
+            step(
+              ctx.tr(
+                `On ${node}, check the Docker version and whether SELinux is enforcing; upgrading Docker or disabling SELinux fixes the root cause.`,
+                `${node}에서 Docker 버전과 SELinux 적용 여부를 확인합니다. Docker 버전을 업그레이드하거나 SELinux를 비활성화하면 근본 원인이 해결됩니다.`,
+              ),
+              'docker version --format "{{.Server.Version}}"; getenforce',
+              'node',
             ),
-            'docker version --format "{{.Server.Version}}"; getenforce',
-          ),
-          step(
-            ctx.tr(
-              'Or allow privilege escalation in the CoreDNS Deployment (a security relaxation; prefer the fix above).',
-              '또는 CoreDNS 디플로이먼트에서 privilegeEscalation을 허용합니다(보안 완화 조치이므로 위 방법을 먼저 고려하세요).',
+          ]),
+          ...option({ id: 'B', title: ctx.tr('Relax the CoreDNS pod security', 'CoreDNS 파드 보안 설정 완화하기') }, [
+            step(
+              ctx.tr(
+                'Allow privilege escalation in the CoreDNS Deployment (a security relaxation; prefer option A).',
+                'CoreDNS 디플로이먼트에서 privilegeEscalation을 허용합니다. 보안을 완화하는 조치이므로 옵션 A를 먼저 고려하세요.',
+              ),
+              `kubectl -n ${w.namespace} get deployment ${w.name} -o yaml | sed 's/allowPrivilegeEscalation: false/allowPrivilegeEscalation: true/g' | kubectl apply -f -`,
             ),
-            `kubectl -n ${w.namespace} get deployment ${w.name} -o yaml | sed 's/allowPrivilegeEscalation: false/allowPrivilegeEscalation: true/g' | kubectl apply -f -`,
-          ),
+          ]),
           ...verifySteps(ctx, w),
         ],
       }),

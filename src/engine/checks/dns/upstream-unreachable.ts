@@ -1,6 +1,7 @@
 // coredns.upstream-unreachable: cluster names resolve but CoreDNS cannot reach the upstream resolvers it forwards to.
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
+import { josa } from '../../i18n.ts';
 import { findLine, podLogs } from '../../objects/logs.ts';
 import { podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
@@ -44,7 +45,7 @@ export const upstreamUnreachableCheck: RegisteredCheck = {
         title: ctx.tr('CoreDNS cannot reach its upstream DNS', 'CoreDNS가 업스트림 DNS에 접근하지 못함'),
         detail: ctx.tr(
           `CoreDNS in ${w.namespace}/${w.name} times out forwarding to ${target}; cluster names still resolve but external names fail.`,
-          `${w.namespace}/${w.name}의 CoreDNS가 ${target}(으)로 포워딩할 때 타임아웃이 납니다. 클러스터 내부 이름은 조회되지만 외부 도메인은 실패합니다.`,
+          `${w.namespace}/${w.name}의 CoreDNS가 ${josa(target, '으로/로')} 포워딩할 때 타임아웃이 납니다. 클러스터 내부 이름은 조회되지만 외부 도메인은 실패합니다.`,
         ),
         impact: ctx.tr(
           'Pods cannot resolve names outside the cluster (registries, APIs, databases by hostname).',

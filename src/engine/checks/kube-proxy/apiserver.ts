@@ -123,12 +123,12 @@ export const apiServerCheck: RegisteredCheck = {
     const detail = mismatch
       ? tr(
           `${key} in ConfigMap kube-system/${cm} sends kube-proxy to ${mismatch.server}, but the API server is at ${mismatch.expected}.`,
-          `ConfigMap kube-system/${cm}의 ${key}가 kube-proxy를 ${mismatch.server}로 보내지만 API 서버는 ${mismatch.expected}에 있습니다.`,
+          `컨피그맵 kube-system/${cm}의 ${key}가 kube-proxy를 ${mismatch.server}로 보내지만 API 서버는 ${mismatch.expected}에 있습니다.`,
         )
       : notFound && !dial
         ? tr(
             'kube-proxy looks up a Node name that does not exist (check --hostname-override and the NODE_NAME env).',
-            'kube-proxy가 존재하지 않는 Node 이름을 조회합니다(--hostname-override와 NODE_NAME 환경 변수를 확인하세요).',
+            'kube-proxy가 존재하지 않는 노드 이름을 조회합니다(--hostname-override와 NODE_NAME 환경 변수를 확인하세요).',
           )
         : tr('kube-proxy cannot reach the API server.', 'kube-proxy가 API 서버에 연결하지 못합니다.');
     return [
@@ -139,7 +139,7 @@ export const apiServerCheck: RegisteredCheck = {
         detail,
         impact: tr(
           'kube-proxy never receives Services and EndpointSlices, so ClusterIPs (including 10.96.0.1 and kube-dns) are not programmed even though the pods may show Running.',
-          'kube-proxy가 Service와 EndpointSlice를 받지 못해, 파드가 Running으로 보여도 ClusterIP(10.96.0.1, kube-dns 포함)가 프로그래밍되지 않습니다.',
+          'kube-proxy가 서비스와 엔드포인트슬라이스를 받지 못해, 파드가 Running으로 보여도 ClusterIP(10.96.0.1, kube-dns 포함)가 프로그래밍되지 않습니다.',
         ),
         evidence: [
           mismatch ? `${cm}/${key} server: ${mismatch.server}` : '',

@@ -54,7 +54,7 @@ export const clusterCidrCheck: RegisteredCheck = {
         ),
         impact: tr(
           'kube-proxy treats pod traffic from those ranges as external, so it may masquerade it and break source IPs and NetworkPolicies.',
-          'kube-proxy가 그 대역의 파드 트래픽을 외부 트래픽으로 보고 마스커레이드할 수 있어, 출발지 IP와 NetworkPolicy가 깨질 수 있습니다.',
+          'kube-proxy가 그 대역의 파드 트래픽을 외부 트래픽으로 보고 마스커레이드할 수 있어, 출발지 IP와 네트워크폴리시가 깨질 수 있습니다.',
         ),
         evidence: [`${cm} clusterCIDR: ${raw}`, ...outside.slice(0, 3).map((o) => `node ${o}`)],
         runbook: [

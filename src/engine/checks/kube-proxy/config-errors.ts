@@ -120,11 +120,11 @@ export const configErrorsCheck: RegisteredCheck = {
     const common = [
       ...triageSteps(tr, view),
       step(
-        tr(`Look at ${key} in ConfigMap ${cm}.`, `ConfigMap ${cm}의 ${key}를 확인합니다.`),
+        tr(`Look at ${key} in ConfigMap ${cm}.`, `컨피그맵 ${cm}의 ${key}를 확인합니다.`),
         describeConfigMapCommand(cm),
       ),
       step(
-        tr('Back up the ConfigMap.', 'ConfigMap을 백업합니다.'),
+        tr('Back up the ConfigMap.', '컨피그맵을 백업합니다.'),
         `kubectl -n kube-system get configmap ${cm} -o yaml > ${cm}-cm.bak.yaml`,
       ),
     ];
@@ -140,7 +140,7 @@ export const configErrorsCheck: RegisteredCheck = {
           detail: decode
             ? tr(
                 `${key} in ConfigMap kube-system/${cm} is not a KubeProxyConfiguration: ${decode}.`,
-                `ConfigMap kube-system/${cm}의 ${key}가 KubeProxyConfiguration이 아닙니다: ${decode}.`,
+                `컨피그맵 kube-system/${cm}의 ${key}가 KubeProxyConfiguration이 아닙니다: ${decode}.`,
               )
             : tr(
                 `kube-proxy fails to decode ${view.configPath ?? key} at start-up.`,
@@ -148,7 +148,7 @@ export const configErrorsCheck: RegisteredCheck = {
               ),
           impact: tr(
             'kube-proxy exits on start, so Service rules are no longer maintained on the nodes.',
-            'kube-proxy가 시작하자마자 종료되어 노드의 Service 규칙이 더 이상 관리되지 않습니다.',
+            'kube-proxy가 시작하자마자 종료되어 노드의 서비스 규칙이 더 이상 관리되지 않습니다.',
           ),
           evidence: [...podEvidence(view), decodeLog ? `${decodeLog.pod.metadata.name}: ${decodeLog.line}` : ''],
           runbook: [
@@ -184,12 +184,12 @@ export const configErrorsCheck: RegisteredCheck = {
           detail: what
             ? tr(
                 `${key} in ConfigMap kube-system/${cm} has ${what}.`,
-                `ConfigMap kube-system/${cm}의 ${key}에 ${what} 값이 있습니다.`,
+                `컨피그맵 kube-system/${cm}의 ${key}에 ${what} 값이 있습니다.`,
               )
             : tr('kube-proxy rejects its configuration at start-up.', 'kube-proxy가 시작할 때 설정을 거부합니다.'),
           impact: tr(
             'kube-proxy refuses to start with this configuration (pods that restart will crash-loop), so Service rules stop being maintained.',
-            '이 설정으로는 kube-proxy가 시작하지 않으므로(재시작되는 파드는 CrashLoopBackOff), Service 규칙이 더 이상 관리되지 않습니다.',
+            '이 설정으로는 kube-proxy가 시작하지 않으므로(재시작되는 파드는 CrashLoopBackOff), 서비스 규칙이 더 이상 관리되지 않습니다.',
           ),
           evidence: [
             ...invalid.map((p) => `${cm}/${key} ${p.field}: "${p.value}"`),

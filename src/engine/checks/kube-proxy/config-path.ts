@@ -75,11 +75,11 @@ export const configPathCheck: RegisteredCheck = {
         ),
         detail: tr(
           `DaemonSet kube-system/kube-proxy starts kube-proxy with --config=${configPath}, but ConfigMap kube-system/${cmName} (mounted at ${source?.mountPath ?? '/var/lib/kube-proxy'}) only has the keys ${keys.join(', ') || '(none)'}${fixed ? `; the configuration is at ${fixed}` : ''}.`,
-          `DaemonSet kube-system/kube-proxy가 --config=${configPath}로 kube-proxy를 실행하지만, ConfigMap kube-system/${cmName}(${source?.mountPath ?? '/var/lib/kube-proxy'}에 마운트)에는 ${keys.join(', ') || '(없음)'} 키만 있습니다${fixed ? `. 설정 파일은 ${fixed}입니다` : ''}.`,
+          `데몬셋 kube-system/kube-proxy가 --config=${configPath}로 kube-proxy를 실행하지만, 컨피그맵 kube-system/${cmName}(${source?.mountPath ?? '/var/lib/kube-proxy'}에 마운트)에는 ${keys.join(', ') || '(없음)'} 키만 있습니다${fixed ? `. 설정 파일은 ${fixed}입니다` : ''}.`,
         ),
         impact: tr(
           `kube-proxy exits at start-up on ${crashing.length > 0 ? `${crashing.length} node(s)` : 'every node'}, so Service rules (ClusterIPs, NodePorts, the kubernetes and kube-dns VIPs) are no longer kept up to date.`,
-          `kube-proxy가 ${crashing.length > 0 ? `노드 ${crashing.length}개` : '모든 노드'}에서 시작하자마자 종료되어 Service 규칙(ClusterIP, NodePort, kubernetes·kube-dns VIP)이 더 이상 갱신되지 않습니다.`,
+          `kube-proxy가 ${crashing.length > 0 ? `노드 ${crashing.length}개` : '모든 노드'}에서 시작하자마자 종료되어 서비스 규칙(ClusterIP, NodePort, kubernetes·kube-dns VIP)이 더 이상 갱신되지 않습니다.`,
         ),
         evidence: [
           arg ? `ds/kube-proxy ${arg.field}[${arg.index}]: ${arg.value}` : '',
@@ -90,12 +90,12 @@ export const configPathCheck: RegisteredCheck = {
         runbook: [
           ...triageSteps(tr, view),
           step(
-            tr('Compare the --config flag with the ConfigMap keys.', '--config 플래그와 ConfigMap 키를 비교합니다.'),
+            tr('Compare the --config flag with the ConfigMap keys.', '--config 플래그와 컨피그맵 키를 비교합니다.'),
             "kubectl -n kube-system get ds kube-proxy -o jsonpath='{.spec.template.spec.containers[0].command}'",
           ),
-          step(tr('Look at the ConfigMap.', 'ConfigMap을 확인합니다.'), describeConfigMapCommand(cmName)),
+          step(tr('Look at the ConfigMap.', '컨피그맵을 확인합니다.'), describeConfigMapCommand(cmName)),
           step(
-            tr('Back up the DaemonSet.', 'DaemonSet을 백업합니다.'),
+            tr('Back up the DaemonSet.', '데몬셋을 백업합니다.'),
             'kubectl -n kube-system get ds kube-proxy -o yaml > kube-proxy-ds.bak.yaml',
           ),
           ...(patch
@@ -104,7 +104,7 @@ export const configPathCheck: RegisteredCheck = {
                 step(
                   tr(
                     'Fix the --config flag so it names a key of the ConfigMap.',
-                    '--config 플래그가 ConfigMap의 키를 가리키도록 수정합니다.',
+                    '--config 플래그가 컨피그맵의 키를 가리키도록 수정합니다.',
                   ),
                   'kubectl -n kube-system edit ds kube-proxy',
                 ),

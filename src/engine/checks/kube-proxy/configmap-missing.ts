@@ -42,15 +42,15 @@ export const configMapMissingCheck: RegisteredCheck = {
           severity: 'critical',
           title: tr(
             `ConfigMap kube-system/${name} used by kube-proxy is missing`,
-            `kube-proxy가 쓰는 ConfigMap kube-system/${name} 없음`,
+            `kube-proxy가 쓰는 컨피그맵 kube-system/${name} 없음`,
           ),
           detail: tr(
             `DaemonSet kube-system/kube-proxy mounts ConfigMap ${name}, which does not exist, so kubelet cannot start the kube-proxy containers.`,
-            `DaemonSet kube-system/kube-proxy는 ConfigMap ${name}의 마운트가 필요한데 이 ConfigMap이 없어서 kubelet이 kube-proxy 컨테이너를 시작할 수 없습니다.`,
+            `데몬셋 kube-system/kube-proxy는 컨피그맵 ${name}의 마운트가 필요한데 이 컨피그맵이 없어서 kubelet이 kube-proxy 컨테이너를 시작할 수 없습니다.`,
           ),
           impact: tr(
             'New or restarted nodes get no kube-proxy, so Service ClusterIPs and NodePorts stop working there (CoreDNS included).',
-            '새로 뜨거나 재시작한 노드에서 kube-proxy가 실행되지 않아 그 노드에서 Service ClusterIP와 NodePort(CoreDNS 포함)가 동작하지 않습니다.',
+            '새로 뜨거나 재시작한 노드에서 kube-proxy가 실행되지 않아 그 노드에서 서비스 ClusterIP와 NodePort(CoreDNS 포함)가 동작하지 않습니다.',
           ),
           evidence: [
             absent ? `configmap/${name}: NotFound` : '',
@@ -60,7 +60,7 @@ export const configMapMissingCheck: RegisteredCheck = {
           runbook: [
             step(tr('Check the kube-proxy pods.', 'kube-proxy 파드 상태를 확인합니다.'), GREP_PODS),
             step(
-              tr('Confirm the ConfigMap is gone.', 'ConfigMap이 없는지 확인합니다.'),
+              tr('Confirm the ConfigMap is gone.', '컨피그맵이 없는지 확인합니다.'),
               `kubectl -n kube-system get configmap ${name}`,
             ),
             step(
@@ -76,7 +76,7 @@ export const configMapMissingCheck: RegisteredCheck = {
                   step(
                     tr(
                       'On a control-plane node, re-create the kube-proxy add-on objects from it (or restore the ConfigMap from a backup).',
-                      '컨트롤 플레인 노드에서 이 설정으로 kube-proxy 애드온 오브젝트를 다시 만듭니다(또는 백업에서 ConfigMap을 복원합니다).',
+                      '컨트롤 플레인 노드에서 이 설정으로 kube-proxy 애드온 오브젝트를 다시 만듭니다(또는 백업에서 컨피그맵을 복원합니다).',
                     ),
                     'kubeadm init phase addon kube-proxy --config kubeadm-config.yaml',
                   ),
@@ -85,7 +85,7 @@ export const configMapMissingCheck: RegisteredCheck = {
                   step(
                     tr(
                       `Restore ConfigMap ${name} from a backup, or re-install the provider's kube-proxy add-on (e.g. EKS: update the kube-proxy add-on).`,
-                      `백업에서 ConfigMap ${name}을 복원하거나 배포판의 kube-proxy 애드온을 다시 설치합니다(예: EKS kube-proxy 애드온 업데이트).`,
+                      `백업에서 컨피그맵 ${name}을 복원하거나 배포판의 kube-proxy 애드온을 다시 설치합니다(예: EKS kube-proxy 애드온 업데이트).`,
                     ),
                   ),
                 ]),

@@ -37,11 +37,11 @@ export const daemonSetMissingCheck: RegisteredCheck = {
         title: tr('kube-proxy is not installed', 'kube-proxy가 설치되어 있지 않음'),
         detail: tr(
           `There is no DaemonSet kube-system/kube-proxy and nothing replaces it (CNI: ${fp.cni}; no Cilium kube-proxy replacement, Calico eBPF, k3s or GKE Dataplane V2).`,
-          `DaemonSet kube-system/kube-proxy가 없고 이를 대신하는 것도 없습니다 (CNI: ${fp.cni}; Cilium kube-proxy replacement, Calico eBPF, k3s, GKE Dataplane V2 아님).`,
+          `데몬셋 kube-system/kube-proxy가 없고 이를 대신하는 것도 없습니다 (CNI: ${fp.cni}; Cilium kube-proxy replacement, Calico eBPF, k3s, GKE Dataplane V2 아님).`,
         ),
         impact: tr(
           'ClusterIP Services, including kubernetes and kube-dns, stop working on new nodes and after node reboots.',
-          'kubernetes와 kube-dns를 포함한 ClusterIP Service가 새 노드와 재부팅한 노드에서 동작하지 않습니다.',
+          'kubernetes와 kube-dns를 포함한 ClusterIP 서비스가 새 노드와 재부팅한 노드에서 동작하지 않습니다.',
         ),
         evidence: [`daemonset/kube-proxy: ${tr('not found in kube-system', 'kube-system에 없음')}`],
         runbook: [
@@ -50,7 +50,7 @@ export const daemonSetMissingCheck: RegisteredCheck = {
             'kubectl -n kube-system get ds,pods -l k8s-app=kube-proxy',
           ),
           step(
-            tr('Check the kube-proxy ConfigMap is still there.', 'kube-proxy ConfigMap이 남아 있는지 확인합니다.'),
+            tr('Check the kube-proxy ConfigMap is still there.', 'kube-proxy 컨피그맵이 남아 있는지 확인합니다.'),
             'kubectl -n kube-system get configmap kube-proxy',
           ),
           kubeadm

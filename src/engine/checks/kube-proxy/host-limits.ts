@@ -49,7 +49,7 @@ export const hostLimitsCheck: RegisteredCheck = {
           ),
           impact: tr(
             'No kube-proxy runs on those nodes, so Services do not work there.',
-            '해당 노드에서 kube-proxy가 실행되지 않아 Service가 동작하지 않습니다.',
+            '해당 노드에서 kube-proxy가 실행되지 않아 서비스가 동작하지 않습니다.',
           ),
           evidence: [`${conntrack.pod.metadata.name}: ${conntrack.line}`, ...podEvidence(view)],
           runbook: [
@@ -82,7 +82,7 @@ export const hostLimitsCheck: RegisteredCheck = {
           ),
           impact: tr(
             'No kube-proxy runs on that node; CoreDNS and every ClusterIP Service stop working there.',
-            '그 노드에서 kube-proxy가 실행되지 않아 CoreDNS와 모든 ClusterIP Service가 동작하지 않습니다.',
+            '그 노드에서 kube-proxy가 실행되지 않아 CoreDNS와 모든 ClusterIP 서비스가 동작하지 않습니다.',
           ),
           evidence: [`${inotify.pod.metadata.name}: ${inotify.line}`, ...podEvidence(view)],
           runbook: [

@@ -1,7 +1,7 @@
 // kube-proxy.ipvs-unavailable: mode ipvs without the kernel modules / ipset. Since kubernetes#111806 kube-proxy exits
 // instead of falling back; older releases fell back to iptables (a warning, not an outage).
 import type { RegisteredCheck } from '../../check.ts';
-import { makeFinding, step } from '../../findings.ts';
+import { makeFinding, option, step } from '../../findings.ts';
 import { findInLogs, podEvidence, proxyView, RESTART_DS, triageSteps } from './view.ts';
 
 const ID = 'kube-proxy.ipvs-unavailable';
@@ -51,11 +51,11 @@ export const ipvsCheck: RegisteredCheck = {
         impact: fallback
           ? tr(
               'Services work, but not in the mode you configured.',
-              'Service는 동작하지만 설정한 모드로 동작하지 않습니다.',
+              '서비스는 동작하지만 설정한 모드로 동작하지 않습니다.',
             )
           : tr(
               'No kube-proxy runs on the affected nodes, so Service rules are not maintained there.',
-              '해당 노드에서 kube-proxy가 실행되지 않아 Service 규칙이 관리되지 않습니다.',
+              '해당 노드에서 kube-proxy가 실행되지 않아 서비스 규칙이 관리되지 않습니다.',
             ),
         evidence: [
           `${hit.pod.metadata.name}: ${hit.line}`,
@@ -64,21 +64,34 @@ export const ipvsCheck: RegisteredCheck = {
         ],
         runbook: [
           ...triageSteps(tr, view, hit.pod),
-          step(
-            tr(
-              'On each node, load the IPVS modules and install ipset (or check ipvs.scheduler names an existing scheduler).',
-              '각 노드에서 IPVS 모듈을 로드하고 ipset을 설치합니다(또는 ipvs.scheduler가 존재하는 스케줄러인지 확인합니다).',
-            ),
-            'modprobe -a ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh nf_conntrack',
+          ...option(
+            {
+              id: 'A',
+              title: tr('Make IPVS available on the nodes', '노드에서 IPVS를 쓸 수 있게 하기'),
+              recommended: true,
+            },
+            [
+              step(
+                tr(
+                  'On each node, load the IPVS modules and install ipset (and check that ipvs.scheduler names an existing scheduler).',
+                  '각 노드에서 IPVS 모듈을 로드하고 ipset을 설치합니다. ipvs.scheduler가 실제로 있는 스케줄러인지도 확인합니다.',
+                ),
+                'sudo modprobe -a ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh nf_conntrack',
+                'node',
+              ),
+              step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
+            ],
           ),
-          step(
-            tr(
-              'Or switch mode to "" (iptables) or nftables in the ConfigMap.',
-              '또는 ConfigMap에서 mode를 ""(iptables)나 nftables로 바꿉니다.',
+          ...option({ id: 'B', title: tr('Leave IPVS mode', 'IPVS 모드 그만 쓰기') }, [
+            step(
+              tr(
+                'Switch mode to "" (iptables) or nftables in the kube-proxy ConfigMap.',
+                'kube-proxy 컨피그맵에서 mode를 ""(iptables)나 nftables로 바꿉니다.',
+              ),
+              `kubectl -n kube-system edit configmap ${cm}`,
             ),
-            `kubectl -n kube-system edit configmap ${cm}`,
-          ),
-          step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
+            step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
+          ]),
         ],
       }),
     ];

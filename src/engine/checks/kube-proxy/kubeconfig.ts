@@ -23,7 +23,7 @@ function kubeconfigProblem(view: ProxyView, tr: Translate, snapshotHasCm: boolea
   if (view.kubeconfigText === undefined) {
     return tr(
       `clientConnection.kubeconfig is ${view.kubeconfigPath}, but ConfigMap ${configMap} has no key ${key}`,
-      `clientConnection.kubeconfig가 ${view.kubeconfigPath}인데 ConfigMap ${configMap}에 ${key} 키가 없습니다`,
+      `clientConnection.kubeconfig가 ${view.kubeconfigPath}인데 컨피그맵 ${configMap}에 ${key} 키가 없습니다`,
     );
   }
   const doc = view.kubeconfig;
@@ -89,7 +89,7 @@ export const kubeconfigCheck: RegisteredCheck = {
           : tr('kube-proxy cannot load its kubeconfig.', 'kube-proxy가 kubeconfig를 불러오지 못합니다.'),
         impact: tr(
           'kube-proxy cannot talk to the API server, so it never learns about Services and Endpoints.',
-          'kube-proxy가 API 서버와 통신하지 못해 Service와 Endpoint를 알 수 없습니다.',
+          'kube-proxy가 API 서버와 통신하지 못해 서비스와 Endpoint를 알 수 없습니다.',
         ),
         evidence: [
           view.kubeconfigPath ? `clientConnection.kubeconfig: ${view.kubeconfigPath}` : '',
@@ -99,7 +99,7 @@ export const kubeconfigCheck: RegisteredCheck = {
         runbook: [
           ...triageSteps(tr, view),
           step(
-            tr('Check the kubeconfig in the ConfigMap.', 'ConfigMap에 정의된 kubeconfig를 확인합니다.'),
+            tr('Check the kubeconfig in the ConfigMap.', '컨피그맵에 정의된 kubeconfig를 확인합니다.'),
             describeConfigMapCommand(cm),
           ),
           step(

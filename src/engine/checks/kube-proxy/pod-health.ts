@@ -82,7 +82,7 @@ export const podHealthCheck: RegisteredCheck = {
         `kubectl -n kube-system describe pod ${pod.metadata.name}`,
       ),
       step(
-        tr('Check the configuration ConfigMap.', '설정 ConfigMap을 확인합니다.'),
+        tr('Check the configuration ConfigMap.', '설정 컨피그맵을 확인합니다.'),
         `kubectl -n kube-system get configmap ${snapshot.fingerprint.proxyConfig?.configMap ?? 'kube-proxy'} -o yaml`,
       ),
       step(tr('After fixing the cause, restart kube-proxy.', '원인을 고친 뒤 kube-proxy를 재시작합니다.'), RESTART_DS),
@@ -99,7 +99,7 @@ export const podHealthCheck: RegisteredCheck = {
           ),
           impact: tr(
             'Service rules are not maintained on those nodes.',
-            '해당 노드에서 Service 규칙이 관리되지 않습니다.',
+            '해당 노드에서 서비스 규칙이 관리되지 않습니다.',
           ),
           evidence: [...crashing.slice(0, 3).map(podState), quote(crashing)],
           runbook: runbook(crashing[0]!),
@@ -119,7 +119,7 @@ export const podHealthCheck: RegisteredCheck = {
           ),
           impact: tr(
             'Service rules are not maintained on those nodes.',
-            '해당 노드에서 Service 규칙이 관리되지 않습니다.',
+            '해당 노드에서 서비스 규칙이 관리되지 않습니다.',
           ),
           evidence: [...notReady.slice(0, 3).map(podState), ...podEvents(notReady), quote(notReady)],
           runbook: runbook(notReady[0]!),

@@ -3,6 +3,7 @@
 import type { RegisteredCheck } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
+import { josa } from '../../i18n.ts';
 import { findObject } from '../../objects/workloads.ts';
 import { isAbsent } from '../../snapshot.ts';
 import { findInLogs, GREP_PODS, logsCommand, podEvidence, proxyView, RESTART_DS } from './view.ts';
@@ -56,12 +57,12 @@ export const rbacCheck: RegisteredCheck = {
     const detail = crbMissing
       ? tr(
           `ClusterRoleBinding ${CRB} does not exist, so ServiceAccount kube-system/${serviceAccount} may not list Services, EndpointSlices or Nodes.`,
-          `ClusterRoleBinding ${CRB} 바인딩이 없어서 ServiceAccount kube-system/${serviceAccount}가 Service, EndpointSlice, Node를 조회할 수 없습니다.`,
+          `클러스터롤바인딩 ${CRB} 바인딩이 없어서 서비스 어카운트 kube-system/${serviceAccount}가 서비스, 엔드포인트슬라이스, 노드를 조회할 수 없습니다.`,
         )
       : problem
         ? tr(
             `ClusterRoleBinding ${CRB} does not bind ClusterRole ${ROLE} to ServiceAccount kube-system/${serviceAccount} (${problem}).`,
-            `ClusterRoleBinding ${CRB} 바인딩이 ClusterRole ${ROLE}을(를) ServiceAccount kube-system/${serviceAccount}에 바인딩하지 않습니다 (${problem}).`,
+            `클러스터롤바인딩 ${CRB} 바인딩이 클러스터롤 ${josa(ROLE, '을/를')} 서비스 어카운트 kube-system/${serviceAccount}에 바인딩하지 않습니다 (${problem}).`,
           )
         : tr(
             'The API server denies kube-proxy access to the objects it watches.',
@@ -73,12 +74,12 @@ export const rbacCheck: RegisteredCheck = {
         severity: 'critical',
         title: tr(
           'kube-proxy is not allowed to read Services and Endpoints',
-          'kube-proxy가 Service와 Endpoint를 읽을 권한이 없음',
+          'kube-proxy가 서비스와 Endpoint를 읽을 권한이 없음',
         ),
         detail,
         impact: tr(
           'kube-proxy cannot sync Services, so traffic to ClusterIPs silently goes nowhere even though the pods show Running.',
-          'kube-proxy가 Service를 동기화하지 못해, 파드가 Running이어도 ClusterIP로 가는 트래픽이 조용히 사라집니다.',
+          'kube-proxy가 서비스를 동기화하지 못해, 파드가 Running이어도 ClusterIP로 가는 트래픽이 조용히 사라집니다.',
         ),
         evidence: [
           crbMissing ? `clusterrolebinding/${CRB}: NotFound` : '',
@@ -111,7 +112,7 @@ export const rbacCheck: RegisteredCheck = {
           kubeadm && (crbMissing || problem)
             ? {
                 id: 'kube-proxy.recreate-node-proxier-binding',
-                title: tr(`Re-create ClusterRoleBinding ${CRB}`, `ClusterRoleBinding ${CRB} 다시 만들기`),
+                title: tr(`Re-create ClusterRoleBinding ${CRB}`, `클러스터롤바인딩 ${CRB} 다시 만들기`),
               }
             : undefined,
       }),
