@@ -18,6 +18,9 @@
 // | `AWS_ENDPOINT_URL_LAMBDA`          | both     | idem, e.g. the local Lambda endpoint of `netcheck dev`                          |
 // | `AWS_ENDPOINT_URL_DYNAMODB`        | both     | idem, e.g. dynalite                                                            |
 // | `AWS_ENDPOINT_URL_EKS`             | both     | endpoint of eks:DescribeCluster (src/aws/eks-describe.ts reads it directly)     |
+// | `PLANS_TABLE`                      | both     | DynamoDB table of remediation plans (lambda: required once a cluster has approvers; dev default `netcheck-plans`) |
+// | `REMEDIATOR_FUNCTION_NAME`         | both     | name of the remediator Lambda (lambda: required once a cluster has approvers; dev default `netcheck-dev-remediator`) |
+// | `NETCHECK_PLAN_TTL_MINUTES`        | both     | how long a plan may be approved, 1–60 minutes (default 15)                    |
 //
 // ClusterConfig (one element of NETCHECK_CLUSTERS):
 //   { "name": "prod", "auth": { "type": "eks", "clusterName": "prod", "region": "eu-west-1" },
@@ -41,6 +44,10 @@ export const ClusterConfig = z.object({
   allowedChannels: z.optional(z.array(z.string())),
   /** Slack user ids allowed to approve remediations. */
   approvers: z.optional(z.array(z.string())),
+  /** Slack user-group ids (S…) whose members may approve remediations. */
+  approverGroups: z.optional(z.array(z.string())),
+  /** The requester may approve their own plan (marked in the audit). Off by default: two people, always. */
+  allowSelfApproval: z.optional(z.boolean()),
   /** The cluster to check when the user names none. */
   default: z.optional(z.boolean()),
 });
@@ -100,4 +107,12 @@ export interface AppConfig {
   mode: Mode;
   defaultLang: Lang;
   incidentChannelPattern?: string;
+  /** The remediation flow's settings (src/aws/approvals.ts, src/handlers/remediator). */
+  remediation?: RemediationConfig;
+}
+
+export interface RemediationConfig {
+  plansTable: string;
+  remediatorFunctionName: string;
+  planTtlSeconds: number;
 }
