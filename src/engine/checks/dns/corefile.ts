@@ -79,7 +79,7 @@ export const corefileCheck: RegisteredCheck = {
     'coredns.corefile-removed-option',
     'coredns.corefile-parse-error',
   ],
-  remediations: ['coredns.remove-obsolete-option', 'coredns.replace-proxy-with-forward'],
+  remediations: ['coredns.remove-obsolete-option', 'coredns.replace-proxy-with-forward', 'coredns.forward-upstream'],
   describe: {
     'coredns.loop-detected': {
       severities: ['critical', 'warning'],
@@ -168,6 +168,14 @@ export const corefileCheck: RegisteredCheck = {
             ),
             ...verifySteps(ctx, w),
           ],
+          remediation: {
+            id: 'coredns.forward-upstream',
+            title: ctx.tr(
+              'Forward the Corefile to upstream resolvers you name',
+              'Corefile을 지정한 업스트림 리졸버로 포워딩',
+            ),
+            params: { namespace: w.namespace, configMap: cm, deployment: w.name },
+          },
         }),
       );
     }
@@ -247,6 +255,7 @@ export const corefileCheck: RegisteredCheck = {
             ? {
                 remediation: {
                   id: 'coredns.replace-proxy-with-forward',
+                  params: { namespace: w.namespace, configMap: cm, deployment: w.name },
                   title: ctx.tr('Replace proxy with forward in the Corefile', 'Corefile의 proxy를 forward로 교체'),
                 },
               }
@@ -303,6 +312,7 @@ export const corefileCheck: RegisteredCheck = {
           ],
           remediation: {
             id: 'coredns.remove-obsolete-option',
+            params: { namespace: w.namespace, configMap: cm, deployment: w.name, option },
             title: ctx.tr(`Delete the '${option}' line from the Corefile`, `Corefile에서 '${option}' 줄 삭제`),
           },
         }),
