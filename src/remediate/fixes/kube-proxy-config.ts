@@ -53,7 +53,7 @@ export const fixConfigPath: Remediation = {
             spec: { template: { spec: { containers: [{ name: container.name, [field]: fixed }] } } },
           }),
         ],
-        clears: ['kube-proxy.config-path-mismatch', 'kube-proxy.crashloop', 'kube-proxy.pods-not-ready'],
+        clears: ['kube-proxy.config-path-mismatch'],
       },
     };
   },
@@ -102,7 +102,7 @@ export const resetMode: Remediation = {
           }),
           restart('daemonsets', ds),
         ],
-        clears: ['kube-proxy.config-validation-error', 'kube-proxy.crashloop', 'kube-proxy.pods-not-ready'],
+        clears: ['kube-proxy.config-validation-error'],
       },
     };
   },
