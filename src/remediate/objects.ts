@@ -93,3 +93,12 @@ export function restart(resource: 'deployments' | 'daemonsets', obj: KubeObject)
     precondition: unchanged(obj),
   };
 }
+
+/** The API group/version a plural resource is served under, for writers that only know the resource. */
+export function apiVersionOf(resource: string): string | undefined {
+  return KINDS[resource]?.apiVersion;
+}
+
+export function isNamespaced(resource: string): boolean {
+  return KINDS[resource]?.namespaced ?? true;
+}
