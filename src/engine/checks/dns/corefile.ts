@@ -117,6 +117,10 @@ export const corefileCheck: RegisteredCheck = {
     const cm = cf?.configMap ?? 'coredns';
     const findings: Finding[] = [];
     const firstPod = w.pods[0]?.metadata.name ?? '<coredns-pod>';
+    // The version the diagnosis saw: a Corefile fix refuses to rewrite a ConfigMap that changed since.
+    const rv = snapshot.configMaps.find((c) => c.metadata.namespace === w.namespace && c.metadata.name === cm)?.metadata
+      .resourceVersion;
+    const seenVersion: Record<string, string> = rv ? { configMapResourceVersion: rv } : {};
 
     const loops = scan(snapshot, w, LOOP);
     if (loops.length > 0) {
@@ -174,7 +178,7 @@ export const corefileCheck: RegisteredCheck = {
               'Forward the Corefile to upstream resolvers you name',
               'Corefile을 지정한 업스트림 리졸버로 포워딩',
             ),
-            params: { namespace: w.namespace, configMap: cm, deployment: w.name },
+            params: { namespace: w.namespace, configMap: cm, deployment: w.name, ...seenVersion },
           },
         }),
       );
@@ -255,7 +259,7 @@ export const corefileCheck: RegisteredCheck = {
             ? {
                 remediation: {
                   id: 'coredns.replace-proxy-with-forward',
-                  params: { namespace: w.namespace, configMap: cm, deployment: w.name },
+                  params: { namespace: w.namespace, configMap: cm, deployment: w.name, ...seenVersion },
                   title: ctx.tr('Replace proxy with forward in the Corefile', 'Corefile의 proxy를 forward로 교체'),
                 },
               }
@@ -312,7 +316,7 @@ export const corefileCheck: RegisteredCheck = {
           ],
           remediation: {
             id: 'coredns.remove-obsolete-option',
-            params: { namespace: w.namespace, configMap: cm, deployment: w.name, option },
+            params: { namespace: w.namespace, configMap: cm, deployment: w.name, option, ...seenVersion },
             title: ctx.tr(`Delete the '${option}' line from the Corefile`, `Corefile에서 '${option}' 줄 삭제`),
           },
         }),
