@@ -12,6 +12,7 @@ Usage:
   netcheck sandbox start --scenario NAME --write-kubeconfig PATH [--port N] [--latency-ms N]
   netcheck dev --scenario NAME [--port N]
   netcheck schema            print the report's JSON Schema
+  netcheck fix <finding-or-remediation-id> [--kubeconfig PATH] [--context NAME] [--dry-run] [--yes]
 
 Exit codes: 0 no critical finding, 1 a critical finding, 2 could not run.
 `;
@@ -40,6 +41,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       const { reportJsonSchema } = await import('../engine/report.ts');
       io.stdout.write(`${JSON.stringify(reportJsonSchema(), null, 2)}\n`);
       return 0;
+    }
+    case 'fix': {
+      const { fixCommand } = await import('./fix-command.ts');
+      return fixCommand(rest, { ...io, stdin: process.stdin });
     }
     default:
       return diagnoseCommand(argv, io);

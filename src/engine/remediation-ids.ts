@@ -8,6 +8,7 @@ export const REMEDIATION_IDS = [
   'cni.weave.restart-router',
   'coredns.add-cluster-domain',
   'coredns.create-serviceaccount',
+  'coredns.forward-upstream',
   'coredns.remove-obsolete-option',
   'coredns.replace-proxy-with-forward',
   'coredns.restore-configmap',

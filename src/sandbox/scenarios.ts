@@ -46,6 +46,7 @@ export const DEFAULT_DEMO_SCENARIO = 'coredns-loop';
 const SCENARIO_DIR = fileURLToPath(new URL('./scenarios/', import.meta.url));
 const BASE_DIR = fileURLToPath(new URL('./scenarios/bases/', import.meta.url));
 const RBAC_FILE = fileURLToPath(new URL('../../infra/k8s/netcheck-rbac.yaml', import.meta.url));
+const REMEDIATION_RBAC_FILE = fileURLToPath(new URL('../../infra/k8s/netcheck-remediation-rbac.yaml', import.meta.url));
 
 /** When the sandbox cluster "was created"; objects without a timestamp get this one. */
 export const SANDBOX_EPOCH = '2026-11-20T09:00:00Z';
@@ -207,23 +208,23 @@ function yamlNames(dir: string): string[] {
 
 let rbacObjects: KubeObject[] | undefined;
 
-/** The bot's RBAC as shipped in infra/k8s (multi-document YAML). */
-export function netcheckRbacObjects(): KubeObject[] {
-  if (!rbacObjects) {
-    let text: string;
-    try {
-      text = readFileSync(RBAC_FILE, 'utf8');
-    } catch (err) {
-      throw new ScenarioFileError(RBAC_FILE, `cannot read: ${(err as Error).message}`);
-    }
-    const docs = text
-      .split(/^---\s*$/m)
-      .map((doc) => parse(doc) as unknown)
-      .filter((doc) => doc != null);
-    rbacObjects = docs.map(
-      (doc, i) => validate(kubeObjectSchema, doc, `${RBAC_FILE} (document ${i + 1})`) as KubeObject,
-    );
+function readRbacFile(file: string): KubeObject[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ScenarioFileError(file, `cannot read: ${(err as Error).message}`);
   }
+  const docs = text
+    .split(/^---\s*$/m)
+    .map((doc) => parse(doc) as unknown)
+    .filter((doc) => doc != null);
+  return docs.map((doc, i) => validate(kubeObjectSchema, doc, `${file} (document ${i + 1})`) as KubeObject);
+}
+
+/** The bot's read-only RBAC and the remediator's write RBAC as shipped in infra/k8s (multi-document YAML). */
+export function netcheckRbacObjects(): KubeObject[] {
+  rbacObjects ??= [...readRbacFile(RBAC_FILE), ...readRbacFile(REMEDIATION_RBAC_FILE)];
   return structuredClone(rbacObjects);
 }
 

@@ -219,6 +219,12 @@ export const flannelCheck: RegisteredCheck = {
             ? {
                 remediation: {
                   id: 'cni.flannel.align-network',
+                  params: {
+                    namespace: agent.namespace,
+                    configMap: cmName,
+                    daemonSet: agent.daemonSet,
+                    ...(podSubnet ? { network: podSubnet } : {}),
+                  },
                   title: ctx.tr(`Set the Flannel Network to ${podSubnet}`, `Flannel Network를 ${podSubnet}로 변경`),
                 },
               }
@@ -260,6 +266,7 @@ export const flannelCheck: RegisteredCheck = {
           ],
           remediation: {
             id: 'cni.flannel.restart',
+            params: { namespace: ns, daemonSet: ds },
             title: ctx.tr(`Restart DaemonSet ${ns}/${ds}`, `데몬셋 ${ns}/${ds} 재시작`),
           },
         }),

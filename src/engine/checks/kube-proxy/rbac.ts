@@ -111,6 +111,7 @@ export const rbacCheck: RegisteredCheck = {
           kubeadm && (crbMissing || problem)
             ? {
                 id: 'kube-proxy.recreate-node-proxier-binding',
+                params: { namespace: 'kube-system', serviceAccount: 'kube-proxy' },
                 title: tr(`Re-create ClusterRoleBinding ${CRB}`, `ClusterRoleBinding ${CRB} 다시 만들기`),
               }
             : undefined,
