@@ -110,7 +110,10 @@ export interface Transition {
   planned?: boolean;
   /** Fields written together with the state. */
   set?: Partial<
-    Pick<PlanRecord, 'approver' | 'selfApproval' | 'before' | 'verification' | 'reason' | 'cardTs' | 'threadTs'>
+    Pick<
+      PlanRecord,
+      'approver' | 'selfApproval' | 'before' | 'verification' | 'reason' | 'cardTs' | 'threadTs' | 'inputs'
+    >
   > &
     Partial<PlanDetails>;
   note?: string;

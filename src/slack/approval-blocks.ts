@@ -91,6 +91,10 @@ interface ApprovalLabels {
   ipHint: string;
   ipInvalid: (value: string) => string;
   ipEmpty: string;
+  requestAccepted: string;
+  notEnabled: string;
+  auditHeading: (cluster: string) => string;
+  auditEmpty: (cluster: string) => string;
 }
 
 const COMPONENT_OK: Record<string, Record<Lang, string>> = {
@@ -159,6 +163,10 @@ const EN: ApprovalLabels = {
   ipHint: 'IP addresses, separated by spaces or commas (e.g. 10.0.0.2 1.1.1.1)',
   ipInvalid: (value) => `"${value}" is not an IP address`,
   ipEmpty: 'Enter at least one IP address',
+  requestAccepted: 'Making the plan: it will appear in the report’s thread with a dry-run diff, for an approver.',
+  notEnabled: 'Automated fixes need approvers configured for this cluster. Follow the runbook steps in the report.',
+  auditHeading: (cluster) => `Last remediation actions on ${cluster}`,
+  auditEmpty: (cluster) => `No remediation actions recorded on ${cluster}.`,
 };
 
 const KO: ApprovalLabels = {
@@ -221,6 +229,11 @@ const KO: ApprovalLabels = {
   ipHint: 'IP 주소를 공백이나 쉼표로 구분해 입력하세요 (예: 10.0.0.2 1.1.1.1)',
   ipInvalid: (value) => `IP 주소가 아닙니다: "${value}"`,
   ipEmpty: 'IP 주소를 하나 이상 입력하세요',
+  requestAccepted: '계획을 만드는 중입니다. dry-run diff와 함께 보고서 스레드에 올라오면 승인자가 검토합니다.',
+  notEnabled:
+    '이 클러스터에는 승인자가 설정되어 있지 않아 자동 조치를 쓸 수 없습니다. 보고서의 런북 단계를 따라 주세요.',
+  auditHeading: (cluster) => `${cluster} 최근 조치 기록`,
+  auditEmpty: (cluster) => `${cluster}에 기록된 조치가 없습니다.`,
 };
 
 export function approvalLabels(lang: Lang): ApprovalLabels {
@@ -389,4 +402,37 @@ export function parseIpList(text: string, lang: Lang): { ok: true; ips: string[]
   const bad = parts.find((p) => isIP(p) === 0);
   if (bad !== undefined) return { ok: false, error: L.ipInvalid(bad.slice(0, 60)) };
   return { ok: true, ips: [...new Set(parts)].slice(0, 8) };
+}
+
+/** `/netcheck audit`: the last actions on a cluster, newest first (ephemeral). */
+export function auditMessage(
+  cluster: string,
+  entries: readonly {
+    planId: string;
+    at: number;
+    by: string;
+    from: string;
+    to: string;
+    selfApproval?: boolean;
+    note?: string;
+  }[],
+  lang: Lang,
+): SlackMessage {
+  const L = approvalLabels(lang);
+  if (entries.length === 0) {
+    const text = L.auditEmpty(cluster);
+    return { text, blocks: [section(safe(text, 500))] };
+  }
+  const lines = entries.slice(0, 20).map((e) => {
+    const when = `<!date^${Math.floor(e.at / 1000)}^{date_short_pretty} {time}|${new Date(e.at).toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
+    const who = e.by === 'remediator' ? 'remediator' : user(e.by);
+    const self = e.selfApproval ? ' (self-approval)' : '';
+    const note = e.note ? ` — ${safe(oneLine(e.note), 80)}` : '';
+    return `${when} \`${escapeMrkdwn(e.planId.slice(0, 8))}\` ${e.from} → *${e.to}* ${who}${self}${note}`;
+  });
+  const heading = L.auditHeading(cluster);
+  return {
+    text: heading,
+    blocks: [section(`*${safe(heading, 200)}*`), section(lines.join('\n').slice(0, LIMITS.sectionText))],
+  };
 }

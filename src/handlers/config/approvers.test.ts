@@ -94,7 +94,9 @@ describe('who may approve', () => {
   it('dev mode without approvers: anyone but the requester', () => {
     const dev = loadConfig({
       NETCHECK_MODE: 'dev',
-      NETCHECK_CLUSTERS: JSON.stringify([{ name: 'sandbox', auth: { type: 'token-secret', secretId: 'netcheck/dev/sandbox' } }]),
+      NETCHECK_CLUSTERS: JSON.stringify([
+        { name: 'sandbox', auth: { type: 'token-secret', secretId: 'netcheck/dev/sandbox' } },
+      ]),
       SLACK_SIGNING_SECRET: 's',
       SLACK_BOT_TOKEN: 'xoxb-1',
     });
