@@ -50,6 +50,8 @@ export function registerFix(app: App, deps: ListenerDeps, rem?: RemediationDeps)
         click.responseUrl
           ? deps.respond(click.responseUrl, { response_type: 'ephemeral', replace_original: false, text })
           : undefined;
+      // Without the remediation flow configured there is nothing to request, whatever the button says.
+      if (!rem) return answer(t.fixNeedsApproval);
       const { target } = click;
       if (!target?.remediation || !target.finding || !click.channelId || !verdict) {
         deps.log.warn('fix button with an invalid value ignored', { userId: click.userId });
@@ -61,8 +63,8 @@ export function registerFix(app: App, deps: ListenerDeps, rem?: RemediationDeps)
         return answer(t.refused(reason));
       }
       const remediation = remediationById(target.remediation);
-      if (!rem || !remediation?.answers.includes(target.finding) || !remediationEnabled(deps.config, verdict.cluster)) {
-        return answer(rem ? A.notEnabled : t.fixNeedsApproval);
+      if (!remediation?.answers.includes(target.finding) || !remediationEnabled(deps.config, verdict.cluster)) {
+        return answer(A.notEnabled);
       }
       if (!click.teamId) return answer(t.buttonExpired);
       const request = await rem.store.request({
