@@ -48,6 +48,11 @@ export const ClusterConfig = z.object({
   approverGroups: z.optional(z.array(z.string())),
   /** The requester may approve their own plan (marked in the audit). Off by default: two people, always. */
   allowSelfApproval: z.optional(z.boolean()),
+  /**
+   * How the remediator authenticates (its own identity, group netcheck-remediators). EKS clusters can leave it
+   * out: the remediator's IAM role signs the token and its access entry maps the group.
+   */
+  remediatorAuth: z.optional(ClusterAuth),
   /** The cluster to check when the user names none. */
   default: z.optional(z.boolean()),
 });
