@@ -192,3 +192,148 @@ describe('a fix end to end: coredns.corefile-removed-plugin', () => {
     expect(writes(flow).length).toBe(count);
   }, 60_000);
 });
+
+/** A change by someone else (an admin with kubectl) between the plan and the approval. */
+async function touchCorefile(flow: Flow): Promise<void> {
+  const { request } = await import('node:https');
+  const url = new URL('/api/v1/namespaces/kube-system/configmaps/coredns', flow.dev.sandbox.url);
+  await new Promise<void>((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'PATCH',
+        ca: flow.dev.sandbox.caPem,
+        headers: {
+          authorization: `Bearer ${flow.dev.sandbox.tokens.admin}`,
+          'content-type': 'application/merge-patch+json',
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`PATCH ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify({ metadata: { annotations: { 'example.com/edited-by': 'someone-else' } } }));
+  });
+}
+
+const APPROVERS = [BOB, CAROL, ALICE, ...Array.from({ length: 20 }, (_, i) => `UAPPR${String(i).padStart(5, '0')}`)];
+const DAVE = 'UDAVE00004';
+
+describe('refusals (approvers configured: a non-approver cannot approve)', () => {
+  let flow: Flow;
+  let base: Awaited<ReturnType<typeof report>>;
+  beforeAll(async () => {
+    flow = await startFlow('coredns-proxy-plugin', { NETCHECK_DEV_APPROVERS: APPROVERS.join(',') });
+    base = await report(flow, 'dns');
+  }, 60_000);
+  afterAll(async () => flow?.close());
+
+  /** A fresh plan from the same report (the cluster stays broken: none of these is applied). */
+  async function plan() {
+    const fix = buttons(base.blocks).find((b) => b.action_id.startsWith('netcheck_fix'));
+    const before = flow.slack.calls.length;
+    await click(flow, ALICE, fix.action_id, fix.value, { messageTs: base.ts });
+    const card = flow.slack.calls
+      .slice(before)
+      .find((c) => c.method === 'chat.postMessage' && c.body.thread_ts === base.ts);
+    const approve = buttons((card?.body.blocks as Json[]) ?? []).find((b) => b.action_id === APPROVAL_ACTIONS.approve);
+    expect(approve?.value).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    return String(approve.value);
+  }
+  const said = (r: { answers: SlackApiCall[] }) => JSON.stringify(r.answers.at(-1)?.body ?? {});
+
+  it('a non-approver, and the requester although an approver, are refused, saying why; nothing is written', async () => {
+    const id = await plan();
+    expect(said(await click(flow, DAVE, APPROVAL_ACTIONS.approve, id))).toContain(
+      'You are not an approver for this cluster.',
+    );
+    expect(said(await click(flow, ALICE, APPROVAL_ACTIONS.approve, id))).toContain('You requested this fix');
+    expect(writes(flow)).toEqual([]);
+  }, 30_000);
+
+  it('an expired plan cannot be approved', async () => {
+    const id = await plan();
+    flow.skewMs = 16 * 60_000;
+    try {
+      expect(said(await click(flow, BOB, APPROVAL_ACTIONS.approve, id))).toContain('This plan has expired');
+    } finally {
+      flow.skewMs = 0;
+    }
+    expect(writes(flow)).toEqual([]);
+  }, 30_000);
+
+  it('a rejected plan and a cancelled plan stay unapplied; only the requester may cancel', async () => {
+    const rejected = await plan();
+    expect(said(await click(flow, BOB, APPROVAL_ACTIONS.reject, rejected))).toContain('Rejected by');
+    expect(said(await click(flow, CAROL, APPROVAL_ACTIONS.approve, rejected))).toContain('This plan was rejected.');
+    const cancelled = await plan();
+    expect(said(await click(flow, BOB, APPROVAL_ACTIONS.cancel, cancelled))).toContain(
+      'Only the person who requested this fix can cancel it.',
+    );
+    expect(said(await click(flow, ALICE, APPROVAL_ACTIONS.cancel, cancelled))).toContain('Cancelled by');
+    expect(said(await click(flow, BOB, APPROVAL_ACTIONS.approve, cancelled))).toContain('This plan was cancelled.');
+    expect(writes(flow)).toEqual([]);
+  }, 60_000);
+
+  it('a forged click (bad signature, made-up id) and a plan id from another team change nothing', async () => {
+    const id = await plan();
+    const forged = buttonRequest(
+      {
+        actionId: APPROVAL_ACTIONS.approve,
+        value: id,
+        userId: BOB,
+        channelId: CHANNEL,
+        triggerId: 't.forged',
+        responseUrl: flow.slack.responseUrl('forged'),
+        teamId: TEAM,
+      },
+      { signingSecret: 'not-the-signing-secret' },
+    );
+    expect((await post(flow, forged)).status).toBe(401);
+    expect(said(await click(flow, BOB, APPROVAL_ACTIONS.approve, 'AAAAAAAAAAAAAAAAAAAAAA'))).toContain(
+      'This plan is not known here.',
+    );
+    expect(said(await click(flow, BOB, APPROVAL_ACTIONS.approve, '{"cluster":"sandbox"}'))).toContain('not known');
+    expect(said(await click(flow, BOB, APPROVAL_ACTIONS.approve, id, { teamId: 'T0OTHER' }))).toContain('not known');
+    expect(writes(flow)).toEqual([]);
+    // Still pending for the right team: cancel it so it is not left behind.
+    expect(said(await click(flow, ALICE, APPROVAL_ACTIONS.cancel, id))).toContain('Cancelled by');
+  }, 30_000);
+
+  it('a target changed since the plan: the approval is refused at apply, nothing written', async () => {
+    const id = await plan();
+    await touchCorefile(flow);
+    await click(flow, BOB, APPROVAL_ACTIONS.approve, id);
+    const card = flow.slack.calls.filter(
+      (c) => c.method === 'chat.update' && JSON.stringify(c.body).includes('Not applied'),
+    );
+    expect(JSON.stringify(card.at(-1)?.body)).toContain(
+      'kube-system/coredns changed since the plan was made; press Fix again',
+    );
+    expect(writes(flow)).toEqual([]);
+  }, 30_000);
+
+  it('20 simultaneous Approve clicks by 20 approvers, and a replay: exactly one apply writes to the cluster', async () => {
+    const id = await plan();
+    const ids = APPROVERS.slice(3);
+    const results = await Promise.all(ids.map((u) => click(flow, u, APPROVAL_ACTIONS.approve, id)));
+    await flow.dev.lambda.idle();
+    const approved = results.filter((r) => said(r).includes('Approved by'));
+    expect(approved).toHaveLength(1);
+    expect(results.filter((r) => said(r).includes('Already approved by'))).toHaveLength(19);
+    const applyInvokes = flow.dev.lambda.invocations.filter(
+      (i) =>
+        (i.payload as { kind?: string; planId?: string }).kind === 'apply' &&
+        (i.payload as { planId?: string }).planId === id,
+    );
+    expect(applyInvokes).toHaveLength(1);
+    const count = writes(flow).length;
+    expect(count).toBeGreaterThan(0);
+    // A replayed Approve (same user, same plan) changes nothing more.
+    const replay = await click(flow, ids[0]!, APPROVAL_ACTIONS.approve, id);
+    expect(said(replay)).toContain('Already approved by');
+    expect(writes(flow).length).toBe(count);
+  }, 60_000);
+});
