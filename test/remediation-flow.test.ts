@@ -185,6 +185,26 @@ describe('a fix end to end: coredns.corefile-removed-plugin', () => {
       'applied→verified',
     ]);
 
+    // `/netcheck audit` lists the actions, privately, to a user who may check the cluster.
+    const auditRes = await post(
+      flow,
+      commandRequest(
+        {
+          text: 'audit --cluster sandbox',
+          userId: CAROL,
+          channelId: CHANNEL,
+          triggerId: `t.${++seq}`,
+          responseUrl: flow.slack.responseUrl(),
+        },
+        { signingSecret: SIGNING_SECRET },
+      ),
+    );
+    const auditAnswer = (await auditRes.json()) as Json;
+    expect(auditAnswer.response_type).toBe('ephemeral');
+    expect(JSON.stringify(auditAnswer)).toContain(`pending → *approved* <@${BOB}>`);
+    expect(JSON.stringify(auditAnswer)).toContain('applied → *verified* remediator');
+    expect(checkLimits(auditAnswer)).toEqual([]);
+
     // A click on a finished plan changes nothing.
     const count = writes(flow).length;
     const late = await click(flow, CAROL, APPROVAL_ACTIONS.approve, planId);
