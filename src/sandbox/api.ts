@@ -234,7 +234,12 @@ function admit(ctx: ApiContext, r: ResourceRequest, obj: KubeObject, existing?: 
     throw invalid(r.type, '', [
       { field: 'metadata.name', message: 'Required value: name or generateName is required' },
     ]);
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(obj.metadata.name) && r.type.storage !== 'events') {
+  // RBAC objects only need to be a valid path segment ("system:coredns"); everything else here is a DNS subdomain.
+  const rbacName =
+    r.type.group === 'rbac.authorization.k8s.io' &&
+    !/[/%]/.test(obj.metadata.name) &&
+    !['.', '..'].includes(obj.metadata.name);
+  if (!rbacName && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(obj.metadata.name) && r.type.storage !== 'events') {
     throw invalid(r.type, obj.metadata.name, [
       {
         field: 'metadata.name',
@@ -264,7 +269,8 @@ function admit(ctx: ApiContext, r: ResourceRequest, obj: KubeObject, existing?: 
 /** A ClusterIP Service keeps its IP for life; only a change to or from ExternalName releases or assigns one. */
 function immutableClusterIP(r: ResourceRequest, obj: KubeObject, existing: KubeObject): void {
   const was = existing.spec ?? {};
-  const now = (obj.spec ??= {});
+  obj.spec ??= {};
+  const now = obj.spec;
   if (was.type === 'ExternalName' || now.type === 'ExternalName') {
     if (now.type === 'ExternalName') {
       delete now.clusterIP;

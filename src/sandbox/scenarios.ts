@@ -129,6 +129,8 @@ const reactionSchema = z.strictObject({
     patch: z.array(patchSchema).optional(),
     delete: z.array(objectRefSchema).optional(),
     logs: logsSchema.optional(),
+    restore: z.array(objectRefSchema).optional(),
+    resolveEvents: z.boolean().optional(),
   }),
 });
 
@@ -636,6 +638,45 @@ function completeReaction(objects: ObjectStore, derived: Set<string>, reaction: 
   return completed;
 }
 
+/** The cluster as the scenario's bases alone build it (derived state included): what `restore` puts back. */
+function healthyBases(file: ScenarioFile, source: string): Assembly {
+  const base: Assembly = { objects: new Map(), logs: {} };
+  for (const obj of netcheckRbacObjects()) base.objects.set(objectKey(obj), obj);
+  applyLayer({ base: file.base ?? [] }, base, source, []);
+  completeCluster(base.objects, new Set());
+  return base;
+}
+
+/**
+ * `then.restore`: these objects go back to what the healthy bases had (deleted when the bases had none), pods with
+ * their logs. `then.resolveEvents`: the Events the scenario added age out. Expanded into apply/delete/logs.
+ */
+function expandRestore(reaction: Reaction, scenario: Assembly, healthy: Assembly): Reaction {
+  const { restore = [], resolveEvents, ...rest } = reaction.then;
+  const apply = [...(rest.apply ?? [])];
+  const del = [...(rest.delete ?? [])];
+  const logs: ContainerLogs = { ...(rest.logs ?? {}) };
+  for (const ref of restore) {
+    const obj = healthy.objects.get(refKey(ref));
+    if (obj) apply.push(structuredClone(obj));
+    else del.push(ref);
+    if (ref.kind !== 'Pod') continue;
+    const prefix = `${ref.namespace}/${ref.name}/`;
+    for (const key of Object.keys(scenario.logs)) if (key.startsWith(prefix)) logs[key] = { current: '' };
+    for (const [key, entry] of Object.entries(healthy.logs))
+      if (key.startsWith(prefix)) logs[key] = structuredClone(entry);
+  }
+  if (resolveEvents) {
+    for (const [key, obj] of scenario.objects) {
+      if (obj.kind === 'Event' && !healthy.objects.has(key)) {
+        del.push({ kind: 'Event', namespace: obj.metadata.namespace, name: obj.metadata.name });
+      }
+    }
+  }
+  // biome-ignore lint/suspicious/noThenProperty: `then` is the Reaction field name fixed by types.ts.
+  return { ...reaction, then: { ...rest, apply, delete: del, logs } };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Public API
 
@@ -646,7 +687,16 @@ export function buildScenario(file: ScenarioFile, source = '(inline)'): Scenario
   applyLayer(file, assembly, source, []);
   const derived = new Set<string>();
   completeCluster(assembly.objects, derived);
-  const reactions = (file.reactions ?? []).map((r) => completeReaction(assembly.objects, derived, r as Reaction));
+  const healthy = (file.reactions ?? []).some((r) => r.then.restore || r.then.resolveEvents)
+    ? healthyBases(file, source)
+    : undefined;
+  const reactions = (file.reactions ?? []).map((r) =>
+    completeReaction(
+      assembly.objects,
+      derived,
+      healthy ? expandRestore(r as Reaction, assembly, healthy) : (r as Reaction),
+    ),
+  );
   return {
     name: file.name,
     description: file.description,

@@ -114,7 +114,8 @@ export const alignFlannelNetwork: Remediation = {
   reads: (f) => {
     const ns = param(f, 'namespace') ?? 'kube-flannel';
     return [
-      read('configmaps', param(f, 'configMap') ?? 'kube-flannel-cfg', ns),
+      // The check names the ConfigMap as "namespace/name".
+      read('configmaps', (param(f, 'configMap') ?? 'kube-flannel-cfg').split('/').pop()!, ns),
       read('daemonsets', param(f, 'daemonSet') ?? 'kube-flannel-ds', ns),
     ];
   },

@@ -86,7 +86,8 @@ export const corefileCheck: RegisteredCheck = {
       summary:
         "CoreDNS forwards to itself (for example the node's resolv.conf points at a local stub like 127.0.0.53) and exits.",
       fix: 'Point kubelet resolvConf at the real resolver, or forward the Corefile to upstream IPs, then restart CoreDNS.',
-      safety: 'manual',
+      // The host side is manual; the Corefile side (forward to resolvers a human names) is guarded.
+      safety: 'auto-guarded',
     },
     'coredns.corefile-removed-plugin': {
       severities: ['critical', 'warning'],
