@@ -5,10 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevServer, startDevServer } from '../src/dev/dev-server.ts';
 import { createLog } from '../src/handlers/log.ts';
+import { REMEDIATIONS } from '../src/remediate/registry.ts';
 import { APPROVAL_ACTIONS } from '../src/slack/approval-blocks.ts';
 import { checkLimits } from '../src/slack/limits.ts';
 import { type SlackApiCall, type SlackApiFake, startSlackApiFake } from './fakes/slack-api.ts';
-import { buttonRequest, commandRequest, type SignedRequest } from './support/slack-request.ts';
+import { CASES, NO_SCENARIO } from './support/remediation-cases.ts';
+import { buttonRequest, commandRequest, type SignedRequest, signedRequest } from './support/slack-request.ts';
 
 const SIGNING_SECRET = 'remediation-flow-signing-secret-5a1f';
 const BOT_TOKEN = 'xoxb-1111-2222-remediationflow';
@@ -356,4 +358,106 @@ describe('refusals (approvers configured: a non-approver cannot approve)', () =>
     expect(said(replay)).toContain('Already approved by');
     expect(writes(flow).length).toBe(count);
   }, 60_000);
+});
+
+/** The modal submission for a remediation's inputs: form-encoded `payload=<JSON>` like block_actions. */
+function viewSubmission(user: string, view: Json, values: Record<string, string>): SignedRequest {
+  const payload = {
+    type: 'view_submission',
+    team: { id: TEAM, domain: 'acme' },
+    user: { id: user, username: user.toLowerCase(), team_id: TEAM },
+    api_app_id: 'A0001',
+    token: 'deprecated-verification-token',
+    trigger_id: `t.${++seq}`,
+    view: {
+      id: 'V00000001',
+      type: 'modal',
+      callback_id: view.callback_id,
+      private_metadata: view.private_metadata,
+      blocks: view.blocks,
+      state: {
+        values: Object.fromEntries(
+          Object.entries(values).map(([name, value]) => [
+            `input:${name}`,
+            { value: { type: 'plain_text_input', value } },
+          ]),
+        ),
+      },
+    },
+  };
+  return signedRequest(
+    new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+    'application/x-www-form-urlencoded',
+    {
+      signingSecret: SIGNING_SECRET,
+    },
+  );
+}
+
+const SCOPE_OF = (finding: string) =>
+  finding.startsWith('cni.') ? 'cni' : finding.startsWith('kube-proxy.') ? 'proxy' : 'dns';
+
+describe('every implemented remediation, on the sandbox scenario that breaks what it fixes', () => {
+  it('has a scenario (or is listed as having none)', () => {
+    const missing = REMEDIATIONS.map((r) => r.id).filter((id) => !CASES[id] && !NO_SCENARIO.includes(id));
+    expect(missing).toEqual([]);
+  });
+
+  const cases = REMEDIATIONS.filter((r) => CASES[r.id]).map((r) => [r.id, CASES[r.id]!] as const);
+  it.each(cases)(
+    '%s: report → Fix → diff → approved by another → applied → verified, gone when checked again',
+    async (id, c) => {
+      const flow = await startFlow(c.scenario);
+      try {
+        const scope = SCOPE_OF(c.finding);
+        const r = await report(flow, scope);
+        const fix = buttons(r.blocks).find(
+          (b) => b.action_id.startsWith('netcheck_fix') && JSON.parse(b.value).remediation === id,
+        );
+        expect(fix, `a Fix button for ${id} on ${c.scenario}`).toBeDefined();
+        const before = flow.slack.calls.length;
+        await click(flow, ALICE, fix.action_id, fix.value, { messageTs: r.ts });
+        const remediation = REMEDIATIONS.find((x) => x.id === id)!;
+        if (remediation.inputs?.length) {
+          // A human choice first: the modal accepts IP addresses only.
+          const open = flow.slack.calls.slice(before).find((call) => call.method === 'views.open');
+          const view = typeof open?.body.view === 'string' ? JSON.parse(open.body.view) : open?.body.view;
+          expect(view?.private_metadata).toMatch(/^[A-Za-z0-9_-]{22}$/);
+          const bad = await post(flow, viewSubmission(ALICE, view, { [remediation.inputs[0]!.name]: 'dns.google' }));
+          expect(JSON.stringify(await bad.json())).toContain('is not an IP address');
+          const ips = c.args?.[1]?.split(',').join(' ') ?? '10.0.0.2';
+          const good = await post(
+            flow,
+            viewSubmission(ALICE, view, Object.fromEntries(remediation.inputs.map((i) => [i.name, ips]))),
+          );
+          expect(good.status).toBe(200);
+          await flow.dev.lambda.idle();
+        }
+        const card = flow.slack.calls
+          .slice(before)
+          .find((call) => call.method === 'chat.postMessage' && call.body.thread_ts === r.ts);
+        const cardText = JSON.stringify(card?.body ?? {});
+        expect(cardText, `the plan card for ${id}`).toContain('What will change');
+        expect(checkLimits(card?.body as never)).toEqual([]);
+        const planId = String(
+          buttons(card?.body.blocks as Json[]).find((b) => b.action_id === APPROVAL_ACTIONS.approve)?.value,
+        );
+        expect(
+          JSON.stringify((await click(flow, ALICE, APPROVAL_ACTIONS.approve, planId)).answers.at(-1)?.body),
+        ).toContain('You requested this fix');
+        expect(writes(flow)).toEqual([]);
+        await click(flow, BOB, APPROVAL_ACTIONS.approve, planId);
+        const last = flow.slack.calls
+          .filter((call) => call.method === 'chat.update' && call.body.ts === card?.response.ts)
+          .at(-1);
+        expect(JSON.stringify(last?.body)).toContain(`Fixed and verified: \`${c.finding}\` is gone`);
+        expect(writes(flow).length).toBeGreaterThan(0);
+        const fresh = await report(flow, scope);
+        expect(fresh.text).not.toContain(`\`${c.finding}\``);
+      } finally {
+        await flow.close();
+      }
+    },
+    90_000,
+  );
 });

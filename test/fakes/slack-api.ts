@@ -136,6 +136,8 @@ export async function startSlackApiFake(): Promise<SlackApiFake> {
           },
         };
       }
+      case 'views.open':
+        return { ok: true, view: { id: `V${String(calls.length).padStart(8, '0')}` } };
       default:
         return { ok: false, error: 'unknown_method' };
     }
