@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { generateLargeCluster } from '../src/sandbox/generate.ts';
 import { startSandbox } from '../src/sandbox/server.ts';
+import { remediationBench } from './remediation.ts';
 import { slackBench } from './slack.ts';
 
 const run = promisify(execFile);
@@ -145,6 +146,7 @@ try {
     '',
   );
   sections.push(...(await slackBench(tmp, quick)));
+  sections.push(...(await remediationBench(quick)));
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
