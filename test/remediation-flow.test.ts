@@ -213,7 +213,46 @@ describe('a fix end to end: coredns.corefile-removed-plugin', () => {
     expect(JSON.stringify(late.answers.at(-1)?.body)).toContain(`Already approved by <@${BOB}>`);
     expect(writes(flow).length).toBe(count);
   }, 60_000);
+
+  it('Roll back is a plan of its own: a diff back to the objects as they were, approved by someone else', async () => {
+    // A cluster of its own: the test above fixed the first one.
+    const flow = await startFlow('coredns-proxy-plugin');
+    try {
+      await rollbackFlow(flow);
+    } finally {
+      await flow.close();
+    }
+  }, 60_000);
 });
+
+async function rollbackFlow(flow: Flow): Promise<void> {
+  {
+    const { planId } = await requestFix(flow, 'dns', 'coredns.corefile-removed-plugin');
+    await click(flow, BOB, APPROVAL_ACTIONS.approve, planId);
+    expect(JSON.stringify(flow.slack.calls.filter((c) => c.method === 'chat.update').at(-1)?.body)).toContain(
+      'Fixed and verified',
+    );
+    const before = flow.slack.calls.length;
+    const asked = await click(flow, CAROL, APPROVAL_ACTIONS.rollback, planId);
+    expect(JSON.stringify(asked.answers.at(-1)?.body)).toContain('Making the plan');
+    const card = flow.slack.calls.slice(before).find((c) => c.method === 'chat.postMessage');
+    const cardText = JSON.stringify(card?.body ?? {});
+    expect(cardText).toContain('Rollback plan for sandbox');
+    expect(cardText).toMatch(/\+\s+proxy \./);
+    const rollbackId = String(
+      buttons((card?.body.blocks as Json[]) ?? []).find((b) => b.action_id === APPROVAL_ACTIONS.approve)?.value,
+    );
+    expect(rollbackId).not.toBe(planId);
+    expect(
+      JSON.stringify((await click(flow, CAROL, APPROVAL_ACTIONS.approve, rollbackId)).answers.at(-1)?.body),
+    ).toContain('You requested this fix');
+    await click(flow, BOB, APPROVAL_ACTIONS.approve, rollbackId);
+    const last = flow.slack.calls.filter((c) => c.method === 'chat.update' && c.body.ts === card?.response.ts).at(-1);
+    expect(JSON.stringify(last?.body)).toContain('Rolled back to the objects as they were before.');
+    // The problem the fix solved is back, as the rollback's risk said.
+    expect((await report(flow, 'dns')).text).toContain('coredns.corefile-removed-plugin');
+  }
+}
 
 /** A change by someone else (an admin with kubectl) between the plan and the approval. */
 async function touchCorefile(flow: Flow): Promise<void> {

@@ -255,6 +255,29 @@ export function createRemediator(deps: RemediatorDeps): (event: unknown) => Prom
         await sleep(deps.rolloutPollMs ?? 250);
       }
     }
+    if (r.rollbackOf) {
+      // A rollback puts the previous objects back, the problem included: done once applied and rolled out.
+      const back = await deps.store.transition(r.id, {
+        teamId: r.teamId,
+        from: ['applied'],
+        to: 'rolled-back',
+        by: REMEDIATOR,
+      });
+      if (back.ok)
+        await card(client, back.record).catch((error) => log.warn('could not update the plan card', { error }));
+      const original = await deps.store.get(r.rollbackOf);
+      if (original && (original.state === 'failed' || original.state === 'verified')) {
+        await deps.store.transition(r.rollbackOf, {
+          teamId: r.teamId,
+          from: [original.state],
+          to: 'rolled-back',
+          by: REMEDIATOR,
+          note: `rolled back by ${r.id}`,
+        });
+      }
+      log.info('rollback applied');
+      return { planId: r.id, outcome: 'verified' };
+    }
     const components = componentsToRecheck(p);
     const scope: Scope = components.length === 1 ? (SCOPE[components[0]!] ?? 'all') : 'all';
     let report: Report | undefined;
@@ -270,7 +293,7 @@ export function createRemediator(deps: RemediatorDeps): (event: unknown) => Prom
     const done = await deps.store.transition(r.id, {
       teamId: r.teamId,
       from: ['applied'],
-      to: ok ? (r.rollbackOf ? 'rolled-back' : 'verified') : 'failed',
+      to: ok ? 'verified' : 'failed',
       by: REMEDIATOR,
       set: {
         verification: { ok, remaining: report ? remaining : [r.finding], checkedAt: now() },
@@ -279,15 +302,6 @@ export function createRemediator(deps: RemediatorDeps): (event: unknown) => Prom
     });
     if (done.ok) {
       await card(client, done.record).catch((error) => log.warn('could not update the plan card', { error }));
-      if (r.rollbackOf && ok) {
-        await deps.store.transition(r.rollbackOf, {
-          teamId: r.teamId,
-          from: ['failed', 'verified'],
-          to: 'rolled-back',
-          by: REMEDIATOR,
-          note: `rolled back by ${r.id}`,
-        });
-      }
     }
     log.info('apply finished', { verified: ok, remaining });
     return { planId: r.id, outcome: ok ? 'verified' : 'not-verified' };
