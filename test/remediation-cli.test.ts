@@ -33,7 +33,7 @@ function capture(): { io: Io; out: () => string; err: () => string } {
 
 async function findingIds(kubeconfig: string): Promise<string[]> {
   const c = capture();
-  await main(['all', '--kubeconfig', kubeconfig, '--output', 'json'], c.io);
+  await main(['all', '--kubeconfig', kubeconfig, '--output', 'json', '--timeout', '30'], c.io);
   return Report.parse(JSON.parse(c.out())).components.flatMap((x) => x.findings.map((f) => f.id));
 }
 
@@ -43,7 +43,8 @@ describe('the catalogue has an end-to-end case for every remediation', () => {
   });
 });
 
-describe.concurrent.each(Object.entries(CASES))('netcheck fix %s', (id, c) => {
+// One case at a time: each starts a sandbox and diagnoses three times, and the machine is shared with the suite.
+describe.each(Object.entries(CASES))('netcheck fix %s', (id, c) => {
   it(`heals ${c.scenario}: diagnose → fix --yes → verified → gone in a fresh diagnosis`, async () => {
     const sandbox = await startSandbox({ scenario: await loadScenario(c.scenario) });
     const bot = join(dir, `${id}.bot.kubeconfig`);
@@ -53,7 +54,10 @@ describe.concurrent.each(Object.entries(CASES))('netcheck fix %s', (id, c) => {
     try {
       expect(await findingIds(bot)).toContain(c.finding);
       const fix = capture();
-      const code = await main(['fix', id, '--kubeconfig', user, '--yes', '--wait', '2', ...(c.args ?? [])], fix.io);
+      const code = await main(
+        ['fix', id, '--kubeconfig', user, '--yes', '--wait', '2', '--timeout', '30', ...(c.args ?? [])],
+        fix.io,
+      );
       expect({ code, err: fix.err() }).toEqual({ code: 0, err: '' });
       expect(fix.out()).toContain(`Fix ${c.finding} with ${id} as admin:`);
       expect(fix.out()).toContain('✅ Fixed and verified');
@@ -61,5 +65,5 @@ describe.concurrent.each(Object.entries(CASES))('netcheck fix %s', (id, c) => {
     } finally {
       await sandbox.close();
     }
-  });
+  }, 120_000);
 });
