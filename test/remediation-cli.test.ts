@@ -67,3 +67,40 @@ describe.each(Object.entries(CASES))('netcheck fix %s', (id, c) => {
     }
   }, 120_000);
 });
+
+describe('netcheck fix refuses clearly and changes nothing', () => {
+  it('exit 2 for an unknown id, a MANUAL finding, and an upstream that is not an IP address', async () => {
+    const unknown = capture();
+    expect(await main(['fix', 'dns.nope'], unknown.io)).toBe(2);
+    expect(unknown.err()).toBe('netcheck fix: unknown finding or remediation id "dns.nope"\n');
+    const manual = capture();
+    expect(await main(['fix', 'cni.not-installed'], manual.io)).toBe(2);
+    expect(manual.err()).toContain('cni.not-installed has no automated fix (the catalogue says MANUAL)');
+    const badIp = capture();
+    expect(await main(['fix', 'coredns.forward-upstream', '--upstream', '10.0.0.2,dns.google'], badIp.io)).toBe(2);
+    expect(badIp.err()).toContain('--upstream takes IP addresses only, not "dns.google"');
+  });
+
+  it('without a terminal and without --yes it shows the diff, then refuses; --dry-run exits 1; nothing changes', async () => {
+    const sandbox = await startSandbox({ scenario: await loadScenario('coredns-proxy-plugin') });
+    const user = join(dir, 'refuse.user.kubeconfig');
+    writeFileSync(user, sandbox.kubeconfig('admin'));
+    try {
+      const noTty = capture();
+      expect(
+        await main(['fix', 'coredns.corefile-removed-plugin', '--kubeconfig', user, '--timeout', '30'], noTty.io),
+      ).toBe(2);
+      expect(noTty.out()).toContain('+        forward . /etc/resolv.conf');
+      expect(noTty.err()).toBe('netcheck fix: not a terminal: pass --yes to apply without a confirmation\n');
+      const dry = capture();
+      const args = ['fix', 'coredns.replace-proxy-with-forward', '--kubeconfig', user, '--dry-run', '--timeout', '30'];
+      expect(await main(args, dry.io)).toBe(1);
+      expect(dry.out()).toContain('Dry run only: nothing was changed.');
+      const writes = sandbox.requests.filter((r) => ['PATCH', 'POST', 'DELETE', 'PUT'].includes(r.verb));
+      expect(writes.length).toBeGreaterThan(0);
+      expect(writes.every((r) => r.query.includes('dryRun=All'))).toBe(true);
+    } finally {
+      await sandbox.close();
+    }
+  }, 120_000);
+});
