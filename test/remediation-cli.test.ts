@@ -33,7 +33,7 @@ function capture(): { io: Io; out: () => string; err: () => string } {
 
 async function findingIds(kubeconfig: string): Promise<string[]> {
   const c = capture();
-  await main(['all', '--kubeconfig', kubeconfig, '--output', 'json'], c.io);
+  await main(['all', '--kubeconfig', kubeconfig, '--output', 'json', '--timeout', '30'], c.io);
   return Report.parse(JSON.parse(c.out())).components.flatMap((x) => x.findings.map((f) => f.id));
 }
 
@@ -43,7 +43,8 @@ describe('the catalogue has an end-to-end case for every remediation', () => {
   });
 });
 
-describe.concurrent.each(Object.entries(CASES))('netcheck fix %s', (id, c) => {
+// One case at a time: each starts a sandbox and diagnoses three times, and the machine is shared with the suite.
+describe.each(Object.entries(CASES))('netcheck fix %s', (id, c) => {
   it(`heals ${c.scenario}: diagnose → fix --yes → verified → gone in a fresh diagnosis`, async () => {
     const sandbox = await startSandbox({ scenario: await loadScenario(c.scenario) });
     const bot = join(dir, `${id}.bot.kubeconfig`);
@@ -53,7 +54,10 @@ describe.concurrent.each(Object.entries(CASES))('netcheck fix %s', (id, c) => {
     try {
       expect(await findingIds(bot)).toContain(c.finding);
       const fix = capture();
-      const code = await main(['fix', id, '--kubeconfig', user, '--yes', '--wait', '2', ...(c.args ?? [])], fix.io);
+      const code = await main(
+        ['fix', id, '--kubeconfig', user, '--yes', '--wait', '2', '--timeout', '30', ...(c.args ?? [])],
+        fix.io,
+      );
       expect({ code, err: fix.err() }).toEqual({ code: 0, err: '' });
       expect(fix.out()).toContain(`Fix ${c.finding} with ${id} as admin:`);
       expect(fix.out()).toContain('✅ Fixed and verified');
@@ -61,5 +65,42 @@ describe.concurrent.each(Object.entries(CASES))('netcheck fix %s', (id, c) => {
     } finally {
       await sandbox.close();
     }
+  }, 120_000);
+});
+
+describe('netcheck fix refuses clearly and changes nothing', () => {
+  it('exit 2 for an unknown id, a MANUAL finding, and an upstream that is not an IP address', async () => {
+    const unknown = capture();
+    expect(await main(['fix', 'dns.nope'], unknown.io)).toBe(2);
+    expect(unknown.err()).toBe('netcheck fix: unknown finding or remediation id "dns.nope"\n');
+    const manual = capture();
+    expect(await main(['fix', 'cni.not-installed'], manual.io)).toBe(2);
+    expect(manual.err()).toContain('cni.not-installed has no automated fix (the catalogue says MANUAL)');
+    const badIp = capture();
+    expect(await main(['fix', 'coredns.forward-upstream', '--upstream', '10.0.0.2,dns.google'], badIp.io)).toBe(2);
+    expect(badIp.err()).toContain('--upstream takes IP addresses only, not "dns.google"');
   });
+
+  it('without a terminal and without --yes it shows the diff, then refuses; --dry-run exits 1; nothing changes', async () => {
+    const sandbox = await startSandbox({ scenario: await loadScenario('coredns-proxy-plugin') });
+    const user = join(dir, 'refuse.user.kubeconfig');
+    writeFileSync(user, sandbox.kubeconfig('admin'));
+    try {
+      const noTty = capture();
+      expect(
+        await main(['fix', 'coredns.corefile-removed-plugin', '--kubeconfig', user, '--timeout', '30'], noTty.io),
+      ).toBe(2);
+      expect(noTty.out()).toContain('+        forward . /etc/resolv.conf');
+      expect(noTty.err()).toBe('netcheck fix: not a terminal: pass --yes to apply without a confirmation\n');
+      const dry = capture();
+      const args = ['fix', 'coredns.replace-proxy-with-forward', '--kubeconfig', user, '--dry-run', '--timeout', '30'];
+      expect(await main(args, dry.io)).toBe(1);
+      expect(dry.out()).toContain('Dry run only: nothing was changed.');
+      const writes = sandbox.requests.filter((r) => ['PATCH', 'POST', 'DELETE', 'PUT'].includes(r.verb));
+      expect(writes.length).toBeGreaterThan(0);
+      expect(writes.every((r) => r.query.includes('dryRun=All'))).toBe(true);
+    } finally {
+      await sandbox.close();
+    }
+  }, 120_000);
 });

@@ -58,12 +58,12 @@ export async function fixCommand(argv: string[], io: FixIo): Promise<number> {
   const badIp = upstreams?.find((ip) => isIP(ip) === 0);
   if (badIp) return fail(io, `--upstream takes IP addresses only, not "${badIp}"`);
 
-  const [{ remediationById, remediationsAnswering, remediationFor, planFix }, { componentOfFinding }] =
+  const [{ remediationById, remediationsAnswering, remediationFor, planFix }, { allChecks, componentOfFinding }] =
     await Promise.all([import('../remediate/registry.ts'), import('../engine/registry.ts')]);
   const byRemediation = remediationById(id);
   const findingIds = byRemediation ? byRemediation.answers : remediationsAnswering(id).length > 0 ? [id] : [];
   if (findingIds.length === 0) {
-    const component = componentOfFinding(id);
+    const component = allChecks.some((c) => c.emits.includes(id)) ? componentOfFinding(id) : undefined;
     return fail(
       io,
       component

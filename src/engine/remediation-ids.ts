@@ -23,6 +23,7 @@ export const REMEDIATION_IDS = [
   'kube-proxy.fix-config-path',
   'kube-proxy.recreate-node-proxier-binding',
   'kube-proxy.reset-mode',
+  'kube-proxy.restore-configmap',
 ] as const;
 
 export type RemediationId = (typeof REMEDIATION_IDS)[number];

@@ -22,6 +22,7 @@ import {
   restoreServiceSelector,
 } from './fixes/dns-service.ts';
 import { fixConfigPath, resetMode } from './fixes/kube-proxy-config.ts';
+import { restoreKubeProxyConfigMap } from './fixes/kube-proxy-restore-configmap.ts';
 import { recreateNodeProxierBinding, restoreCorednsRbac } from './fixes/rbac-bindings.ts';
 import { corednsServiceAccount, kubeProxyServiceAccount } from './fixes/service-accounts.ts';
 import { objectKey } from './objects.ts';
@@ -50,6 +51,7 @@ export const REMEDIATIONS: readonly Remediation[] = [
   restartCalicoNode,
   restartFlannel,
   alignFlannelNetwork,
+  restoreKubeProxyConfigMap,
 ];
 
 const BY_ID = new Map(REMEDIATIONS.map((r) => [r.id, r]));

@@ -44,6 +44,7 @@ export const CASES: Record<string, { scenario: string; finding: string; args?: s
   'cni.restart-agent-on-node': { scenario: 'cilium-agent-down', finding: 'cni.cilium.agent-unreachable' },
   'cni.weave.restart-router': { scenario: 'weave-router-down', finding: 'cni.weave.router-unreachable' },
   'cni.flannel.align-network': { scenario: 'flannel-network-mismatch', finding: 'cni.flannel.network-mismatch' },
+  'kube-proxy.restore-configmap': { scenario: 'kube-proxy-configmap-missing', finding: 'kube-proxy.configmap-missing' },
   'cni.calico.restart-node-agent': { scenario: 'cni-crashloop', finding: 'cni.calico.node-agent-down' },
 };
 
