@@ -5,6 +5,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliBench, cliBundleSizes, cliTables } from './cli.ts';
 import { faultsBench } from './faults.ts';
+import { remediationBench } from './remediation.ts';
 import { slackBench } from './slack.ts';
 
 // Loopback only: no AWS credential chain may fall through to the instance metadata endpoint.
@@ -38,6 +39,7 @@ try {
   );
   sections.push(...(await slackBench(tmp, quick)));
   sections.push(...(await faultsBench(quick)));
+  sections.push(...(await remediationBench(quick)));
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -9,6 +9,7 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 export const FUNCTIONS = {
   slack: 'src/handlers/slack/lambda.ts',
   worker: 'src/handlers/worker/lambda.ts',
+  remediator: 'src/handlers/remediator/lambda.ts',
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 
@@ -16,6 +17,7 @@ export type FunctionName = keyof typeof FUNCTIONS;
 const FORBIDDEN: Record<FunctionName, string[]> = {
   slack: ['node_modules/@kubernetes/client-node/'],
   worker: [],
+  remediator: [],
 };
 
 /**

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { RegisteredCheck, RemediationSafety } from '../src/engine/check.ts';
 import { allChecks } from '../src/engine/registry.ts';
 import type { ComponentName, Severity } from '../src/engine/report.ts';
+import { REMEDIATIONS } from '../src/remediate/registry.ts';
 import { loadScenarioSync, scenarioNames } from '../src/sandbox/scenarios.ts';
 
 export const CHECKS_DOC = fileURLToPath(new URL('../docs/checks.md', import.meta.url));
@@ -22,8 +23,10 @@ export interface CatalogueEntry {
   summary?: string;
   /** The fix, in one sentence. Undefined until the check describes its findings. */
   fix?: string;
-  /** Remediation ids its check offers; empty when there is none. */
+  /** Implemented remediations (src/remediate) that answer this finding id; empty when there is none. */
   remediations: string[];
+  /** Remediation ids its check offers that have no implementation yet (not attributable to one finding id). */
+  unimplemented?: string[];
   /** How far its fix may be automated, where the failure catalogue says. */
   safety?: RemediationSafety;
   /** Sandbox scenarios that reproduce it (`netcheck sandbox --scenario NAME`). */
@@ -46,6 +49,7 @@ const SEVERITY_ORDER: Severity[] = ['critical', 'warning', 'info'];
 export function catalogueOf(
   checks: readonly RegisteredCheck[],
   scenarios: readonly ScenarioExpectation[] = sandboxScenarios(),
+  remediations: readonly { id: string; answers: readonly string[] }[] = REMEDIATIONS,
 ): CatalogueEntry[] {
   const entries: CatalogueEntry[] = [];
   const seen = new Set<string>();
@@ -65,9 +69,12 @@ export function catalogueOf(
         component: check.component,
         check: check.name,
         severities: meta ? [...meta.severities] : SEVERITY_ORDER.filter((s) => observed.has(s)),
-        remediations: [...check.remediations],
+        // Per finding id: only the fixes that answer this id, not every fix the check can offer.
+        remediations: check.remediations.filter((r) => remediations.some((x) => x.id === r && x.answers.includes(id))),
         scenarios: reproducing.map((s) => s.name),
       };
+      const unimplemented = check.remediations.filter((r) => !remediations.some((x) => x.id === r));
+      if (unimplemented.length > 0) entry.unimplemented = unimplemented;
       if (meta?.summary) entry.summary = meta.summary;
       if (meta?.fix) entry.fix = meta.fix;
       if (meta?.safety) entry.safety = meta.safety;
@@ -105,8 +112,9 @@ export function renderChecksDoc(entries: readonly CatalogueEntry[]): string {
     '[healthy-shapes.md](healthy-shapes.md).',
     '',
     '- **Severity**: as the finding is reported; `—` when no check metadata or sandbox scenario states it yet.',
-    '- **Remediation**: the automated fixes its check offers, and the safety class of the fix (auto-safe, auto-guarded,',
-    '  manual) where the failure catalogue gives one.',
+    '- **Remediation**: the automated fixes (`netcheck fix ID`, the Slack Fix button) that answer this finding, and the',
+    '  safety class of the fix (auto-safe, auto-guarded, manual) where the failure catalogue gives one; an id marked',
+    '  "not implemented" is offered by the check but has no fix in src/remediate yet.',
     '- **Scenario**: a sandbox scenario that reproduces it: `netcheck sandbox --scenario NAME`.',
     '',
     `${entries.length} finding ids from ${new Set(entries.map((e) => e.check)).size} checks.`,
@@ -122,7 +130,11 @@ export function renderChecksDoc(entries: readonly CatalogueEntry[]): string {
       '| --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const e of rows) {
-      const offered = e.remediations.length === 0 ? 'no' : e.remediations.map((r) => `\`${r}\``).join(', ');
+      const listed = [
+        ...e.remediations.map((r) => `\`${r}\``),
+        ...(e.unimplemented ?? []).map((r) => `\`${r}\` (not implemented)`),
+      ];
+      const offered = listed.length === 0 ? 'no' : listed.join(', ');
       const remediation = e.safety ? `${offered} (${e.safety})` : offered;
       out.push(
         `| \`${e.id}\` | \`${e.check}\` | ${e.severities.join(' / ') || '—'} | ${cell(e.summary ?? '—')} | ${cell(

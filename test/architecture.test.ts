@@ -138,4 +138,19 @@ describe('dependency direction', () => {
     expect(scripts).toContain('app.js');
     expect(offenders).toEqual([]);
   });
+
+  it('the remediation catalogue is pure like the engine: it imports only itself, the engine, zod and yaml', () => {
+    const files = production('src/remediate');
+    const offenders = files.flatMap((file) =>
+      imports(file)
+        .filter((spec) => {
+          if (!spec.startsWith('.')) return !['zod', 'yaml'].includes(spec);
+          const to = join(file, '..', spec);
+          return !to.startsWith('src/remediate/') && !to.startsWith('src/engine/');
+        })
+        .map((spec) => `${file} → ${spec}`),
+    );
+    expect(files).toContain('src/remediate/registry.ts');
+    expect(offenders).toEqual([]);
+  });
 });

@@ -34,7 +34,11 @@ describe('docs/checks.md', () => {
       },
       remediations: ['dns.demo-fix'],
     } as unknown as RegisteredCheck;
-    const [entry] = catalogueOf([check], [{ name: 'demo', expect: { critical: ['dns.demo'], warning: [] } }]);
+    const [entry] = catalogueOf(
+      [check],
+      [{ name: 'demo', expect: { critical: ['dns.demo'], warning: [] } }],
+      [{ id: 'dns.demo-fix', answers: ['dns.demo'] }],
+    );
     expect(entry).toEqual({
       id: 'dns.demo',
       component: 'dns',
@@ -79,5 +83,28 @@ describe('docs/checks.md', () => {
     expect(renderChecksDoc([entry!])).toContain(
       '| `cni.plain` | `plain` | critical / warning | — | — | no | `a`, `b` |',
     );
+  });
+
+  it('lists a fix only under the finding ids it answers, and marks offered ids that have no implementation', () => {
+    const check = {
+      name: 'two-ids',
+      component: 'dns',
+      emits: ['dns.a', 'dns.b'],
+      run: () => [],
+      describe: {},
+      remediations: ['dns.fix-a', 'dns.fix-b', 'dns.fix-later'],
+    } as unknown as RegisteredCheck;
+    const [a, b] = catalogueOf(
+      [check],
+      [],
+      [
+        { id: 'dns.fix-a', answers: ['dns.a'] },
+        { id: 'dns.fix-b', answers: ['dns.b'] },
+      ],
+    );
+    expect(a?.remediations).toEqual(['dns.fix-a']);
+    expect(b?.remediations).toEqual(['dns.fix-b']);
+    expect(a?.unimplemented).toEqual(['dns.fix-later']);
+    expect(renderChecksDoc([a!])).toContain('| `dns.fix-a`, `dns.fix-later` (not implemented) |');
   });
 });

@@ -170,4 +170,35 @@ describe('kubectl auth and writes', () => {
     );
     expect(annotations.stdout).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
+
+  it('honours server dry runs and resourceVersion conflicts the way remediation relies on', async () => {
+    const dry = await kubectl(
+      'admin',
+      '-n',
+      'kube-system',
+      'delete',
+      'pod',
+      'coredns-668d6bf9bc-a',
+      '--dry-run=server',
+    );
+    expect(dry.stdout.trim()).toBe('pod "coredns-668d6bf9bc-a" deleted (server dry run)');
+    expect(
+      (await kubectl('admin', '-n', 'kube-system', 'get', 'pod', 'coredns-668d6bf9bc-a', '-o', 'name')).stdout.trim(),
+    ).toBe('pod/coredns-668d6bf9bc-a');
+    const stale = await kubectl(
+      'admin',
+      '-n',
+      'kube-system',
+      'patch',
+      'configmap',
+      'coredns',
+      '--type=merge',
+      '-p',
+      '{"metadata":{"resourceVersion":"1"},"data":{"x":"y"}}',
+    );
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain(
+      'the object has been modified; please apply your changes to the latest version and try again',
+    );
+  });
 });

@@ -165,13 +165,13 @@ describe('osls package', () => {
     }
   });
 
-  it('never retries a failed async diagnosis', () => {
+  it('never retries a failed async diagnosis (nor a remediation step)', () => {
     const configs = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::EventInvokeConfig');
-    expect(configs).toHaveLength(1);
-    expect(configs[0]?.Properties).toMatchObject({
-      FunctionName: { Ref: 'WorkerLambdaFunction' },
-      MaximumRetryAttempts: 0,
-    });
+    expect(configs.map((c) => c.Properties.FunctionName)).toEqual([
+      { Ref: 'WorkerLambdaFunction' },
+      { Ref: 'RemediatorLambdaFunction' },
+    ]);
+    for (const c of configs) expect(c.Properties.MaximumRetryAttempts).toBe(0);
   });
 
   it('routes POST /slack/events of an HTTP API to the slack function only', () => {
@@ -195,6 +195,7 @@ describe('osls package', () => {
     expect(groups.map((g) => [g.Properties.LogGroupName, g.Properties.RetentionInDays])).toEqual([
       ['/aws/lambda/netcheck-test-slack', 14],
       ['/aws/lambda/netcheck-test-worker', 14],
+      ['/aws/lambda/netcheck-test-remediator', 14],
     ]);
   });
 
@@ -228,6 +229,17 @@ describe('osls package', () => {
         Resource: sub('arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:netcheck-test-worker'),
       },
       { Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: { 'Fn::GetAtt': ['DedupeTable', 'Arn'] } },
+      {
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: sub('arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:netcheck-test-remediator'),
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': ['PlansTable', 'Arn'] },
+      },
+      { Effect: 'Allow', Action: 'dynamodb:Query', Resource: sub('${PlansTable.Arn}/index/by-cluster') },
     ]);
   });
 
@@ -261,8 +273,12 @@ describe('osls package', () => {
 
   it('creates no other IAM role and no wildcard permission', () => {
     const roles = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
-    expect(roles.map(([id]) => id).sort()).toEqual(['SlackRole', 'WorkerRole']);
-    for (const statement of [...statementsOf('SlackRole'), ...statementsOf('WorkerRole')]) {
+    expect(roles.map(([id]) => id).sort()).toEqual(['RemediatorRole', 'SlackRole', 'WorkerRole']);
+    for (const statement of [
+      ...statementsOf('SlackRole'),
+      ...statementsOf('WorkerRole'),
+      ...statementsOf('RemediatorRole'),
+    ]) {
       expect(JSON.stringify(statement.Action)).not.toContain('*');
       expect(statement.Resource).not.toBe('*');
     }
@@ -288,6 +304,74 @@ describe('osls package', () => {
       );
       expect(stdout.trim(), name).toBe('function 2');
     }
+  });
+
+  it('defines the remediator: its own role, its own bundle, no retries, a 2-parameter handler', async () => {
+    expect(resource('RemediatorLambdaFunction').Properties).toMatchObject({
+      FunctionName: 'netcheck-test-remediator',
+      Handler: 'dist/remediator/handler.handler',
+      Runtime: 'nodejs24.x',
+      Timeout: 300,
+      Role: { 'Fn::GetAtt': ['RemediatorRole', 'Arn'] },
+    });
+    expect(resource('RemediatorLambdaFunction').Properties.Environment.Variables).toMatchObject({
+      PLANS_TABLE: { Ref: 'PlansTable' },
+      REMEDIATOR_FUNCTION_NAME: 'netcheck-test-remediator',
+    });
+    const file = join(dir, 'dist', 'remediator', 'handler.mjs');
+    const { stdout } = await run(
+      process.execPath,
+      ['-e', `import(${JSON.stringify(file)}).then((m) => console.log(typeof m.handler, m.handler.length))`],
+      { env: { PATH: process.env.PATH }, timeout: 20_000 },
+    );
+    expect(stdout.trim()).toBe('function 2');
+    expect(template.Outputs.RemediatorRoleArn?.Value).toEqual({ 'Fn::GetAtt': ['RemediatorRole', 'Arn'] });
+  });
+
+  it('gives the remediator exactly: its logs, the named secrets, get/update on the plans table, DescribeCluster where needed', () => {
+    expect(statementsOf('RemediatorRole')).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: sub('arn:aws:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/netcheck-test-remediator:*'),
+      },
+      {
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: ['slack', 'staging', 'lab'].map((s) =>
+          sub(`arn:aws:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:netcheck/test/${s}-??????`),
+        ),
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': ['PlansTable', 'Arn'] },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'eks:DescribeCluster',
+        Resource: [sub('arn:aws:eks:eu-west-1:${AWS::AccountId}:cluster/prod-eks')],
+      },
+    ]);
+    // The diagnosing worker and the ack function get nothing that could reach the remediator's rights.
+    expect(JSON.stringify(statementsOf('WorkerRole'))).not.toMatch(/PlansTable|remediator/);
+  });
+
+  it('creates the plans table with its by-cluster index for the audit', () => {
+    expect(resource('PlansTable').Properties).toMatchObject({
+      TableName: 'netcheck-test-plans',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'by-cluster',
+          KeySchema: [
+            { AttributeName: 'cluster', KeyType: 'HASH' },
+            { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+          ],
+        },
+      ],
+    });
   });
 });
 

@@ -18,6 +18,7 @@ Usage:
   ${program} sandbox list
   ${program} sandbox start --scenario NAME --write-kubeconfig PATH [--port N] [--latency-ms N]
   ${program} dev [--scenario NAME] [--port N]   the Slack bot and its preview page on http://127.0.0.1:PORT/
+  ${program} fix <finding-or-remediation-id> [--kubeconfig PATH] [--context NAME] [--dry-run] [--yes]
   ${program} completion bash|zsh|fish
   ${program} schema                   print the report's JSON Schema
   ${program} --version
@@ -97,6 +98,10 @@ async function route(argv: string[], io: Io): Promise<number> {
       const { reportJsonSchema } = await import('../engine/report.ts');
       io.stdout.write(`${JSON.stringify(reportJsonSchema(), null, 2)}\n`);
       return 0;
+    }
+    case 'fix': {
+      const { fixCommand } = await import('./fix-command.ts');
+      return fixCommand(rest, { ...io, stdin: process.stdin });
     }
     default:
       return diagnoseCommand(argv, io);

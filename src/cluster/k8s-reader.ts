@@ -65,7 +65,7 @@ interface RawResponse {
   text: string;
 }
 
-function kindForStatus(status: number): ClusterErrorKind {
+export function kindForStatus(status: number): ClusterErrorKind {
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not-found';
@@ -74,7 +74,7 @@ function kindForStatus(status: number): ClusterErrorKind {
   return 'server-error';
 }
 
-function statusMessage(text: string, status?: number): string {
+export function statusMessage(text: string, status?: number): string {
   try {
     const body = JSON.parse(text);
     if (typeof body?.message === 'string') return body.message;
@@ -108,7 +108,7 @@ export function identityFromMessage(message: string): string | undefined {
   return /User "([^"]+)"/.exec(message)?.[1];
 }
 
-function networkError(error: unknown): { kind: ClusterErrorKind; message: string } | undefined {
+export function networkError(error: unknown): { kind: ClusterErrorKind; message: string } | undefined {
   const err = error as {
     name?: string;
     message?: string;
@@ -171,7 +171,7 @@ class RequestTimeout extends Error {
  * How requests reach the API server: the kubeconfig's own agent when it goes through a proxy, otherwise one
  * keep-alive agent built once from its TLS material (a per-connection CA parse is measurable at 40 parallel calls).
  */
-function transportFor(kc: KubeConnectionConfig, applied: RequestOptions & { agent?: unknown }) {
+export function transportFor(kc: KubeConnectionConfig, applied: RequestOptions & { agent?: unknown }) {
   const server = kc.getCurrentCluster()?.server ?? '';
   const url = new URL(server);
   const secure = url.protocol === 'https:';

@@ -15,6 +15,7 @@ import { createWorkerInvoker } from '../aws/worker-invoker.ts';
 import type { HttpEvent, HttpResult } from '../handlers/apigw.ts';
 import { loadConfig } from '../handlers/config/load.ts';
 import { createLog, type Log, slackLogger } from '../handlers/log.ts';
+import { remediatorHandlerFromEnv } from '../handlers/remediator/lambda.ts';
 import { awsClientConfig } from '../handlers/runtime.ts';
 import { registerListeners } from '../handlers/slack/app.ts';
 import { postResponseUrl, type SlackHandler, slackHandlerFromEnv } from '../handlers/slack/lambda.ts';
@@ -24,6 +25,7 @@ import { loadScenario } from '../sandbox/scenarios.ts';
 import type { Sandbox } from '../sandbox/server.ts';
 import { startSandbox } from '../sandbox/server.ts';
 import type { Latency } from '../sandbox/types.ts';
+import { startLocalDynamoDb } from './local-dynamodb.ts';
 import { type LocalLambda, startLocalLambda } from './local-lambda.ts';
 import { startLocalSecretsManager } from './local-secrets-manager.ts';
 import { createMemoryIncidentStore } from './memory-incidents.ts';
@@ -34,6 +36,9 @@ import { DEV_INCIDENT_PATTERN, DEV_OPS_CHANNEL, DEV_USERS, DEV_WORKSPACE } from 
 export const DEV_WORKER = 'netcheck-dev-worker';
 export const DEV_CLUSTER = 'sandbox';
 const CLUSTER_SECRET = 'netcheck/dev/cluster-sandbox';
+export const DEV_REMEDIATOR = 'netcheck-dev-remediator';
+const REMEDIATOR_SECRET = 'netcheck/dev/remediator-sandbox';
+const DEV_PLANS = 'netcheck-plans';
 
 export interface DevServerOptions {
   scenario: string;
@@ -46,6 +51,10 @@ export interface DevServerOptions {
    */
   env: NodeJS.ProcessEnv;
   log?: Log;
+  /** Clock of the plans table and the remediator (tests of expiry). */
+  now?: () => number;
+  /** Upper bound on the remediator's rollout wait. */
+  rolloutTimeoutMs?: number;
 }
 
 export interface DevServer {
@@ -108,14 +117,33 @@ async function startBackend(options: Omit<DevServerOptions, 'port'>): Promise<Ba
       caData: Buffer.from(sandbox.caPem).toString('base64'),
       token: sandbox.tokens.bot,
     }),
+    // The remediator's own identity (group netcheck-remediators), as production keeps it apart from the bot's.
+    [REMEDIATOR_SECRET]: JSON.stringify({
+      server: sandbox.url,
+      caData: Buffer.from(sandbox.caPem).toString('base64'),
+      token: sandbox.tokens.remediator,
+    }),
   });
   const env = devEnv(options.env, secrets.endpoint);
+  const plans = await startLocalDynamoDb(DEV_PLANS);
+  env.AWS_ENDPOINT_URL_DYNAMODB = plans.endpoint;
+  if (!options.env.NETCHECK_DEV_APPROVERS) {
+    log.warn('dev mode: no approvers configured, so any user other than the requester may approve a fix');
+  }
   // Retries of a delivery are deduped in memory here (production uses DynamoDB).
   const claimed = new Set<string>();
   const dedupe = { claim: async (key: string) => !claimed.has(key) && Boolean(claimed.add(key)) };
   const worker = workerHandlerFromEnv(env, { log, dedupe, incidents: createMemoryIncidentStore() });
+  const remediator = remediatorHandlerFromEnv(env, {
+    log,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.rolloutTimeoutMs !== undefined ? { rolloutTimeoutMs: options.rolloutTimeoutMs } : {}),
+  });
   const lambda = await startLocalLambda(
-    { [DEV_WORKER]: (event, context) => worker(event, context as unknown as Context) },
+    {
+      [DEV_WORKER]: (event, context) => worker(event, context as unknown as Context),
+      [DEV_REMEDIATOR]: (event, context) => remediator(event, context as unknown as Context),
+    },
     { onAsyncError: (name, error) => log.error('local function failed', { function: name, error }) },
   );
   env.AWS_ENDPOINT_URL_LAMBDA = lambda.endpoint;
@@ -128,6 +156,7 @@ async function startBackend(options: Omit<DevServerOptions, 'port'>): Promise<Ba
     async close() {
       await lambda.idle().catch(() => undefined);
       await lambda.close();
+      await plans.close();
       await secrets.close();
       await sandbox.close();
     },
@@ -159,7 +188,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     throw error;
   }
   const { log } = backend;
-  const slack = slackHandlerFromEnv(backend.env, { log, dedupe: backend.dedupe });
+  const slack = slackHandlerFromEnv(backend.env, {
+    log,
+    dedupe: backend.dedupe,
+    ...(options.now ? { now: options.now } : {}),
+  });
   let preview: ReturnType<typeof createPreview> | undefined;
 
   const server = createServer(async (req, res) => {
@@ -267,7 +300,16 @@ export function devEnv(base: NodeJS.ProcessEnv, secretsEndpoint: string): NodeJS
   return {
     NETCHECK_MODE: 'dev',
     NETCHECK_CLUSTERS: JSON.stringify([
-      { name: DEV_CLUSTER, auth: { type: 'token-secret', secretId: CLUSTER_SECRET }, default: true },
+      {
+        name: DEV_CLUSTER,
+        auth: { type: 'token-secret', secretId: CLUSTER_SECRET },
+        remediatorAuth: { type: 'token-secret', secretId: REMEDIATOR_SECRET },
+        // NETCHECK_DEV_APPROVERS: comma-separated user ids; without it any user but the requester approves.
+        ...(base.NETCHECK_DEV_APPROVERS
+          ? { approvers: base.NETCHECK_DEV_APPROVERS.split(',').map((u) => u.trim()) }
+          : {}),
+        default: true,
+      },
     ]),
     SLACK_SIGNING_SECRET: base.SLACK_SIGNING_SECRET,
     SLACK_BOT_TOKEN: base.SLACK_BOT_TOKEN,
@@ -278,6 +320,8 @@ export function devEnv(base: NodeJS.ProcessEnv, secretsEndpoint: string): NodeJS
     // Channels named inc-… are incident channels unless the caller says otherwise.
     NETCHECK_INCIDENT_CHANNEL_PATTERN: base.NETCHECK_INCIDENT_CHANNEL_PATTERN ?? DEV_INCIDENT_PATTERN,
     WORKER_FUNCTION_NAME: DEV_WORKER,
+    REMEDIATOR_FUNCTION_NAME: DEV_REMEDIATOR,
+    PLANS_TABLE: DEV_PLANS,
     AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsEndpoint,
   };

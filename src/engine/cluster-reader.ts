@@ -75,7 +75,9 @@ export type ClusterErrorKind =
   | 'unreachable'
   | 'rate-limited'
   | 'server-error'
-  | 'bad-request';
+  | 'bad-request'
+  /** 409: the object changed since it was read (resourceVersion), or already exists. Writes only. */
+  | 'conflict';
 
 /** A failed call, with enough context to tell a human what was denied and to whom. */
 export class ClusterError extends Error {

@@ -52,7 +52,7 @@ export function option(choice: RunbookOption, steps: RunbookStep[]): RunbookStep
 
 /** What a check writes: a Finding whose remediation can only name a fix listed in REMEDIATION_IDS. */
 export type FindingDraft = Omit<Finding, 'remediation'> & {
-  remediation?: { id: RemediationId; title: string };
+  remediation?: { id: RemediationId; title: string; params?: Record<string, string> };
 };
 
 /** Builds a Finding, dropping empty evidence and trimming quotes. */

@@ -8,6 +8,7 @@ export const REMEDIATION_IDS = [
   'cni.weave.restart-router',
   'coredns.add-cluster-domain',
   'coredns.create-serviceaccount',
+  'coredns.forward-upstream',
   'coredns.remove-obsolete-option',
   'coredns.replace-proxy-with-forward',
   'coredns.restore-configmap',
@@ -22,6 +23,7 @@ export const REMEDIATION_IDS = [
   'kube-proxy.fix-config-path',
   'kube-proxy.recreate-node-proxier-binding',
   'kube-proxy.reset-mode',
+  'kube-proxy.restore-configmap',
 ] as const;
 
 export type RemediationId = (typeof REMEDIATION_IDS)[number];

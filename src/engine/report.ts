@@ -71,6 +71,8 @@ export const RemediationRef = z.object({
   /** Stable id of an automated fix (a later issue implements the actions). */
   id: z.string().min(1),
   title: z.string().min(1),
+  /** What the fix needs to find its objects (namespace, names, node, values the check derived), as strings. */
+  params: z.record(z.string(), z.string()).optional(),
 });
 export type RemediationRef = z.infer<typeof RemediationRef>;
 

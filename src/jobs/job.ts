@@ -31,6 +31,18 @@ export const DiagnoseJob = z.object({
 });
 export type DiagnoseJob = z.infer<typeof DiagnoseJob>;
 
+/**
+ * A remediation step for the remediator function: only the opaque plan id travels. Everything else (cluster,
+ * finding, changes, who asked, who approved) is loaded from the plans table, so a forged payload names at most
+ * a plan that already exists, in the state it is in.
+ */
+export const RemediationJob = z.object({
+  kind: z.enum(['plan', 'apply', 'rollback']),
+  jobId: z.string().check(z.minLength(1)),
+  planId: z.string().check(z.regex(/^[A-Za-z0-9_-]{22}$/)),
+});
+export type RemediationJob = z.infer<typeof RemediationJob>;
+
 /** Every job the worker accepts, told apart by `kind`. */
 export const Job = z.discriminatedUnion('kind', [DiagnoseJob]);
 export type Job = z.infer<typeof Job>;

@@ -234,7 +234,12 @@ function admit(ctx: ApiContext, r: ResourceRequest, obj: KubeObject, existing?: 
     throw invalid(r.type, '', [
       { field: 'metadata.name', message: 'Required value: name or generateName is required' },
     ]);
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(obj.metadata.name) && r.type.storage !== 'events') {
+  // RBAC objects only need to be a valid path segment ("system:coredns"); everything else here is a DNS subdomain.
+  const rbacName =
+    r.type.group === 'rbac.authorization.k8s.io' &&
+    !/[/%]/.test(obj.metadata.name) &&
+    !['.', '..'].includes(obj.metadata.name);
+  if (!rbacName && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(obj.metadata.name) && r.type.storage !== 'events') {
     throw invalid(r.type, obj.metadata.name, [
       {
         field: 'metadata.name',
@@ -242,6 +247,7 @@ function admit(ctx: ApiContext, r: ResourceRequest, obj: KubeObject, existing?: 
       },
     ]);
   }
+  if (existing && r.type.name === 'services') immutableClusterIP(r, obj, existing);
   if (existing) {
     obj.metadata.uid = existing.metadata.uid;
     obj.metadata.creationTimestamp = existing.metadata.creationTimestamp;
@@ -258,6 +264,27 @@ function admit(ctx: ApiContext, r: ResourceRequest, obj: KubeObject, existing?: 
     throw new ApiError(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' });
   }
   return obj;
+}
+
+/** A ClusterIP Service keeps its IP for life; only a change to or from ExternalName releases or assigns one. */
+function immutableClusterIP(r: ResourceRequest, obj: KubeObject, existing: KubeObject): void {
+  const was = existing.spec ?? {};
+  obj.spec ??= {};
+  const now = obj.spec;
+  if (was.type === 'ExternalName' || now.type === 'ExternalName') {
+    if (now.type === 'ExternalName') {
+      delete now.clusterIP;
+      delete now.clusterIPs;
+    }
+    return;
+  }
+  if (now.clusterIP === undefined && was.clusterIP !== undefined) now.clusterIP = was.clusterIP;
+  if (now.clusterIPs === undefined && was.clusterIPs !== undefined) now.clusterIPs = was.clusterIPs;
+  if (was.clusterIP !== undefined && now.clusterIP !== was.clusterIP) {
+    throw invalid(r.type, r.name ?? '', [
+      { field: 'spec.clusterIPs[0]', message: `Invalid value: []string{"${now.clusterIP}"}: may not change once set` },
+    ]);
+  }
 }
 
 function commit(ctx: ApiContext, r: ResourceRequest, obj: KubeObject): KubeObject {
@@ -343,9 +370,28 @@ async function patch(ctx: ApiContext, r: ResourceRequest, req: IncomingMessage):
   return commit(ctx, r, admit(ctx, r, obj, existing));
 }
 
-function remove(ctx: ApiContext, r: ResourceRequest): KubeObject {
+async function remove(ctx: ApiContext, r: ResourceRequest, req: IncomingMessage): Promise<KubeObject> {
   const existing = getExisting(ctx, r);
-  if (r.query.get('dryRun') === 'All') return existing;
+  // DeleteOptions may carry preconditions (and dryRun) in the body, as kubectl and client libraries send them.
+  const raw = (await readBody(req)).toString('utf8').trim();
+  const options = raw
+    ? (parseJsonBody(raw) as { preconditions?: { resourceVersion?: string; uid?: string }; dryRun?: string[] })
+    : {};
+  const pre = options?.preconditions ?? {};
+  for (const [field, want, have] of [
+    ['ResourceVersion', pre.resourceVersion, existing.metadata.resourceVersion],
+    ['UID', pre.uid, existing.metadata.uid],
+  ] as const) {
+    if (want !== undefined && want !== have) {
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${qualifiedName(r.type)} "${r.name}": Precondition failed: ${field} in precondition: ${want}, ${field} in object meta: ${have ?? ''}`,
+        { name: r.name, group: r.type.group, kind: r.type.name },
+      );
+    }
+  }
+  if (r.query.get('dryRun') === 'All' || options?.dryRun?.includes('All')) return existing;
   ctx.store.delete(r.type.storage, existing.metadata.namespace, existing.metadata.name);
   if (r.type.name === 'pods') ctx.reactions.notePodDeleted(existing);
   ctx.reactions.evaluate();
@@ -470,7 +516,7 @@ export async function handleResource(
     case 'patch':
       return sendJson(res, 200, view(r.type)(await patch(ctx, r, req)));
     case 'delete':
-      return sendJson(res, 200, view(r.type)(remove(ctx, r)));
+      return sendJson(res, 200, view(r.type)(await remove(ctx, r, req)));
     default:
       throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
   }

@@ -79,8 +79,10 @@ export class ReactionEngine {
     const value = obj ? valueAtPath(obj, c.path) : undefined;
     if (c.exists !== undefined && (value !== undefined) !== c.exists) return false;
     if (c.equals !== undefined && JSON.stringify(value) !== JSON.stringify(c.equals)) return false;
-    if (c.contains !== undefined && !(typeof value === 'string' && value.includes(c.contains))) return false;
-    if (c.notContains !== undefined && !(typeof value === 'string' && !value.includes(c.notContains))) return false;
+    // Strings match as text; lists and objects (rules, ports, command lines) by their JSON.
+    const text = typeof value === 'string' ? value : value === undefined ? undefined : JSON.stringify(value);
+    if (c.contains !== undefined && !text?.includes(c.contains)) return false;
+    if (c.notContains !== undefined && !(text !== undefined && !text.includes(c.notContains))) return false;
     return true;
   }
 

@@ -60,6 +60,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
   r('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false),
   r('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false),
   r('events.k8s.io', 'v1', 'events', 'Event', true, ['ev']),
+  r('autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true, ['hpa']),
   { ...r('authorization.k8s.io', 'v1', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', false), virtual: true },
   { ...r('authorization.k8s.io', 'v1', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', false), virtual: true },
 ];
@@ -126,15 +127,17 @@ export function apiGroupList() {
     kind: 'APIGroupList',
     apiVersion: 'v1',
     groups: groups.map((name) => {
-      const gv = { groupVersion: `${name}/v1`, version: 'v1' };
+      const version = RESOURCE_TYPES.find((t) => t.group === name)!.version;
+      const gv = { groupVersion: `${name}/${version}`, version };
       return { name, versions: [gv], preferredVersion: gv };
     }),
   };
 }
 
 export function apiGroup(name: string) {
-  if (!RESOURCE_TYPES.some((t) => t.group === name)) return undefined;
-  const gv = { groupVersion: `${name}/v1`, version: 'v1' };
+  const type = RESOURCE_TYPES.find((t) => t.group === name);
+  if (!type) return undefined;
+  const gv = { groupVersion: `${name}/${type.version}`, version: type.version };
   return { kind: 'APIGroup', apiVersion: 'v1', name, versions: [gv], preferredVersion: gv };
 }
 

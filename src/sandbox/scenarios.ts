@@ -46,6 +46,7 @@ export const DEFAULT_DEMO_SCENARIO = 'coredns-loop';
 const SCENARIO_DIR = fileURLToPath(new URL('./scenarios/', import.meta.url));
 const BASE_DIR = fileURLToPath(new URL('./scenarios/bases/', import.meta.url));
 const RBAC_FILE = fileURLToPath(new URL('../../infra/k8s/netcheck-rbac.yaml', import.meta.url));
+const REMEDIATION_RBAC_FILE = fileURLToPath(new URL('../../infra/k8s/netcheck-remediation-rbac.yaml', import.meta.url));
 
 /** When the sandbox cluster "was created"; objects without a timestamp get this one. */
 export const SANDBOX_EPOCH = '2026-11-20T09:00:00Z';
@@ -128,6 +129,8 @@ const reactionSchema = z.strictObject({
     patch: z.array(patchSchema).optional(),
     delete: z.array(objectRefSchema).optional(),
     logs: logsSchema.optional(),
+    restore: z.array(objectRefSchema).optional(),
+    resolveEvents: z.boolean().optional(),
   }),
 });
 
@@ -207,23 +210,23 @@ function yamlNames(dir: string): string[] {
 
 let rbacObjects: KubeObject[] | undefined;
 
-/** The bot's RBAC as shipped in infra/k8s (multi-document YAML). */
-export function netcheckRbacObjects(): KubeObject[] {
-  if (!rbacObjects) {
-    let text: string;
-    try {
-      text = readFileSync(RBAC_FILE, 'utf8');
-    } catch (err) {
-      throw new ScenarioFileError(RBAC_FILE, `cannot read: ${(err as Error).message}`);
-    }
-    const docs = text
-      .split(/^---\s*$/m)
-      .map((doc) => parse(doc) as unknown)
-      .filter((doc) => doc != null);
-    rbacObjects = docs.map(
-      (doc, i) => validate(kubeObjectSchema, doc, `${RBAC_FILE} (document ${i + 1})`) as KubeObject,
-    );
+function readRbacFile(file: string): KubeObject[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ScenarioFileError(file, `cannot read: ${(err as Error).message}`);
   }
+  const docs = text
+    .split(/^---\s*$/m)
+    .map((doc) => parse(doc) as unknown)
+    .filter((doc) => doc != null);
+  return docs.map((doc, i) => validate(kubeObjectSchema, doc, `${file} (document ${i + 1})`) as KubeObject);
+}
+
+/** The bot's read-only RBAC and the remediator's write RBAC as shipped in infra/k8s (multi-document YAML). */
+export function netcheckRbacObjects(): KubeObject[] {
+  rbacObjects ??= [...readRbacFile(RBAC_FILE), ...readRbacFile(REMEDIATION_RBAC_FILE)];
   return structuredClone(rbacObjects);
 }
 
@@ -635,6 +638,45 @@ function completeReaction(objects: ObjectStore, derived: Set<string>, reaction: 
   return completed;
 }
 
+/** The cluster as the scenario's bases alone build it (derived state included): what `restore` puts back. */
+function healthyBases(file: ScenarioFile, source: string): Assembly {
+  const base: Assembly = { objects: new Map(), logs: {} };
+  for (const obj of netcheckRbacObjects()) base.objects.set(objectKey(obj), obj);
+  applyLayer({ base: file.base ?? [] }, base, source, []);
+  completeCluster(base.objects, new Set());
+  return base;
+}
+
+/**
+ * `then.restore`: these objects go back to what the healthy bases had (deleted when the bases had none), pods with
+ * their logs. `then.resolveEvents`: the Events the scenario added age out. Expanded into apply/delete/logs.
+ */
+function expandRestore(reaction: Reaction, scenario: Assembly, healthy: Assembly): Reaction {
+  const { restore = [], resolveEvents, ...rest } = reaction.then;
+  const apply = [...(rest.apply ?? [])];
+  const del = [...(rest.delete ?? [])];
+  const logs: ContainerLogs = { ...(rest.logs ?? {}) };
+  for (const ref of restore) {
+    const obj = healthy.objects.get(refKey(ref));
+    if (obj) apply.push(structuredClone(obj));
+    else del.push(ref);
+    if (ref.kind !== 'Pod') continue;
+    const prefix = `${ref.namespace}/${ref.name}/`;
+    for (const key of Object.keys(scenario.logs)) if (key.startsWith(prefix)) logs[key] = { current: '' };
+    for (const [key, entry] of Object.entries(healthy.logs))
+      if (key.startsWith(prefix)) logs[key] = structuredClone(entry);
+  }
+  if (resolveEvents) {
+    for (const [key, obj] of scenario.objects) {
+      if (obj.kind === 'Event' && !healthy.objects.has(key)) {
+        del.push({ kind: 'Event', namespace: obj.metadata.namespace, name: obj.metadata.name });
+      }
+    }
+  }
+  // biome-ignore lint/suspicious/noThenProperty: `then` is the Reaction field name fixed by types.ts.
+  return { ...reaction, then: { ...rest, apply, delete: del, logs } };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Public API
 
@@ -645,7 +687,16 @@ export function buildScenario(file: ScenarioFile, source = '(inline)'): Scenario
   applyLayer(file, assembly, source, []);
   const derived = new Set<string>();
   completeCluster(assembly.objects, derived);
-  const reactions = (file.reactions ?? []).map((r) => completeReaction(assembly.objects, derived, r as Reaction));
+  const healthy = (file.reactions ?? []).some((r) => r.then.restore || r.then.resolveEvents)
+    ? healthyBases(file, source)
+    : undefined;
+  const reactions = (file.reactions ?? []).map((r) =>
+    completeReaction(
+      assembly.objects,
+      derived,
+      healthy ? expandRestore(r as Reaction, assembly, healthy) : (r as Reaction),
+    ),
+  );
   return {
     name: file.name,
     description: file.description,

@@ -44,9 +44,9 @@ export interface RequestRecord {
 export interface Sandbox {
   readonly url: string;
   readonly caPem: string;
-  readonly tokens: { admin: string; bot: string };
-  readonly identities: { admin: string; bot: string };
-  kubeconfig(user?: 'admin' | 'bot'): string;
+  readonly tokens: { admin: string; bot: string; remediator: string };
+  readonly identities: { admin: string; bot: string; remediator: string };
+  kubeconfig(user?: 'admin' | 'bot' | 'remediator'): string;
   setLatency(latency: Latency | undefined): void;
   setFaults(faults: Fault[]): void;
   /** Create/replace objects directly (tests use this to load RBAC etc). */
@@ -65,6 +65,8 @@ export const IDENTITIES = {
     name: 'system:serviceaccount:netcheck:netcheck-bot',
     groups: ['system:serviceaccounts', 'system:serviceaccounts:netcheck', 'system:authenticated'],
   },
+  /** The remediator function's identity: its IAM role maps to group netcheck-remediators (infra/k8s). */
+  remediator: { name: 'netcheck-remediator', groups: ['netcheck-remediators', 'system:authenticated'] },
 } as const satisfies Record<string, UserInfo>;
 
 const VERSION = {
@@ -202,10 +204,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const faults = new FaultInjector();
   faults.set(options.faults ?? []);
   faults.latency = options.latency;
-  const tokens = { admin: randomBytes(24).toString('base64url'), bot: randomBytes(24).toString('base64url') };
+  const tokens = {
+    admin: randomBytes(24).toString('base64url'),
+    bot: randomBytes(24).toString('base64url'),
+    remediator: randomBytes(24).toString('base64url'),
+  };
   const users = new Map<string, UserInfo>([
     [tokens.admin, IDENTITIES.admin],
     [tokens.bot, IDENTITIES.bot],
+    [tokens.remediator, IDENTITIES.remediator],
   ]);
   const requests: RequestRecord[] = [];
 
@@ -322,7 +329,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     url,
     caPem: tls.caPem,
     tokens,
-    identities: { admin: IDENTITIES.admin.name, bot: IDENTITIES.bot.name },
+    identities: { admin: IDENTITIES.admin.name, bot: IDENTITIES.bot.name, remediator: IDENTITIES.remediator.name },
     kubeconfig: (who = 'admin') => kubeconfigYaml(url, tls.caPem, who, tokens[who]),
     setLatency: (latency) => {
       faults.latency = latency;

@@ -60,6 +60,10 @@ export interface Reaction {
     patch?: (ObjectRef & { merge: Record<string, unknown> })[];
     delete?: ObjectRef[];
     logs?: ContainerLogs;
+    /** Objects put back as the scenario's healthy bases had them (the loader expands this into apply/delete/logs). */
+    restore?: ObjectRef[];
+    /** The Events the scenario added age out once fixed (expanded into delete by the loader). */
+    resolveEvents?: boolean;
   };
 }
 

@@ -29,6 +29,8 @@ export interface RenderOptions {
   lang?: Lang;
   /** Offer Fix buttons for findings with a remediation. Off by default: a fix needs an approval flow. */
   remediationEnabled?: boolean;
+  /** Which findings have an implemented remediation (src/remediate registry); without it, any with an id. */
+  remediable?: (finding: Report['components'][number]['findings'][number]) => boolean;
 }
 
 const MAX_FIX_BUTTONS = 5;
@@ -252,6 +254,7 @@ function actionButtons(report: Report, shown: FindingView[], options: RenderOpti
   for (const { finding } of shown) {
     const remediation = finding.remediation;
     if (!remediation || seen.has(remediation.id) || seen.size >= MAX_FIX_BUTTONS) continue;
+    if (options.remediable && !options.remediable(finding)) continue;
     const value = ButtonValue.safeParse({ ...target, remediation: remediation.id, finding: finding.id });
     if (!value.success) continue;
     buttons.push({

@@ -21,6 +21,8 @@ export class ConfigError extends Error {
 
 const DEV_WORKER = 'netcheck-dev-worker';
 const DEV_TABLE = 'netcheck-dedupe';
+const DEV_PLANS = 'netcheck-plans';
+const DEV_REMEDIATOR = 'netcheck-dev-remediator';
 
 /** `[1, 'auth', 'region']` → `[1].auth.region`. */
 function formatPath(path: readonly PropertyKey[]): string {
@@ -131,6 +133,27 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     .split(',')
     .map((k) => k.trim())
     .filter(Boolean);
+  // The remediation flow is on once a cluster names approvers; then its table and function must be named.
+  const remediationOn = clusters.some((c) => c.approvers?.length || c.approverGroups?.length);
+  const ttlRaw = nonEmpty(env, 'NETCHECK_PLAN_TTL_MINUTES');
+  const ttlMinutes = ttlRaw === undefined ? 15 : Number(ttlRaw);
+  if (!Number.isInteger(ttlMinutes) || ttlMinutes < 1 || ttlMinutes > 60) {
+    problems.push('NETCHECK_PLAN_TTL_MINUTES: expected a whole number of minutes from 1 to 60');
+  }
+  clusters.forEach((c, i) => {
+    if (c.allowSelfApproval && !c.approvers?.length && !c.approverGroups?.length && mode === 'lambda') {
+      problems.push(`NETCHECK_CLUSTERS[${i}].allowSelfApproval: cluster "${c.name}" has no approvers to relax`);
+    }
+  });
+  const optionalInLambda = (name: string, devDefault: string): string => {
+    const v = nonEmpty(env, name);
+    if (v) return v;
+    if (mode === 'dev') return devDefault;
+    if (remediationOn) problems.push(`${name}: Required in lambda mode when a cluster has approvers`);
+    return '';
+  };
+  const plansTable = optionalInLambda('PLANS_TABLE', DEV_PLANS);
+  const remediatorFunctionName = optionalInLambda('REMEDIATOR_FUNCTION_NAME', DEV_REMEDIATOR);
 
   if (problems.length) throw new ConfigError(problems);
   return {
@@ -147,6 +170,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     incidentTable: nonEmpty(env, 'INCIDENT_TABLE') ?? dedupeTable,
     incidentClusterLabels,
     incidentCooldownMs: cooldownMinutes * 60_000,
+    ...(plansTable && remediatorFunctionName
+      ? { remediation: { plansTable, remediatorFunctionName, planTtlSeconds: ttlMinutes * 60 } }
+      : {}),
   };
 }
 

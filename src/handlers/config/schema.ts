@@ -23,6 +23,9 @@
 // | `INCIDENT_TABLE`                   | both     | DynamoDB table of incident state (default: DEDUPE_TABLE, keys `incident:…`)     |
 // | `NETCHECK_INCIDENT_CLUSTER_LABELS` | both     | comma-separated alert label keys naming the cluster (before cluster, cluster_name, k8s_cluster) |
 // | `NETCHECK_INCIDENT_COOLDOWN_MINUTES`| both    | how long an incident stays open after its last trigger (default 360)           |
+// | `PLANS_TABLE`                      | both     | DynamoDB table of remediation plans (lambda: required once a cluster has approvers; dev default `netcheck-plans`) |
+// | `REMEDIATOR_FUNCTION_NAME`         | both     | name of the remediator Lambda (lambda: required once a cluster has approvers; dev default `netcheck-dev-remediator`) |
+// | `NETCHECK_PLAN_TTL_MINUTES`        | both     | how long a plan may be approved, 1–60 minutes (default 15)                    |
 //
 // ClusterConfig (one element of NETCHECK_CLUSTERS):
 //   { "name": "prod", "auth": { "type": "eks", "clusterName": "prod", "region": "eu-west-1" },
@@ -46,6 +49,15 @@ export const ClusterConfig = z.object({
   allowedChannels: z.optional(z.array(z.string())),
   /** Slack user ids allowed to approve remediations. */
   approvers: z.optional(z.array(z.string())),
+  /** Slack user-group ids (S…) whose members may approve remediations. */
+  approverGroups: z.optional(z.array(z.string())),
+  /** The requester may approve their own plan (marked in the audit). Off by default: two people, always. */
+  allowSelfApproval: z.optional(z.boolean()),
+  /**
+   * How the remediator authenticates (its own identity, group netcheck-remediators). EKS clusters can leave it
+   * out: the remediator's IAM role signs the token and its access entry maps the group.
+   */
+  remediatorAuth: z.optional(ClusterAuth),
   /** The cluster to check when the user names none. */
   default: z.optional(z.boolean()),
   /** Incident channels (ids or names) whose alerts are about this cluster (src/incidents/cluster.ts). */
@@ -120,4 +132,12 @@ export interface AppConfig {
   incidentClusterLabels: string[];
   /** How long an incident stays open after its last trigger. */
   incidentCooldownMs: number;
+  /** The remediation flow's settings (src/aws/approvals.ts, src/handlers/remediator). */
+  remediation?: RemediationConfig;
+}
+
+export interface RemediationConfig {
+  plansTable: string;
+  remediatorFunctionName: string;
+  planTtlSeconds: number;
 }

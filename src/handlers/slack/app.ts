@@ -6,13 +6,19 @@ import type { DedupeStore, WorkerInvoker } from '../../jobs/ports.ts';
 import type { AppConfig } from '../config/schema.ts';
 import type { Log } from '../log.ts';
 import { createAccessResolver } from './access.ts';
+import { registerApprove } from './approve.ts';
+import { registerCancel } from './cancel.ts';
 import { registerCommand } from './command.ts';
 import type { ListenerDeps } from './deps.ts';
 import { createEnqueue } from './enqueue.ts';
 import { registerFix } from './fix.ts';
 import { registerIncident } from './incident.ts';
 import { registerMention } from './mention.ts';
+import type { RemediationDeps } from './plan-click.ts';
+import { registerPlanInputs } from './plan-inputs.ts';
+import { registerReject } from './reject.ts';
 import { registerRerun } from './rerun.ts';
+import { registerRollback } from './rollback.ts';
 import { teamGuard } from './team.ts';
 
 export interface SlackAppDeps {
@@ -26,6 +32,8 @@ export interface SlackAppDeps {
   localeTimeoutMs?: number;
   /** The user's Slack locale (users.info); defaults to the listener's WebClient. */
   lookupLocale?: (userId: string) => Promise<string | undefined>;
+  /** The plans table and the remediator invoker (the remediation flow). */
+  remediation?: RemediationDeps;
 }
 
 /** Registers every trigger. Called once per App, so the locale and user-group caches live once per cold start. */
@@ -57,10 +65,18 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
       ...(deps.localeTimeoutMs !== undefined ? { localeTimeoutMs: deps.localeTimeoutMs } : {}),
       ...(deps.lookupLocale ? { lookupLocale: deps.lookupLocale } : {}),
     }),
+    ...(deps.remediation ? { remediation: deps.remediation } : {}),
   };
   registerCommand(app, listeners);
   registerRerun(app, listeners);
-  registerFix(app, listeners);
+  registerFix(app, listeners, deps.remediation);
   registerMention(app, listeners);
   if (config.incidentChannelPattern) registerIncident(app, listeners, new RegExp(config.incidentChannelPattern));
+  if (deps.remediation) {
+    registerApprove(app, listeners, deps.remediation);
+    registerReject(app, listeners, deps.remediation);
+    registerCancel(app, listeners, deps.remediation);
+    registerRollback(app, listeners, deps.remediation);
+    registerPlanInputs(app, listeners, deps.remediation);
+  }
 }

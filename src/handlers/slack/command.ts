@@ -1,14 +1,19 @@
 // `/netcheck dns --cluster prod-eu`: answer with usage, a refusal, or "checking…" once the worker has the job.
 import type { App, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { Lang } from '../../engine/report.ts';
+import { auditMessage } from '../../slack/approval-blocks.ts';
+import { parseAuditCommand } from '../../slack/audit-command.ts';
 import { parseCommand, renderAck, renderUsage } from '../../slack/command.ts';
 import { labels } from '../../slack/i18n.ts';
-import { access, accessOf, NO_CLUSTER } from './access.ts';
+import { access, accessOf, NO_CLUSTER, type Verdict } from './access.ts';
 import { dedupeKey } from './delivery.ts';
 import type { ListenerDeps } from './deps.ts';
 
 export function registerCommand(app: App, deps: ListenerDeps): void {
   const { log } = deps;
   const requestOf = ({ command }: SlackCommandMiddlewareArgs) => {
+    const audit = parseAuditCommand(command.text ?? '');
+    if (audit?.ok) return { userId: command.user_id, channelId: command.channel_id, check: { cluster: audit.cluster } };
     const parsed = parseCommand(command.text ?? '');
     const check = parsed.ok && parsed.command.kind === 'check' ? parsed.command : undefined;
     return {
@@ -22,6 +27,8 @@ export function registerCommand(app: App, deps: ListenerDeps): void {
   app.command(/.*/, access(deps.access, requestOf), async ({ command, ack, body, context }) => {
     const { lang, allowedClusters, verdict } = accessOf(context);
     const t = labels(lang);
+    const audit = parseAuditCommand(command.text ?? '');
+    if (audit) return answerAudit(deps, audit, { lang, verdict, ack });
     const parsed = parseCommand(command.text ?? '');
     const usage = (error?: string) =>
       ack(renderUsage({ clusters: allowedClusters, lang, ...(error ? { error } : {}) }));
@@ -64,4 +71,25 @@ export function registerCommand(app: App, deps: ListenerDeps): void {
     }
     return ack(renderAck({ cluster, scope, lang }));
   });
+}
+
+/** `/netcheck audit`: the last 20 actions, only to users who may check that cluster (ephemeral). */
+async function answerAudit(
+  deps: ListenerDeps,
+  audit: NonNullable<ReturnType<typeof parseAuditCommand>>,
+  {
+    lang,
+    verdict,
+    ack,
+  }: { lang: Lang; verdict: Verdict | undefined; ack: (m: Record<string, unknown>) => Promise<void> },
+): Promise<void> {
+  const t = labels(lang);
+  if (!audit.ok) return ack({ response_type: 'ephemeral', text: audit.error });
+  if (!deps.remediation) return ack({ response_type: 'ephemeral', text: t.fixNeedsApproval });
+  if (!verdict?.ok) {
+    const reason = !verdict ? 'no cluster' : verdict.problem === 'no-cluster' ? t.nameACluster : verdict.reason;
+    return ack({ response_type: 'ephemeral', text: t.refused(reason) });
+  }
+  const entries = await deps.remediation.store.audit(verdict.cluster, 20);
+  return ack({ response_type: 'ephemeral', ...auditMessage(verdict.cluster, entries, lang) });
 }

@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/schema.ts';
 import type { Log } from '../log.ts';
 import type { AccessResolver } from './access.ts';
 import type { Enqueue } from './enqueue.ts';
+import type { RemediationDeps } from './plan-click.ts';
 
 export interface ListenerDeps {
   config: AppConfig;
@@ -11,4 +12,6 @@ export interface ListenerDeps {
   enqueue: Enqueue;
   /** POSTs to a response_url (ephemeral answers to button clicks); bounded by a short timeout. */
   respond: (responseUrl: string, message: Record<string, unknown>) => Promise<void>;
+  /** The plans table and the remediator: present when the remediation flow is configured. */
+  remediation?: RemediationDeps;
 }

@@ -7,7 +7,9 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { App, AwsLambdaReceiver, webApi } from '@slack/bolt';
 import type { Context } from 'aws-lambda';
+import { createApprovalStore } from '../../aws/approvals.ts';
 import { createDedupeStore } from '../../aws/dedupe.ts';
+import { createRemediatorInvoker } from '../../aws/remediator-invoker.ts';
 import { createSecretStore } from '../../aws/secrets.ts';
 import { createWorkerInvoker } from '../../aws/worker-invoker.ts';
 import type { DedupeStore, WorkerInvoker } from '../../jobs/ports.ts';
@@ -20,6 +22,7 @@ import { awsClientConfig, slackSecretsFrom } from '../runtime.ts';
 import { verifySlackSignature } from '../signature.ts';
 import { registerListeners } from './app.ts';
 import { createLocaleLookup } from './locale.ts';
+import type { RemediationDeps } from './plan-click.ts';
 
 export interface SlackSecrets {
   signingSecret: string;
@@ -43,6 +46,8 @@ export interface SlackHandlerDeps {
   now?: () => number;
   /** Timeout of every Slack call made while the user waits for the ack. */
   slackTimeoutMs?: number;
+  /** The remediation flow (plans table + remediator), when configured. */
+  remediation?: RemediationDeps;
 }
 
 export type SlackHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
@@ -94,6 +99,7 @@ export function createSlackHandler(deps: SlackHandlerDeps): SlackHandler {
         ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}),
         timeoutMs: timeout,
       }),
+      ...(deps.remediation ? { remediation: deps.remediation } : {}),
     });
     app.error(async (error) => {
       log.error('listener failed', { error });
@@ -170,7 +176,7 @@ export async function postResponseUrl(url: string, message: Record<string, unkno
 /** Wires the real AWS clients from the environment. Throws ConfigError (naming the setting) on a misconfiguration. */
 export function slackHandlerFromEnv(
   env: NodeJS.ProcessEnv,
-  options: { log?: Log; dedupe?: DedupeStore } = {},
+  options: { log?: Log; dedupe?: DedupeStore; now?: () => number } = {},
 ): SlackHandler {
   const config = loadConfig(env);
   const log = options.log ?? createLog();
@@ -196,8 +202,33 @@ export function slackHandlerFromEnv(
       secrets: () => slackSecretsFrom(current, secretStore),
       worker,
       dedupe,
+      ...(current.remediation ? { remediation: remediationFromEnv(current, env, log, options.now) } : {}),
     }),
   );
+}
+
+/** The plans table and the remediator invoker; every transition is also one audit log line. */
+export function remediationFromEnv(
+  config: AppConfig,
+  env: NodeJS.ProcessEnv,
+  log: Log,
+  now?: () => number,
+): RemediationDeps {
+  const r = config.remediation!;
+  return {
+    store: createApprovalStore({
+      client: new DynamoDBClient(awsClientConfig(config, env, 'dynamodb')),
+      table: r.plansTable,
+      ttlSeconds: r.planTtlSeconds,
+      ...(now ? { now } : {}),
+      auditLog: (entry) => log.info('plan transition', { audit: entry }),
+    }),
+    remediator: createRemediatorInvoker({
+      client: new LambdaClient(awsClientConfig(config, env, 'lambda')),
+      functionName: r.remediatorFunctionName,
+    }),
+    ...(now ? { now } : {}),
+  };
 }
 
 let fromEnv: SlackHandler | undefined;

@@ -16,11 +16,13 @@ import type { Report, Scope } from '../../engine/report.ts';
 import type { IncidentStore } from '../../incidents/index.ts';
 import { Job } from '../../jobs/job.ts';
 import type { DedupeStore } from '../../jobs/ports.ts';
+import { remediationFor } from '../../remediate/registry.ts';
 import { renderDetails } from '../../slack/details-blocks.ts';
 import { renderError } from '../../slack/error-blocks.ts';
 import { recheckedNote, withNotes } from '../../slack/incident-blocks.ts';
 import { renderProgress } from '../../slack/progress-blocks.ts';
 import { renderReport } from '../../slack/report-blocks.ts';
+import { remediationEnabled } from '../config/approvers.ts';
 import { loadConfig } from '../config/load.ts';
 import type { AppConfig, ClusterConfig } from '../config/schema.ts';
 import { createConfigSource, perConfig } from '../config/source.ts';
@@ -157,6 +159,9 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
           details: job.details,
           requestedBy: job.kind === 'incident' ? undefined : job.userId,
           lang,
+          // Fix… only where a remediation is implemented and the cluster has approvers (src/handlers/config/approvers.ts).
+          remediationEnabled: remediationEnabled(deps.config, job.cluster),
+          remediable: (finding) => Boolean(remediationFor(finding)),
         });
         return { ok: true, report, message };
       } catch (error) {

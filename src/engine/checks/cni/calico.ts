@@ -125,6 +125,7 @@ export const calicoCheck: RegisteredCheck = {
           ],
           remediation: {
             id: 'cni.calico.restart-node-agent',
+            params: { namespace: ns, daemonSet: agent.daemonSet },
             title: ctx.tr(`Restart DaemonSet ${ns}/${agent.daemonSet}`, `데몬셋 ${ns}/${agent.daemonSet} 재시작`),
           },
         }),

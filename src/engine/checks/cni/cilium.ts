@@ -68,6 +68,12 @@ export const ciliumCheck: RegisteredCheck = {
         ],
         remediation: {
           id: 'cni.restart-agent-on-node',
+          params: {
+            namespace: agent.namespace,
+            daemonSet: agent.daemonSet,
+            ...(node ? { node } : {}),
+            ...(pods[0] ? { pod: (pods.find((p) => !podReady(p)) ?? pods[0]).metadata.name } : {}),
+          },
           title: ctx.tr(
             `Restart the Cilium agent on ${node ?? 'the node'}`,
             `${node ?? '해당 노드'}의 Cilium 에이전트 재시작`,

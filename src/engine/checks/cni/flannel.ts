@@ -235,6 +235,12 @@ export const flannelCheck: RegisteredCheck = {
             ? {
                 remediation: {
                   id: 'cni.flannel.align-network',
+                  params: {
+                    namespace: agent.namespace,
+                    configMap: cmName,
+                    daemonSet: agent.daemonSet,
+                    ...(podSubnet ? { network: podSubnet } : {}),
+                  },
                   title: ctx.tr(`Set the Flannel Network to ${podSubnet}`, `Flannel Network를 ${podSubnet}로 변경`),
                 },
               }
@@ -276,6 +282,7 @@ export const flannelCheck: RegisteredCheck = {
           ],
           remediation: {
             id: 'cni.flannel.restart',
+            params: { namespace: ns, daemonSet: ds },
             title: ctx.tr(`Restart DaemonSet ${ns}/${ds}`, `데몬셋 ${ns}/${ds} 재시작`),
           },
         }),

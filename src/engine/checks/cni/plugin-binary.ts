@@ -96,6 +96,12 @@ export const pluginBinaryCheck: RegisteredCheck = {
             ? {
                 remediation: {
                   id: 'cni.restart-agent-on-node',
+                  params: {
+                    namespace: agent.namespace,
+                    daemonSet: agent.daemonSet,
+                    ...(node ? { node } : {}),
+                    ...(agentPod ? { pod: agentPod.metadata.name } : {}),
+                  },
                   title: ctx.tr(
                     `Restart the ${CNI_NAMES[agent.kind]} agent on ${node ?? 'the node'}`,
                     `${node ?? '해당 노드'}의 ${CNI_NAMES[agent.kind]} 에이전트 재시작`,

@@ -121,6 +121,11 @@ export const weaveCheck: RegisteredCheck = {
           ],
           remediation: {
             id: 'cni.weave.restart-router',
+            params: {
+              namespace: agent.namespace,
+              daemonSet: agent.daemonSet,
+              ...(pod ? { pod: pod.metadata.name } : {}),
+            },
             title: ctx.tr('Restart the weave-net pod', 'weave-net 파드 재시작'),
           },
         }),

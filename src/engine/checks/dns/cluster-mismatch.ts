@@ -81,6 +81,7 @@ export const clusterMismatchCheck: RegisteredCheck = {
           ],
           remediation: {
             id: 'dns.recreate-service-clusterip',
+            params: { namespace: w.namespace, clusterIP: want },
             title: ctx.tr(`Re-create Service kube-dns at ${want}`, `kube-dns 서비스를 ${want}로 재생성`),
           },
         }),
@@ -141,6 +142,7 @@ export const clusterMismatchCheck: RegisteredCheck = {
             ],
             remediation: {
               id: 'coredns.add-cluster-domain',
+              params: { namespace: w.namespace, configMap: cf.configMap, deployment: w.name, domain: wanted },
               title: ctx.tr(
                 `Add ${wanted} to the Corefile kubernetes zones`,
                 `Corefile kubernetes 영역에 ${wanted} 추가`,

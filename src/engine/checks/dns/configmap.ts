@@ -128,6 +128,7 @@ export const configMapCheck: RegisteredCheck = {
           runbook: restoreRunbook(ctx, snapshot, w, cm, undefined),
           remediation: {
             id: 'coredns.restore-configmap',
+            params: { namespace: w.namespace, configMap: cm, deployment: w.name, domain: clusterDomain(snapshot) },
             title: ctx.tr(
               `Re-create ConfigMap ${w.namespace}/${cm} from the default template`,
               `기본 템플릿으로 컨피그맵 ${w.namespace}/${cm} 재생성`,
@@ -164,6 +165,13 @@ export const configMapCheck: RegisteredCheck = {
           runbook: restoreRunbook(ctx, snapshot, w, cm, keys),
           remediation: {
             id: 'coredns.restore-configmap-key',
+            params: {
+              namespace: w.namespace,
+              configMap: cm,
+              deployment: w.name,
+              keys: keys.join(','),
+              domain: clusterDomain(snapshot),
+            },
             title: ctx.tr(
               `Restore key ${keys.join(', ')} in ConfigMap ${cm}`,
               `컨피그맵 ${cm}에 ${keys.join(', ')} 키 복원`,

@@ -32,7 +32,7 @@ describe('Corefile checks', () => {
     expect(commands(f)).toContain('kubectl -n kube-system get cm coredns -o yaml > coredns.bak.yaml');
     expect(f.runbook.some((s) => s.text.includes('forward . 8.8.8.8'))).toBe(true);
     expect(commands(f)).toContain('resolvConf');
-    expect(f.remediation).toBeUndefined();
+    expect(f.remediation?.id).toBe('coredns.forward-upstream'); // upstream IPs are asked for (inputs)
   });
 
   it('reports the removed proxy plugin with its Corefile line and the proxy→forward remediation', () => {

@@ -80,14 +80,15 @@ export const corefileCheck: RegisteredCheck = {
     'coredns.corefile-removed-option',
     'coredns.corefile-parse-error',
   ],
-  remediations: ['coredns.remove-obsolete-option', 'coredns.replace-proxy-with-forward'],
+  remediations: ['coredns.remove-obsolete-option', 'coredns.replace-proxy-with-forward', 'coredns.forward-upstream'],
   describe: {
     'coredns.loop-detected': {
       severities: ['critical', 'warning'],
       summary:
         "CoreDNS forwards to itself (for example the node's resolv.conf points at a local stub like 127.0.0.53) and exits.",
       fix: 'Point kubelet resolvConf at the real resolver, or forward the Corefile to upstream IPs, then restart CoreDNS.',
-      safety: 'manual',
+      // The host side is manual; the Corefile side (forward to resolvers a human names) is guarded.
+      safety: 'auto-guarded',
     },
     'coredns.corefile-removed-plugin': {
       severities: ['critical', 'warning'],
@@ -118,6 +119,10 @@ export const corefileCheck: RegisteredCheck = {
     const cm = cf?.configMap ?? 'coredns';
     const findings: Finding[] = [];
     const firstPod = w.pods[0]?.metadata.name ?? '<coredns-pod>';
+    // The version the diagnosis saw: a Corefile fix refuses to rewrite a ConfigMap that changed since.
+    const rv = snapshot.configMaps.find((c) => c.metadata.namespace === w.namespace && c.metadata.name === cm)?.metadata
+      .resourceVersion;
+    const seenVersion: Record<string, string> = rv ? { configMapResourceVersion: rv } : {};
 
     const loops = scan(snapshot, w, LOOP);
     if (loops.length > 0) {
@@ -189,6 +194,14 @@ export const corefileCheck: RegisteredCheck = {
             ),
             ...verifySteps(ctx, w),
           ],
+          remediation: {
+            id: 'coredns.forward-upstream',
+            title: ctx.tr(
+              'Forward the Corefile to upstream resolvers you name',
+              'Corefile을 지정한 업스트림 리졸버로 포워딩',
+            ),
+            params: { namespace: w.namespace, configMap: cm, deployment: w.name, ...seenVersion },
+          },
         }),
       );
     }
@@ -268,6 +281,7 @@ export const corefileCheck: RegisteredCheck = {
             ? {
                 remediation: {
                   id: 'coredns.replace-proxy-with-forward',
+                  params: { namespace: w.namespace, configMap: cm, deployment: w.name, ...seenVersion },
                   title: ctx.tr('Replace proxy with forward in the Corefile', 'Corefile의 proxy를 forward로 교체'),
                 },
               }
@@ -324,6 +338,7 @@ export const corefileCheck: RegisteredCheck = {
           ],
           remediation: {
             id: 'coredns.remove-obsolete-option',
+            params: { namespace: w.namespace, configMap: cm, deployment: w.name, option, ...seenVersion },
             title: ctx.tr(`Delete the '${option}' line from the Corefile`, `Corefile에서 '${option}' 줄 삭제`),
           },
         }),

@@ -92,6 +92,12 @@ export const noReplicasCheck: RegisteredCheck = {
         ],
         remediation: {
           id: 'coredns.scale-up',
+          params: {
+            namespace: w.namespace,
+            deployment: w.name,
+            replicas: String(target),
+            ...(autoscaled ? { autoscaler: 'kube-dns-autoscaler' } : {}),
+          },
           title: ctx.tr(`Scale ${ref} to ${target} replicas`, `${ref}를 레플리카 ${target}개로 확장`),
         },
       }),

@@ -145,6 +145,7 @@ export const rbacCheck: RegisteredCheck = {
         ],
         remediation: {
           id: 'coredns.restore-rbac',
+          params: { namespace: w.namespace, serviceAccount: sa, deployment: w.name },
           title: ctx.tr(`Restore ClusterRole/ClusterRoleBinding ${ROLE}`, `클러스터 롤/바인딩 ${ROLE} 복원`),
         },
       }),

@@ -111,6 +111,7 @@ export const serviceCheck: RegisteredCheck = {
             ? {
                 remediation: {
                   id: 'dns.restore-service',
+                  params: { namespace: ns, ...(clusterIP ? { clusterIP } : {}) },
                   title: ctx.tr(
                     `Re-create Service ${ns}/${SERVICE} at ${clusterIP}`,
                     `서비스 ${ns}/${SERVICE}를 ${clusterIP}로 재생성`,
@@ -199,6 +200,7 @@ export const serviceCheck: RegisteredCheck = {
             ? {
                 remediation: {
                   id: 'dns.restore-service-selector',
+                  params: { namespace: ns, deployment: w.name },
                   title: ctx.tr(
                     `Set the kube-dns selector back to k8s-app=kube-dns`,
                     `kube-dns 셀렉터를 k8s-app=kube-dns로 복원`,
@@ -251,6 +253,7 @@ export const serviceCheck: RegisteredCheck = {
           ],
           remediation: {
             id: 'dns.restore-service-ports',
+            params: { namespace: ns },
             title: ctx.tr('Restore the kube-dns Service ports', 'kube-dns 서비스 포트 복원'),
           },
         }),

@@ -80,6 +80,7 @@ export const serviceAccountCheck: RegisteredCheck = {
         ],
         remediation: {
           id: 'coredns.create-serviceaccount',
+          params: { namespace: w.namespace, serviceAccount: sa, deployment: w.name },
           title: ctx.tr(`Create ServiceAccount ${w.namespace}/${sa}`, `서비스 어카운트 ${w.namespace}/${sa} 생성`),
         },
       }),

@@ -212,6 +212,7 @@ export const configErrorsCheck: RegisteredCheck = {
           remediation: badMode
             ? {
                 id: 'kube-proxy.reset-mode',
+                params: { namespace: 'kube-system', configMap: cm, key },
                 title: tr('Reset kube-proxy mode to "" (iptables)', 'kube-proxy mode를 ""(iptables)로 되돌리기'),
               }
             : undefined,

@@ -117,6 +117,7 @@ export const configPathCheck: RegisteredCheck = {
         remediation: kubeadmShape
           ? {
               id: 'kube-proxy.fix-config-path',
+              params: { namespace: 'kube-system', daemonSet: 'kube-proxy' },
               title: tr(
                 'Point --config back at /var/lib/kube-proxy/config.conf',
                 '--config를 /var/lib/kube-proxy/config.conf로 되돌리기',

@@ -10,7 +10,7 @@ export const configMapMissingCheck: RegisteredCheck = {
   name: 'kube-proxy-configmap-missing',
   component: 'kube-proxy',
   emits: [ID],
-  remediations: [],
+  remediations: ['kube-proxy.restore-configmap'],
   describe: {
     [ID]: {
       severities: ['critical'],
@@ -57,6 +57,19 @@ export const configMapMissingCheck: RegisteredCheck = {
             ...events.slice(0, 2).map(eventLine),
             ...podEvidence(view),
           ],
+          // kubeadm only, and only the ConfigMap kubeadm names: the fix rebuilds it from kubeadm-config.
+          ...(kubeadm && name === 'kube-proxy'
+            ? {
+                remediation: {
+                  id: 'kube-proxy.restore-configmap' as const,
+                  title: tr(
+                    'Re-create ConfigMap kube-system/kube-proxy from kubeadm-config',
+                    'kubeadm-config로 ConfigMap kube-system/kube-proxy 다시 만들기',
+                  ),
+                  params: { namespace: KS, configMap: name },
+                },
+              }
+            : {}),
           runbook: [
             step(tr('Check the kube-proxy pods.', 'kube-proxy 파드 상태를 확인합니다.'), GREP_PODS),
             step(

@@ -112,6 +112,7 @@ export const rbacCheck: RegisteredCheck = {
           kubeadm && (crbMissing || problem)
             ? {
                 id: 'kube-proxy.recreate-node-proxier-binding',
+                params: { namespace: 'kube-system', serviceAccount: 'kube-proxy' },
                 title: tr(`Re-create ClusterRoleBinding ${CRB}`, `클러스터롤바인딩 ${CRB} 다시 만들기`),
               }
             : undefined,

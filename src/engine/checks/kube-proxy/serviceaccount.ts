@@ -68,6 +68,7 @@ export const serviceAccountCheck: RegisteredCheck = {
         ],
         remediation: {
           id: 'kube-proxy.create-serviceaccount',
+          params: { namespace: 'kube-system', serviceAccount: name },
           title: tr(`Create ServiceAccount kube-system/${name}`, `서비스 어카운트 kube-system/${name} 만들기`),
         },
       }),
