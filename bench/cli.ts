@@ -194,12 +194,12 @@ export async function cliBench(
 
 export function cliTables(result: { rows: CliRow[]; startup: StartupRow[] }): string[] {
   const lines = [
-    '| nodes | pods | latency | netcheck cold cache | netcheck warm cache | requests (pages) | waves | peak RSS | kubectl runbook (cmds) | speed-up warm / cold | critical-path target |',
+    '| nodes | pods | latency | netcheck cold cache | netcheck warm cache | requests (pages) | round trips | peak RSS | kubectl runbook (cmds) | speed-up warm / cold | critical-path target |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of result.rows) {
     lines.push(
-      `| ${r.nodes} | ${r.pods} | ${r.latencyMs} ms | ${r.coldMs.toFixed(0)} ms | ${r.warmMs.toFixed(0)} ms | ${r.requests} (${r.pages}) | ${r.waves} | ${r.rssMb.toFixed(0)} MB | ${r.kubectlMs.toFixed(0)} ms (${r.kubectlCommands}) | ${(r.kubectlMs / r.warmMs).toFixed(1)}× / ${(r.kubectlMs / r.coldMs).toFixed(1)}× | ≤ ${r.criticalPathMs} ms |`,
+      `| ${r.nodes} | ${r.pods} | ${r.latencyMs} ms | ${r.coldMs.toFixed(0)} ms | ${r.warmMs.toFixed(0)} ms | ${r.requests} (${r.pages}) | ${r.latencyMs > 0 ? r.waves : '—'} | ${r.rssMb.toFixed(0)} MB | ${r.kubectlMs.toFixed(0)} ms (${r.kubectlCommands}) | ${(r.kubectlMs / r.warmMs).toFixed(1)}× / ${(r.kubectlMs / r.coldMs).toFixed(1)}× | ≤ ${r.criticalPathMs} ms |`,
     );
   }
   const startup = [

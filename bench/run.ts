@@ -1,7 +1,7 @@
 // `npm run bench` (`-- --quick` for a short run): measures what the issues set targets for and writes
 // bench/RESULTS.md. Loopback only; every child process is bounded by a timeout.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliBench, cliBundleSizes, cliTables } from './cli.ts';
 import { faultsBench } from './faults.ts';
@@ -28,9 +28,12 @@ try {
     '(text output) on Node 24, timed from spawn to exit, with a fresh compile cache ("cold") or a filled one ("warm").',
     "The kubectl runbook runs the troubleshooting guide's commands one after another against the same sandbox;",
     `the three alternate, ${repeats} rounds each, medians shown. Generated kubeadm + Calico clusters with CoreDNS in a`,
-    'forwarding loop, 20 pods per node. Requests and waves are what the sandbox saw from the bot identity in one warm',
-    'run: a wave starts when a request arrives with nothing outstanding; continuation pages are counted apart. Peak RSS is',
-    "the netcheck process's (GNU time). Critical-path target: (waves + pages of the largest list − 1) × latency + 100 ms.",
+    'forwarding loop, 20 pods per node. Requests and round trips are what the sandbox saw from the bot identity in one',
+    'warm run: a round trip starts when a request arrives with nothing outstanding (so 12 sockets carrying 23 requests',
+    'can show as two), continuation pages are counted apart; at 0 ms latency requests do not overlap and the count means',
+    'nothing, so it is shown only at 20 ms. The engine itself reads in 2 dependent waves (objects, then logs; 3 when a CNI',
+    "lives in its own namespace). Peak RSS is the netcheck process's (GNU time). Critical-path target: (round trips +",
+    'pages of the largest list − 1) × latency + 100 ms.',
     '',
     ...cliTables(cli),
     '',
@@ -44,6 +47,9 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 
-const header = `# Benchmark results\n\nWritten by \`npm run bench\`${quick ? ' (--quick)' : ''} on ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} cores. Loopback only.\n\n`;
+const load = loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' / ');
+const header = `# Benchmark results\n\nWritten by \`npm run bench\`${quick ? ' (--quick)' : ''} on ${new Date().toISOString()}, Node ${process.version}, ${cpus().length} cores, load average at the end ${load} (1/5/15 min). Loopback only.\n\n`;
 writeFileSync(join(root, 'bench/RESULTS.md'), header + sections.join('\n'));
 console.log(`\n${sections.join('\n')}`);
