@@ -9,9 +9,20 @@ const valid: Finding = {
   detail: 'CoreDNS forwards queries back to itself.',
   impact: 'Cluster DNS is down.',
   evidence: ['coredns-1 0/1 CrashLoopBackOff'],
-  runbook: [{ text: 'Read the log.', command: 'kubectl logs x' }, { text: 'Fix it.' }],
+  runbook: [
+    { text: 'Read the log.', command: 'kubectl logs x', where: 'kubectl', changes: false },
+    { text: 'Fix the node.', option: { id: 'A', title: 'Node resolver', recommended: true } },
+    {
+      text: 'Pin upstreams.',
+      command: 'kubectl edit cm coredns',
+      where: 'cluster-admin',
+      changes: true,
+      option: { id: 'B', title: 'Corefile' },
+    },
+    { text: 'Verify.' },
+  ],
   causedBy: 'cni.not-installed',
-  remediation: { id: 'restart-coredns', title: 'Restart CoreDNS' },
+  remediation: { id: 'restart-coredns', title: 'Restart CoreDNS', params: { namespace: 'kube-system' } },
 };
 
 /** One broken field at a time: the plain check must refuse exactly what the zod contract refuses. */
@@ -29,6 +40,21 @@ const variants: [string, unknown][] = [
   ['evidence missing', { ...valid, evidence: undefined }],
   ['runbook step without text', { ...valid, runbook: [{ command: 'x' }] }],
   ['runbook step with empty command', { ...valid, runbook: [{ text: 'x', command: '' }] }],
+  ['a command that does not say where it runs', { ...valid, runbook: [{ text: 'x', command: 'kubectl get pods' }] }],
+  ['an unknown place to run', { ...valid, runbook: [{ text: 'x', command: 'y', where: 'laptop', changes: false }] }],
+  [
+    'an option split in two',
+    {
+      ...valid,
+      runbook: [
+        { text: 'a', option: { id: 'A', title: 'One' } },
+        { text: 'b', option: { id: 'B', title: 'Two' } },
+        { text: 'c', option: { id: 'A', title: 'One' } },
+      ],
+    },
+  ],
+  ['an option id in lower case', { ...valid, runbook: [{ text: 'a', option: { id: 'a', title: 'One' } }] }],
+  ['remediation params not strings', { ...valid, remediation: { id: 'x', title: 'y', params: { replicas: 2 } } }],
   ['causedBy a number', { ...valid, causedBy: 3 }],
   ['remediation without title', { ...valid, remediation: { id: 'x' } }],
   ['null', null],
