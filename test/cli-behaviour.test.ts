@@ -89,7 +89,7 @@ describe('could not run: exit code 2 and one clear sentence', () => {
     expect(result.code).toBe(2);
     // The report is still printed: every component unknown, naming the refused credentials.
     expect(result.stdout).toMatch(/^netcheck dns .* UNKNOWN$/m);
-    expect(result.stdout).toMatch(/unreadable: the API server rejected the credentials/);
+    expect(result.stdout).toMatch(/unreadable \(dns\): the API server rejected the credentials/);
     expect(result.stderr).toMatch(/^netcheck: could not diagnose .*(credentials|401)/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });

@@ -64,7 +64,7 @@ export const configMapMissingCheck: RegisteredCheck = {
                   id: 'kube-proxy.restore-configmap' as const,
                   title: tr(
                     'Re-create ConfigMap kube-system/kube-proxy from kubeadm-config',
-                    'kubeadm-config로 ConfigMap kube-system/kube-proxy 다시 만들기',
+                    'kubeadm-config로 컨피그맵 kube-system/kube-proxy 다시 만들기',
                   ),
                   params: { namespace: KS, configMap: name },
                 },
