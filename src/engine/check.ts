@@ -39,6 +39,16 @@ export interface Fingerprint {
   proxyConfig?: { configMap: string; key: string; mountPath: string };
 }
 
+/** Something that went wrong and stopped: a stale event or a container that ended long before the snapshot. */
+export interface HistoryNote {
+  component: ComponentName;
+  /** e.g. "pod/coredns-7c65d6cfc9-4xkzq". */
+  subject: string;
+  what: string;
+  /** When it last happened (ISO 8601). */
+  lastSeen: string;
+}
+
 /** Logs keyed "namespace/pod/container". */
 export type SnapshotLogs = Record<string, { current?: string; previous?: string }>;
 
@@ -74,6 +84,10 @@ export interface Snapshot {
   absent?: string[];
   /** Phase-1 object reads: how many were made and how many failed (all failed = the cluster could not be read). */
   reads?: { total: number; failed: number };
+  /** The snapshot's time (ISO 8601): the API server's Date header, else the collector's clock. */
+  now?: string;
+  /** What was wrong and has stopped (filled by presentTense): reported as `info` at most. */
+  history?: HistoryNote[];
 }
 
 export interface CheckContext {

@@ -61,6 +61,8 @@ const MAX_UNHEALTHY_PODS_PER_WORKLOAD = 3;
 export interface CollectOptions {
   scope: Scope;
   onProgress?: (event: { phase: 'collect' | 'logs'; message: string }) => void;
+  /** The collector's clock, used when the server sent no Date header (injectable in tests). */
+  now?: () => number;
 }
 
 /** Not a single object could be read (unreachable, bad credentials): every check would judge an empty cluster. */
@@ -68,7 +70,7 @@ export function collectedNothing(snapshot: Pick<Snapshot, 'reads'>): boolean {
   return snapshot.reads !== undefined && snapshot.reads.failed === snapshot.reads.total;
 }
 
-type Bucket = Exclude<keyof Snapshot, 'fingerprint' | 'logs' | 'failures' | 'absent' | 'reads'>;
+type Bucket = Exclude<keyof Snapshot, 'fingerprint' | 'logs' | 'failures' | 'absent' | 'reads' | 'now' | 'history'>;
 
 interface Request {
   bucket: Bucket;
@@ -320,7 +322,8 @@ async function collectLogs(reader: ClusterReader, snapshot: Snapshot, scope: Sco
 export async function collect(reader: ClusterReader, options: CollectOptions): Promise<Snapshot> {
   options.onProgress?.({ phase: 'collect', message: 'reading cluster objects' });
   const objects = await collectObjects(reader, options.scope);
-  const snapshot: Snapshot = { ...objects, fingerprint: fingerprint(objects) };
+  const clock = reader.serverTime ?? (options.now ?? Date.now)();
+  const snapshot: Snapshot = { ...objects, fingerprint: fingerprint(objects), now: new Date(clock).toISOString() };
   // Nothing could be read (unreachable, bad credentials): logs would fail the same way.
   if (collectedNothing(snapshot)) return snapshot;
   options.onProgress?.({ phase: 'logs', message: 'reading component logs' });

@@ -7,6 +7,7 @@ import { collect, collectedNothing } from './collect.ts';
 import { describeComponent } from './describe.ts';
 import { translator } from './i18n.ts';
 import { dropExplainedFallbacks, type Located, linkRootCauses } from './link.ts';
+import { presentTense } from './recency.ts';
 import { allChecks, componentOfFinding } from './registry.ts';
 import {
   type ComponentName,
@@ -71,6 +72,8 @@ function runChecks(
         errors.get(check.component)!.push(`check ${check.name} produced an invalid finding ${finding?.id ?? ''}`);
         continue;
       }
+      // Evidence has a time: unless the check dated it itself, it was observed when the snapshot was taken.
+      if (!parsed.data.observedAt && snapshot.now) parsed.data.observedAt = snapshot.now;
       out.push({ component: componentOfFinding(parsed.data.id, checks) ?? check.component, finding: parsed.data });
     }
   }
@@ -120,10 +123,13 @@ export async function diagnose(reader: ClusterReader, options: DiagnoseOptions):
   const tr = translator(lang);
   const progress = options.onProgress;
 
-  const snapshot = await collect(reader, {
-    scope: options.scope,
-    onProgress: progress,
-  });
+  const snapshot = presentTense(
+    await collect(reader, {
+      scope: options.scope,
+      onProgress: progress,
+      now: () => started,
+    }),
+  );
 
   progress?.({ phase: 'checks', message: 'running checks' });
   const toCheck = componentsForScope(options.scope);
