@@ -13,7 +13,9 @@ const CONDITIONS: Record<string, string> = {
   ...CNI_ROOT_CAUSE_EVIDENCE,
   ...PROXY_ROOT_CAUSE_EVIDENCE,
 };
-const emitted = allChecks.flatMap((c) => c.emits.map((id) => ({ id, severities: c.describe[id]?.severities ?? [] })));
+const emitted = allChecks.flatMap((c) =>
+  c.emits.map((id) => ({ id, severities: (c.describe[id]?.severities ?? []) as readonly Severity[] })),
+);
 const matches = (p: string | RegExp, id: string) => (typeof p === 'string' ? p === id : p.test(id));
 
 /** Every (rule, cause id, cause severity, one concrete effect id) the registry makes possible. */
