@@ -114,9 +114,8 @@ function plan(): Request[] {
     list('replicaSets', 'replicasets', { namespace: KS, labelSelector: 'k8s-app=kube-dns' }, ['dns']),
     list('services', 'services', { namespace: KS }, ['dns']),
     list('services', 'services', { namespace: 'default', fieldSelector: 'metadata.name=kubernetes' }, ['kube-proxy']),
-    list('endpointSlices', 'endpointslices', { namespace: KS, labelSelector: 'kubernetes.io/service-name=kube-dns' }, [
-      'dns',
-    ]),
+    // All of kube-system's slices: the DNS Service is found by what it is, not by the name kube-dns.
+    list('endpointSlices', 'endpointslices', { namespace: KS }, ['dns']),
     list(
       'endpointSlices',
       'endpointslices',
