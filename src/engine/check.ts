@@ -3,7 +3,7 @@ import type { ClusterError, KubeObject } from './cluster-reader.ts';
 import type { RemediationId } from './remediation-ids.ts';
 import type { ComponentName, Finding, Lang, Severity } from './report.ts';
 
-export type Flavor = 'kubeadm' | 'eks' | 'gke' | 'k3s' | 'kind' | 'unknown';
+export type Flavor = 'kubeadm' | 'eks' | 'gke' | 'k3s' | 'kind' | 'openshift' | 'unknown';
 export type CniKind =
   | 'calico'
   | 'calico-operator'
@@ -37,6 +37,11 @@ export interface Fingerprint {
   proxy: ProxyKind;
   /** Where kube-proxy's KubeProxyConfiguration lives (kubeadm: kube-proxy/config.conf; EKS: kube-proxy-config/config). */
   proxyConfig?: { configMap: string; key: string; mountPath: string };
+  /**
+   * Components this distribution manages its own way (OpenShift's DNS and network operators): recognised, reported
+   * as not covered, and never judged by checks written for the upstream layout.
+   */
+  notCovered?: { component: ComponentName; by: string }[];
 }
 
 /** Something that went wrong and stopped: a stale event or a container that ended long before the snapshot. */

@@ -95,6 +95,8 @@ function summarize(
         ? tr('Pod network (CNI)', '파드 네트워크(CNI)')
         : 'kube-proxy';
   const lead = findings.find((f) => f.severity !== 'info');
+  const notCovered = findings.find((f) => f.id.endsWith('.not-covered'));
+  if (!lead && notCovered) return notCovered.title;
   if (!lead) {
     if (status === 'unknown')
       return tr(
@@ -133,7 +135,11 @@ export async function diagnose(reader: ClusterReader, options: DiagnoseOptions):
 
   progress?.({ phase: 'checks', message: 'running checks' });
   const toCheck = componentsForScope(options.scope);
-  const checks = (options.checks ?? allChecks).filter((c) => toCheck.includes(c.component));
+  // A component the distribution manages its own way gets only its not-covered note, never upstream-layout checks.
+  const notCovered = new Set((snapshot.fingerprint.notCovered ?? []).map((n) => n.component));
+  const checks = (options.checks ?? allChecks).filter(
+    (c) => toCheck.includes(c.component) && (!notCovered.has(c.component) || c.name.endsWith('-not-covered')),
+  );
   const errors = new Map<ComponentName, string[]>(COMPONENT_ORDER.map((c) => [c, []]));
   for (const failure of snapshot.failures) {
     for (const c of failure.components) errors.get(c)?.push(failure.error.describe());
