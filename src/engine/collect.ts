@@ -21,7 +21,7 @@ const KS = 'kube-system';
 
 /** Component pods by label (kube-system). Weave and legacy Flannel use other label keys. */
 export const COMPONENT_POD_SELECTORS = [
-  'k8s-app in (kube-dns,kube-proxy,calico-node,cilium,aws-node,canal,kindnet,calico-kube-controllers)',
+  'k8s-app in (kube-dns,kube-proxy,calico-node,cilium,aws-node,canal,kindnet,calico-kube-controllers,node-local-dns)',
   'name=weave-net',
   'app=flannel',
   // GKE runs kube-proxy as static (mirror) pods labelled component=kube-proxy, without a DaemonSet.

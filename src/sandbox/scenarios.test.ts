@@ -40,6 +40,7 @@ const HEALTHY = [
   'dns-nameserver-limit',
   'noisy-recovered-crash',
   'openshift-dns-operator',
+  'kubeadm-nodelocal-dns',
 ];
 
 const loaded = new Map<string, Scenario>();

@@ -27,4 +27,6 @@ export const DNS_ROOT_CAUSE_EVIDENCE: Readonly<Record<string, string>> = {
   'coredns.permission-denied': '"listen tcp :53: bind: permission denied" from a crash-looping DNS container.',
   'coredns.crashloop': 'A DNS container in CrashLoopBackOff now.',
   'coredns.not-ready': 'A DNS pod Running but not Ready now, with no more specific cause recognised.',
+  'dns.nodelocal-down':
+    'A node-local-dns pod not Ready now, or a schedulable Ready node without one while the DaemonSet reports fewer ready than desired.',
 };

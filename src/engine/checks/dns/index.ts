@@ -8,6 +8,7 @@ import { crashloopCheck } from './crashloop.ts';
 import { imagePullCheck } from './image-pull.ts';
 import { nameserverLimitCheck } from './nameserver-limit.ts';
 import { noReplicasCheck } from './no-replicas.ts';
+import { nodeLocalCheck } from './nodelocal.ts';
 import { pendingCheck } from './pending.ts';
 import { permissionDeniedCheck } from './permission-denied.ts';
 import { rbacCheck } from './rbac.ts';
@@ -30,4 +31,5 @@ export const dnsChecks: RegisteredCheck[] = [
   serviceCheck,
   clusterMismatchCheck,
   nameserverLimitCheck,
+  nodeLocalCheck,
 ];
