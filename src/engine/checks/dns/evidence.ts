@@ -29,4 +29,6 @@ export const DNS_ROOT_CAUSE_EVIDENCE: Readonly<Record<string, string>> = {
   'coredns.not-ready': 'A DNS pod Running but not Ready now, with no more specific cause recognised.',
   'dns.nodelocal-down':
     'A node-local-dns pod not Ready now, or a schedulable Ready node without one while the DaemonSet reports fewer ready than desired.',
+  'coredns.forward-loopback':
+    'A Corefile forward line to 127.0.0.0/8, ::1 or 169.254.0.0/16 that is not a NodeLocal DNSCache address, on CoreDNS pods off the host network.',
 };

@@ -5,6 +5,7 @@ import { clusterMismatchCheck } from './cluster-mismatch.ts';
 import { configMapCheck } from './configmap.ts';
 import { corefileCheck } from './corefile.ts';
 import { crashloopCheck } from './crashloop.ts';
+import { forwardLoopbackCheck } from './forward-loopback.ts';
 import { imagePullCheck } from './image-pull.ts';
 import { nameserverLimitCheck } from './nameserver-limit.ts';
 import { noReplicasCheck } from './no-replicas.ts';
@@ -32,4 +33,5 @@ export const dnsChecks: RegisteredCheck[] = [
   clusterMismatchCheck,
   nameserverLimitCheck,
   nodeLocalCheck,
+  forwardLoopbackCheck,
 ];
