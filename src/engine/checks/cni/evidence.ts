@@ -27,4 +27,5 @@ export const CNI_ROOT_CAUSE_EVIDENCE: Readonly<Record<string, string>> = {
   'cni.agent-crashloop': 'A CNI agent container in CrashLoopBackOff now.',
   'cni.agent-not-ready': 'A CNI agent pod not Ready now, or a NotReady node with a network message and no agent pod.',
   'cni.sandbox-failed': 'A FailedCreatePodSandBox event seen in the last hour that no specific check explains.',
+  'cni.calico.kube-controllers-down': 'Every calico-kube-controllers pod not Ready now.',
 };
