@@ -48,6 +48,10 @@ describe.concurrent.each(scenarios.map((s) => [s.name, s] as const))('scenario %
         critical: [...scenario.expect.critical].sort(),
         warning: [...scenario.expect.warning].sort(),
       });
+      // Scenarios that promise their info notes (history, not-covered) get them checked exactly too.
+      if (scenario.expect.info) expect(ids('info')).toEqual([...scenario.expect.info].sort());
+      // Evidence has a time: every finding says when it was observed, in the cluster's clock.
+      for (const f of findings) expect(f.observedAt, `${f.id} observedAt`).toBeDefined();
       expect(result.code).toBe(scenario.expect.critical.length > 0 ? 1 : 0);
       if (scenario.fingerprint) {
         expect({ flavor: report.cluster.flavor, cni: report.cluster.cni }).toEqual(scenario.fingerprint);

@@ -211,6 +211,7 @@ export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOp
   const remainingMs = () => (deadlineAt === undefined ? Number.POSITIVE_INFINITY : deadlineAt - Date.now());
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   let requestCount = 0;
+  let serverTime: number | undefined;
   let learnedIdentity: string | undefined;
   let transport: ReturnType<typeof transportFor> | undefined;
   const identity = () => options.identity ?? learnedIdentity ?? kc.getCurrentUser()?.name ?? 'unknown';
@@ -259,6 +260,9 @@ export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOp
             for (const [key, value] of Object.entries(res.headers)) {
               if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : value;
             }
+            // The server's clock, so "how long ago" is judged in the cluster's time, not this machine's.
+            const date = Date.parse(headers.date ?? '');
+            if (Number.isFinite(date)) serverTime = date;
             resolve({ status: res.statusCode ?? 0, headers, text, reused });
           });
         },
@@ -376,6 +380,9 @@ export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOp
     },
     get requestCount() {
       return requestCount;
+    },
+    get serverTime() {
+      return serverTime;
     },
 
     async list(resource: Resource, opts: ListOptions = {}): Promise<KubeObject[]> {

@@ -3,7 +3,7 @@ import type { ClusterError, KubeObject } from './cluster-reader.ts';
 import type { RemediationId } from './remediation-ids.ts';
 import type { ComponentName, Finding, Lang, Severity } from './report.ts';
 
-export type Flavor = 'kubeadm' | 'eks' | 'gke' | 'k3s' | 'kind' | 'unknown';
+export type Flavor = 'kubeadm' | 'eks' | 'gke' | 'k3s' | 'kind' | 'openshift' | 'unknown';
 export type CniKind =
   | 'calico'
   | 'calico-operator'
@@ -37,6 +37,21 @@ export interface Fingerprint {
   proxy: ProxyKind;
   /** Where kube-proxy's KubeProxyConfiguration lives (kubeadm: kube-proxy/config.conf; EKS: kube-proxy-config/config). */
   proxyConfig?: { configMap: string; key: string; mountPath: string };
+  /**
+   * Components this distribution manages its own way (OpenShift's DNS and network operators): recognised, reported
+   * as not covered, and never judged by checks written for the upstream layout.
+   */
+  notCovered?: { component: ComponentName; by: string }[];
+}
+
+/** Something that went wrong and stopped: a stale event or a container that ended long before the snapshot. */
+export interface HistoryNote {
+  component: ComponentName;
+  /** e.g. "pod/coredns-7c65d6cfc9-4xkzq". */
+  subject: string;
+  what: string;
+  /** When it last happened (ISO 8601). */
+  lastSeen: string;
 }
 
 /** Logs keyed "namespace/pod/container". */
@@ -79,6 +94,10 @@ export interface Snapshot {
   absent?: string[];
   /** Phase-1 object reads: how many were made and how many failed (all failed = the cluster could not be read). */
   reads?: { total: number; failed: number };
+  /** The snapshot's time (ISO 8601): the API server's Date header, else the collector's clock. */
+  now?: string;
+  /** What was wrong and has stopped (filled by presentTense): reported as `info` at most. */
+  history?: HistoryNote[];
 }
 
 export interface CheckContext {

@@ -141,4 +141,6 @@ export interface ClusterReader {
   readonly identity: string;
   /** Number of HTTP requests made so far. */
   readonly requestCount: number;
+  /** The API server's clock from the last response's Date header (ms since epoch), when known. */
+  readonly serverTime?: number;
 }

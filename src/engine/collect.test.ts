@@ -58,10 +58,14 @@ describe('collect', () => {
     expect(events).toContainEqual({ ns: undefined, fieldSelector: 'reason=FailedCreatePodSandBox', limit: 50 });
     for (const e of events) expect((e as { fieldSelector?: string }).fieldSelector).toBeDefined();
     expect(lists.find((c) => c.resource === 'networkpolicies')?.options).toEqual({ limit: 5 });
+    // kube-system's slices whatever the DNS Service is called (rke2-coredns-rke2-coredns…); default's by name.
     const slices = lists
       .filter((c) => c.resource === 'endpointslices')
-      .map((c) => (c.options as { labelSelector?: string }).labelSelector);
-    expect(slices).toEqual(['kubernetes.io/service-name=kube-dns', 'kubernetes.io/service-name=kubernetes']);
+      .map((c) => c.options as { namespace?: string; labelSelector?: string });
+    expect(slices).toEqual([
+      { namespace: 'kube-system' },
+      { namespace: 'default', labelSelector: 'kubernetes.io/service-name=kubernetes' },
+    ]);
   });
 
   it("lists kube-system's ConfigMaps once and gets RBAC objects by name, recording what is missing as absent", async () => {

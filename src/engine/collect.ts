@@ -24,7 +24,7 @@ const KS = 'kube-system';
 
 /** Component pods by label (kube-system). Weave and legacy Flannel use other label keys. */
 export const COMPONENT_POD_SELECTORS = [
-  'k8s-app in (kube-dns,kube-proxy,calico-node,cilium,aws-node,canal,kindnet,calico-kube-controllers)',
+  'k8s-app in (kube-dns,kube-proxy,calico-node,cilium,aws-node,canal,kindnet,calico-kube-controllers,node-local-dns)',
   'name=weave-net',
   'app=flannel',
   // GKE runs kube-proxy as static (mirror) pods labelled component=kube-proxy, without a DaemonSet.
@@ -64,6 +64,8 @@ const MAX_UNHEALTHY_PODS_PER_WORKLOAD = 3;
 export interface CollectOptions {
   scope: Scope;
   onProgress?: (event: { phase: 'collect' | 'logs'; message: string }) => void;
+  /** The collector's clock, used when the server sent no Date header (injectable in tests). */
+  now?: () => number;
 }
 
 /** Not a single object could be read (unreachable, bad credentials): every check would judge an empty cluster. */
@@ -71,7 +73,7 @@ export function collectedNothing(snapshot: Pick<Snapshot, 'reads'>): boolean {
   return snapshot.reads !== undefined && snapshot.reads.failed === snapshot.reads.total;
 }
 
-type Bucket = Exclude<keyof Snapshot, 'fingerprint' | 'logs' | 'failures' | 'absent' | 'reads'>;
+type Bucket = Exclude<keyof Snapshot, 'fingerprint' | 'logs' | 'failures' | 'absent' | 'reads' | 'now' | 'history'>;
 
 interface Request {
   bucket: Bucket;
@@ -155,9 +157,8 @@ function plan(): Request[] {
     list('replicaSets', 'replicasets', { namespace: KS, labelSelector: 'k8s-app=kube-dns' }, ['dns']),
     list('services', 'services', { namespace: KS }, ['dns']),
     list('services', 'services', { namespace: 'default', fieldSelector: 'metadata.name=kubernetes' }, ['kube-proxy']),
-    list('endpointSlices', 'endpointslices', { namespace: KS, labelSelector: 'kubernetes.io/service-name=kube-dns' }, [
-      'dns',
-    ]),
+    // All of kube-system's slices: the DNS Service is found by what it is, not by the name kube-dns.
+    list('endpointSlices', 'endpointslices', { namespace: KS }, ['dns']),
     list(
       'endpointSlices',
       'endpointslices',
@@ -418,7 +419,8 @@ async function collectLogs(reader: ClusterReader, snapshot: Snapshot, scope: Sco
 export async function collect(reader: ClusterReader, options: CollectOptions): Promise<Snapshot> {
   options.onProgress?.({ phase: 'collect', message: 'reading cluster objects' });
   const objects = await collectObjects(reader, options.scope);
-  const snapshot: Snapshot = { ...objects, fingerprint: fingerprint(objects) };
+  const clock = reader.serverTime ?? (options.now ?? Date.now)();
+  const snapshot: Snapshot = { ...objects, fingerprint: fingerprint(objects), now: new Date(clock).toISOString() };
   // Nothing could be read (unreachable, bad credentials): logs would fail the same way.
   if (collectedNothing(snapshot)) return snapshot;
   options.onProgress?.({ phase: 'logs', message: 'reading component logs' });

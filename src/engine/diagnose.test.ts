@@ -12,7 +12,7 @@ import { type Finding, Report, reportJsonSchema, type Severity } from './report.
 const cluster = { name: 'lab', server: 'https://127.0.0.1:6443' };
 
 function finding(id: string, severity: Severity = 'critical'): Finding {
-  return { id, severity, title: `title of ${id}`, detail: 'd', evidence: [], runbook: [] };
+  return { id, severity, title: `title of ${id}`, detail: 'd', evidence: [`evidence of ${id}`], runbook: [] };
 }
 
 function fixed(component: Check['component'], ...findings: Finding[]): Check {

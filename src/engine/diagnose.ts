@@ -8,6 +8,7 @@ import { describeComponent } from './describe.ts';
 import { findingOf, isFinding } from './finding-shape.ts';
 import { translator } from './i18n.ts';
 import { dropExplainedFallbacks, type Located, linkRootCauses } from './link.ts';
+import { presentTense } from './recency.ts';
 import { allChecks, componentOfFinding } from './registry.ts';
 import type { ComponentName, ComponentReport, Finding, Lang, Report, Scope, Status } from './report.ts';
 import {
@@ -69,7 +70,10 @@ function runChecks(
         errors.get(check.component)!.push(`check ${check.name} produced an invalid finding ${id}`);
         continue;
       }
-      out.push({ component: componentOfFinding(finding.id, checks) ?? check.component, finding: findingOf(finding) });
+      const copy = findingOf(finding);
+      // Evidence has a time: unless the check dated it itself, it was observed when the snapshot was taken.
+      if (!copy.observedAt && snapshot.now) copy.observedAt = snapshot.now;
+      out.push({ component: componentOfFinding(copy.id, checks) ?? check.component, finding: copy });
     }
   }
   return out;
@@ -90,6 +94,8 @@ function summarize(
         ? tr('Pod network (CNI)', '파드 네트워크(CNI)')
         : 'kube-proxy';
   const lead = findings.find((f) => f.severity !== 'info');
+  const notCovered = findings.find((f) => f.id.endsWith('.not-covered'));
+  if (!lead && notCovered) return notCovered.title;
   if (!lead) {
     if (status === 'unknown')
       return tr(
@@ -118,14 +124,21 @@ export async function diagnose(reader: ClusterReader, options: DiagnoseOptions):
   const tr = translator(lang);
   const progress = options.onProgress;
 
-  const snapshot = await collect(reader, {
-    scope: options.scope,
-    onProgress: progress,
-  });
+  const snapshot = presentTense(
+    await collect(reader, {
+      scope: options.scope,
+      onProgress: progress,
+      now: () => started,
+    }),
+  );
 
   progress?.({ phase: 'checks', message: 'running checks' });
   const toCheck = componentsForScope(options.scope);
-  const checks = (options.checks ?? allChecks).filter((c) => toCheck.includes(c.component));
+  // A component the distribution manages its own way gets only its not-covered note, never upstream-layout checks.
+  const notCovered = new Set((snapshot.fingerprint.notCovered ?? []).map((n) => n.component));
+  const checks = (options.checks ?? allChecks).filter(
+    (c) => toCheck.includes(c.component) && (!notCovered.has(c.component) || c.name.endsWith('-not-covered')),
+  );
   const errors = new Map<ComponentName, string[]>(COMPONENT_ORDER.map((c) => [c, []]));
   // Failed reads that only lacked evidence: the component is still judged and lists them after the blocking ones.
   const gaps = new Map<ComponentName, string[]>(COMPONENT_ORDER.map((c) => [c, []]));

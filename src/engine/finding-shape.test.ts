@@ -54,6 +54,8 @@ const variants: [string, unknown][] = [
     },
   ],
   ['an option id in lower case', { ...valid, runbook: [{ text: 'a', option: { id: 'a', title: 'One' } }] }],
+  ['observed at a time', { ...valid, observedAt: '2026-11-27T05:00:00Z' }],
+  ['observedAt not a date', { ...valid, observedAt: 'yesterday' }],
   ['remediation params not strings', { ...valid, remediation: { id: 'x', title: 'y', params: { replicas: 2 } } }],
   ['causedBy a number', { ...valid, causedBy: 3 }],
   ['remediation without title', { ...valid, remediation: { id: 'x' } }],

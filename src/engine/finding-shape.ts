@@ -11,6 +11,8 @@ const text = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const optional = (v: unknown, test: (v: unknown) => boolean) => v === undefined || test(v);
 const record = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+// What zod's z.iso.datetime() accepts by default: UTC with a Z, optional fractional seconds.
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const WHERE = new Set(['node', 'cluster-admin', 'pod', 'kubectl']);
 const OPTION_ID = /^[A-Z]$/;
 
@@ -63,6 +65,7 @@ export function isFinding(value: unknown): value is Finding {
     f.evidence.every((e) => typeof e === 'string') &&
     isRunbook(f.runbook) &&
     optional(f.causedBy, (v) => typeof v === 'string') &&
+    optional(f.observedAt, (v) => typeof v === 'string' && ISO.test(v)) &&
     optional(f.remediation, (r) => record(r) && text(r.id) && text(r.title) && optional(r.params, isParams))
   );
 }
@@ -102,5 +105,6 @@ export function findingOf(f: Finding): Finding {
     ...(r !== undefined
       ? { remediation: { id: r.id, title: r.title, ...(r.params !== undefined ? { params: { ...r.params } } : {}) } }
       : {}),
+    ...(f.observedAt !== undefined ? { observedAt: f.observedAt } : {}),
   };
 }

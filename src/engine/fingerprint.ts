@@ -108,7 +108,13 @@ function isKubeadm(data: Collected): boolean {
   return Boolean(proxyCm?.metadata.annotations?.['kubeadm.kubernetes.io/component-config.hash']);
 }
 
+/** OpenShift/OKD nodes carry node.openshift.io/os_id (rhcos, scos, rhel). */
+function isOpenShift(data: Collected): boolean {
+  return data.nodes.some((n) => n.metadata.labels?.['node.openshift.io/os_id'] !== undefined);
+}
+
 function detectFlavor(data: Collected): Flavor {
+  if (isOpenShift(data)) return 'openshift';
   if (isK3s(data)) return 'k3s';
   if (hasDaemonSet(data, KS, 'kindnet')) return 'kind';
   if (isEks(data)) return 'eks';
@@ -298,6 +304,14 @@ export function fingerprint(data: Collected): Fingerprint {
   if (proxy === 'kube-proxy') {
     const proxyConfig = detectProxyConfig(data, flavor);
     if (proxyConfig) out.proxyConfig = proxyConfig;
+  }
+  if (flavor === 'openshift') {
+    // The DNS operator runs CoreDNS as DaemonSet openshift-dns/dns-default; OVN-Kubernetes replaces kube-proxy.
+    out.notCovered = [
+      { component: 'dns', by: "OpenShift's DNS operator (DaemonSet openshift-dns/dns-default)" },
+      { component: 'kube-proxy', by: "OpenShift's network operator (OVN-Kubernetes programs Services itself)" },
+      { component: 'cni', by: "OpenShift's network operator (openshift-ovn-kubernetes)" },
+    ];
   }
   if (!out.cniWorkload) delete out.cniWorkload;
   if (!out.dnsWorkload) delete out.dnsWorkload;

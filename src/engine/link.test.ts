@@ -3,8 +3,9 @@ import { dropExplainedFallbacks, type Located, linkRootCauses } from './link.ts'
 import type { ComponentName, Finding, Severity } from './report.ts';
 import { sortFindings } from './report-view.ts';
 
+/** A finding with evidence of its own (root-cause-evidence.test.ts covers the ones without). */
 function f(id: string, severity: Severity = 'critical', extra: Partial<Finding> = {}): Finding {
-  return { id, severity, title: id, detail: id, evidence: [], runbook: [], ...extra };
+  return { id, severity, title: id, detail: id, evidence: [`${id}: quoted line`], runbook: [], ...extra };
 }
 
 function at(component: ComponentName, finding: Finding): Located {

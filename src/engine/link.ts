@@ -133,6 +133,14 @@ export function linkRootCauses(all: Located[], rules: readonly LinkRule[] = LINK
   return all;
 }
 
+/**
+ * A root cause needs its own evidence: a finding that quotes nothing, or is only a history note, never explains
+ * another. (Each check emits its finding only when the condition in its folder's evidence.ts holds.)
+ */
+export function isProvenCause(finding: Finding): boolean {
+  return finding.severity !== 'info' && finding.evidence.some((e) => e.trim() !== '');
+}
+
 function findCause(all: Located[], rule: LinkRule, effect: Finding): Finding | undefined {
   for (const candidate of rule.causes) {
     const hit = all.find(
@@ -140,7 +148,8 @@ function findCause(all: Located[], rule: LinkRule, effect: Finding): Finding | u
         finding !== effect &&
         finding.id !== effect.id &&
         matches(candidate.id, finding.id) &&
-        (!candidate.severity || finding.severity === candidate.severity),
+        (!candidate.severity || finding.severity === candidate.severity) &&
+        isProvenCause(finding),
     );
     if (hit) return hit.finding;
   }

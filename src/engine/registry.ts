@@ -2,10 +2,18 @@
 import type { Check, RegisteredCheck } from './check.ts';
 import { cniChecks } from './checks/cni/index.ts';
 import { dnsChecks } from './checks/dns/index.ts';
+import { notCoveredChecks } from './checks/history/not-covered.ts';
+import { recoveredChecks } from './checks/history/recovered.ts';
 import { proxyChecks } from './checks/kube-proxy/index.ts';
 import type { ComponentName } from './report.ts';
 
-export const allChecks: readonly RegisteredCheck[] = [...cniChecks, ...proxyChecks, ...dnsChecks];
+export const allChecks: readonly RegisteredCheck[] = [
+  ...cniChecks,
+  ...proxyChecks,
+  ...dnsChecks,
+  ...recoveredChecks,
+  ...notCoveredChecks,
+];
 
 export function checksFor(components: readonly ComponentName[], checks: readonly Check[] = allChecks): Check[] {
   return checks.filter((c) => components.includes(c.component));

@@ -91,6 +91,8 @@ export const Finding = z.object({
   /** The id of the finding that causes this one (root cause chain). */
   causedBy: z.string().optional(),
   remediation: RemediationRef.optional(),
+  /** When the evidence was observed (ISO 8601): the snapshot's time, or when a recovered problem last happened. */
+  observedAt: z.iso.datetime().optional(),
 });
 export type Finding = z.infer<typeof Finding>;
 

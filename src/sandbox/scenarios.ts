@@ -152,9 +152,12 @@ const scenarioSchema = z.strictObject({
   expect: z.strictObject({
     critical: z.array(z.string().min(1)).default([]),
     warning: z.array(z.string().min(1)).default([]),
+    info: z.array(z.string().min(1)).optional(),
   }),
   fingerprint: z.strictObject({ flavor: z.string().min(1), cni: z.string().min(1) }).optional(),
   reactions: z.array(reactionSchema).optional(),
+  // The cluster's clock (the API server's Date header); default: shortly after the latest time in the objects.
+  now: z.iso.datetime().optional(),
 });
 
 type Layer = z.infer<typeof fragmentSchema>;
@@ -700,12 +703,26 @@ export function buildScenario(file: ScenarioFile, source = '(inline)'): Scenario
   return {
     name: file.name,
     description: file.description,
-    expect: { critical: file.expect.critical, warning: file.expect.warning },
+    expect: {
+      critical: file.expect.critical,
+      warning: file.expect.warning,
+      ...(file.expect.info ? { info: file.expect.info } : {}),
+    },
     ...(file.fingerprint ? { fingerprint: file.fingerprint } : {}),
+    now: file.now ?? clockAfter([...assembly.objects.values()]),
     objects: [...assembly.objects.values()],
     logs: assembly.logs as ContainerLogs,
     reactions,
   };
+}
+
+/** Minutes after the latest timestamp in the objects: a scenario is observed while its story is still current. */
+const CLOCK_LAG_MS = 5 * 60_000;
+
+function clockAfter(objects: KubeObject[]): string {
+  const stamps = JSON.stringify(objects).match(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g) ?? [];
+  const latest = Math.max(Date.parse(SANDBOX_EPOCH), ...stamps.map((t) => Date.parse(t)).filter(Number.isFinite));
+  return new Date(latest + CLOCK_LAG_MS).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
 /** Synchronous loader (the generator needs it); `loadScenario` is the public async face. */

@@ -232,6 +232,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       receivedAt: Date.now(),
     };
     requests.push(record);
+    // The scenario's clock: "how long ago" is judged in the cluster's time, as against a real API server.
+    if (options.scenario.now) res.setHeader('Date', new Date(options.scenario.now).toUTCString());
     res.on('finish', () => {
       record.status = res.statusCode;
       record.finishedAt = Date.now();

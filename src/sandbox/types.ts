@@ -71,9 +71,11 @@ export interface Scenario {
   name: string;
   description: string;
   /** The finding ids a correct diagnosis reports, by severity. Healthy scenarios list none. */
-  expect: { critical: string[]; warning: string[] };
+  expect: { critical: string[]; warning: string[]; info?: string[] };
   /** Flavor/CNI the fingerprint should detect, e.g. { flavor: 'kubeadm', cni: 'calico' }. */
   fingerprint?: { flavor: string; cni: string };
+  /** The cluster's clock (ISO 8601), sent as the API server's Date header. */
+  now?: string;
   objects: KubeObject[];
   logs: ContainerLogs;
   reactions: Reaction[];

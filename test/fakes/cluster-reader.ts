@@ -56,6 +56,8 @@ export class FakeReader implements ClusterReader {
   private readonly logTexts: Record<string, { current?: string; previous?: string }>;
   /** Return an error to make a call fail. */
   failWith?: (call: FakeCall) => ClusterError | undefined;
+  /** The API server's clock, as its Date header would tell it (ms since epoch). */
+  serverTime?: number;
 
   constructor(
     objects: Partial<Record<Resource, KubeObject[]>>,

@@ -6,6 +6,7 @@ import { calicoCheck } from './calico.ts';
 import { ciliumCheck } from './cilium.ts';
 import { conflictingCheck } from './conflicting.ts';
 import { flannelCheck } from './flannel.ts';
+import { kubeControllersCheck } from './kube-controllers.ts';
 import { networkPolicyCheck } from './network-policy.ts';
 import { notInstalledCheck } from './not-installed.ts';
 import { pluginBinaryCheck } from './plugin-binary.ts';
@@ -24,4 +25,5 @@ export const cniChecks: RegisteredCheck[] = [
   networkPolicyCheck,
   agentHealthCheck,
   sandboxFailedCheck,
+  kubeControllersCheck,
 ];

@@ -37,7 +37,10 @@ describe('sandbox scenarios: DNS and CNI findings', () => {
         const resource = RESOURCE_OF_KIND[obj.kind ?? ''];
         if (resource) objects[resource] = [...(objects[resource] ?? []), obj];
       }
-      const report = await diagnose(new FakeReader(objects, scenario.logs), {
+      const reader = new FakeReader(objects, scenario.logs);
+      // The scenario's own clock, as the sandbox's Date header tells it.
+      reader.serverTime = Date.parse(scenario.now ?? '');
+      const report = await diagnose(reader, {
         scope: 'all',
         cluster: { name, server: 'https://127.0.0.1:6443' },
       });

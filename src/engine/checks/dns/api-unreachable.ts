@@ -1,21 +1,21 @@
 // coredns.api-unreachable: CoreDNS cannot reach the apiserver through the `kubernetes` Service VIP. Almost always a
-// symptom (kube-proxy, CNI); the core links it to the root cause. Startup waiting on a Ready pod is normal.
+// symptom (kube-proxy, CNI); the core links it to the root cause. Its own evidence (dns/evidence.ts) is a failed
+// list or watch call: "Still waiting on: kubernetes" is what every healthy start prints, and proves nothing alone.
 
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
-import { eventCount, eventLine, eventMessage, podEvents } from '../../objects/events.ts';
-import { countLines, findLine, podLogs } from '../../objects/logs.ts';
+import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';
+import { findLine, podLogs } from '../../objects/logs.ts';
 import { podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
 import { FORBIDDEN, rbacProblems } from './rbac.ts';
 import { dnsWorkload, verifySteps } from './workload.ts';
 
-const API_TIMEOUT = /dial tcp [^\s]+:443: (i\/o timeout|connect: connection refused|connect: no route to host)/;
-const WAITING = /Still waiting on: "kubernetes"|waiting for Kubernetes API before starting server/;
+/** A failed list/watch call to the API through the Service VIP (client-go reflector lines). */
+const FAILED_CALL =
+  /(Failed to watch|[Ff]ailed to list)\b.*dial tcp [^\s]+:443: (i\/o timeout|connect: connection refused|connect: no route to host)/;
 const PROBE_503 = /Readiness probe failed: HTTP probe failed with statuscode: 503/;
-/** More than this many waiting lines (or failed readiness probes) means it outlived the startup window. */
-const PERSISTENT = 3;
 
 export const apiUnreachableCheck: RegisteredCheck = {
   name: 'coredns-api-unreachable',
@@ -40,13 +40,9 @@ export const apiUnreachableCheck: RegisteredCheck = {
       if (pod.status?.phase !== 'Running' || podReady(pod)) continue;
       const logs = podLogs(snapshot, pod, w.container);
       if (findLine(logs, FORBIDDEN)) continue;
-      const timeout = findLine(logs, API_TIMEOUT);
+      const failed = findLine(logs, FAILED_CALL);
       const probe = podEvents(snapshot, pod).find((e) => e.reason === 'Unhealthy' && PROBE_503.test(eventMessage(e)));
-      const waiting = findLine(logs, WAITING);
-      const persistent =
-        countLines(logs, WAITING) >= PERSISTENT || (probe !== undefined && eventCount(probe) >= PERSISTENT);
-      if (timeout) hits.push({ pod, line: timeout, event: probe });
-      else if (waiting && persistent) hits.push({ pod, line: waiting, event: probe });
+      if (failed) hits.push({ pod, line: failed, event: probe });
     }
     if (hits.length === 0) return [];
     const svcIp = snapshot.services.find((s) => s.metadata.namespace === 'default' && s.metadata.name === 'kubernetes')

@@ -2,10 +2,17 @@
 // match the kube-dns Service IP and the zone CoreDNS serves.
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
-import { findObject } from '../../objects/workloads.ts';
 import type { Finding } from '../../report.ts';
 import { kubeadmNetworking, kubeletDns } from './cluster-config.ts';
-import { backupStep, corefile, corefileLine, directiveLines, dnsWorkload, verifySteps } from './workload.ts';
+import {
+  backupStep,
+  corefile,
+  corefileLine,
+  directiveLines,
+  dnsService,
+  dnsWorkload,
+  verifySteps,
+} from './workload.ts';
 
 export const clusterMismatchCheck: RegisteredCheck = {
   name: 'dns-cluster-mismatch',
@@ -33,9 +40,17 @@ export const clusterMismatchCheck: RegisteredCheck = {
     const kubelet = kubeletDns(snapshot);
     if (!w || !kubelet) return [];
     const findings: Finding[] = [];
-    const svc = findObject(snapshot.services, w.namespace, 'kube-dns');
+    const svc = dnsService(snapshot, w.namespace);
+    // kubelet pointing at a link-local address is NodeLocal DNSCache (169.254.20.10), which forwards to the Service.
+    const nodeLocal = kubelet.clusterDNS.some((ip) => ip.startsWith('169.254.'));
     const ips: string[] = svc ? (svc.spec?.clusterIPs ?? [svc.spec?.clusterIP]).filter(Boolean) : [];
-    if (svc && ips.length > 0 && kubelet.clusterDNS.length > 0 && !kubelet.clusterDNS.some((ip) => ips.includes(ip))) {
+    if (
+      svc &&
+      !nodeLocal &&
+      ips.length > 0 &&
+      kubelet.clusterDNS.length > 0 &&
+      !kubelet.clusterDNS.some((ip) => ips.includes(ip))
+    ) {
       const want = kubelet.clusterDNS[0]!;
       findings.push(
         makeFinding({

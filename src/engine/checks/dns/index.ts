@@ -5,9 +5,11 @@ import { clusterMismatchCheck } from './cluster-mismatch.ts';
 import { configMapCheck } from './configmap.ts';
 import { corefileCheck } from './corefile.ts';
 import { crashloopCheck } from './crashloop.ts';
+import { forwardLoopbackCheck } from './forward-loopback.ts';
 import { imagePullCheck } from './image-pull.ts';
 import { nameserverLimitCheck } from './nameserver-limit.ts';
 import { noReplicasCheck } from './no-replicas.ts';
+import { nodeLocalCheck } from './nodelocal.ts';
 import { pendingCheck } from './pending.ts';
 import { permissionDeniedCheck } from './permission-denied.ts';
 import { rbacCheck } from './rbac.ts';
@@ -30,4 +32,6 @@ export const dnsChecks: RegisteredCheck[] = [
   serviceCheck,
   clusterMismatchCheck,
   nameserverLimitCheck,
+  nodeLocalCheck,
+  forwardLoopbackCheck,
 ];

@@ -84,8 +84,22 @@ describe('coredns.api-unreachable', () => {
     expect(f.remediation).toBeUndefined();
   });
 
-  it('reports "Still waiting" that persists, with failing readiness probes', () => {
-    const s = withChanges(unreadyWith(`${WAITING}\n${WAITING}\n`), (s) => {
+  it('does not claim the API is unreachable from persistent "Still waiting" lines and 503 probes alone: it needs a failed list or watch', () => {
+    const s = withChanges(unreadyWith(`${WAITING}\n${WAITING}\n${WAITING}\n${WAITING}\n`), (s) => {
+      s.events.push(
+        event({
+          reason: 'Unhealthy',
+          name: POD,
+          message: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
+          count: 12,
+        }),
+      );
+    });
+    expect(runCheck(apiUnreachableCheck, s)).toEqual([]);
+  });
+
+  it('quotes the failed watch and the failing readiness probe together', () => {
+    const s = withChanges(unreadyWith(`${WAITING}\n${TIMEOUT}\n`), (s) => {
       s.events.push(
         event({
           reason: 'Unhealthy',
@@ -96,7 +110,7 @@ describe('coredns.api-unreachable', () => {
       );
     });
     const f = expectFinding(apiUnreachableCheck, s, 'coredns.api-unreachable');
-    expect(f.evidence).toContain(WAITING);
+    expect(f.evidence.some((e) => e.includes('Failed to watch *v1.Namespace'))).toBe(true);
     expect(f.evidence.some((e) => e.startsWith(`Warning Unhealthy pod/${POD} (x12): Readiness probe failed`))).toBe(
       true,
     );

@@ -1,14 +1,16 @@
-// The kube-dns Service (named kube-dns for CoreDNS too, by design): missing, selecting nothing, or on the wrong ports.
+// The cluster DNS Service (kube-dns on kubeadm, EKS and GKE; RKE2 names it rke2-coredns-rke2-coredns), found by what it
+// is (dnsService): missing, selecting nothing, or on the wrong ports.
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { podReady, podState } from '../../objects/pods.ts';
-import { findObject, type Labels } from '../../objects/workloads.ts';
+import type { Labels } from '../../objects/workloads.ts';
 import type { Finding } from '../../report.ts';
 import { collected, failedToRead } from '../../snapshot.ts';
 import { kubeletDns } from './cluster-config.ts';
-import { type DnsWorkload, dnsWorkload, verifySteps } from './workload.ts';
+import { type DnsWorkload, dnsService, dnsWorkload, verifySteps } from './workload.ts';
 
-const SERVICE = 'kube-dns';
+/** The conventional name, used when the Service is gone and must be re-created. */
+const DEFAULT_SERVICE = 'kube-dns';
 
 interface Port {
   name?: string;
@@ -17,9 +19,9 @@ interface Port {
   targetPort?: number | string;
 }
 
-function readyEndpoints(snapshot: Snapshot, ns: string): string[] {
+function readyEndpoints(snapshot: Snapshot, ns: string, service: string): string[] {
   return snapshot.endpointSlices
-    .filter((s) => s.metadata.namespace === ns && s.metadata.labels?.['kubernetes.io/service-name'] === SERVICE)
+    .filter((s) => s.metadata.namespace === ns && s.metadata.labels?.['kubernetes.io/service-name'] === service)
     .flatMap((s) => (s.endpoints ?? []) as { addresses?: string[]; conditions?: { ready?: boolean } }[])
     .filter((e) => e.conditions?.ready !== false)
     .flatMap((e) => e.addresses ?? []);
@@ -71,7 +73,8 @@ export const serviceCheck: RegisteredCheck = {
     const w = dnsWorkload(snapshot);
     if (!w) return [];
     const ns = w.namespace;
-    const svc = findObject(snapshot.services, ns, SERVICE);
+    const svc = dnsService(snapshot, ns, kubeletDns(snapshot)?.clusterDNS);
+    const SERVICE = svc?.metadata.name ?? DEFAULT_SERVICE;
     if (!svc) {
       if (!collected(snapshot, 'services')) return [];
       const clusterIP = kubeletDns(snapshot)?.clusterDNS[0];
@@ -128,7 +131,7 @@ export const serviceCheck: RegisteredCheck = {
     const template = w.templateLabels;
     const selectorMatches =
       Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => template[k] === v);
-    const ready = readyEndpoints(snapshot, ns);
+    const ready = readyEndpoints(snapshot, ns, SERVICE);
     const slices = snapshot.endpointSlices.filter(
       (x) => x.metadata.namespace === ns && x.metadata.labels?.['kubernetes.io/service-name'] === SERVICE,
     );
@@ -269,7 +272,7 @@ function serviceManifest(ns: string, clusterIP: string, metrics: boolean): strin
     'apiVersion: v1',
     'kind: Service',
     'metadata:',
-    `  name: ${SERVICE}`,
+    `  name: ${DEFAULT_SERVICE}`,
     `  namespace: ${ns}`,
     `  labels: {k8s-app: kube-dns, kubernetes.io/cluster-service: "true", kubernetes.io/name: ${metrics ? 'CoreDNS' : 'KubeDNS'}}`,
     'spec:',

@@ -133,3 +133,18 @@ export function verifySteps(ctx: CheckContext, w: { namespace: string; name: str
     ),
   ];
 }
+
+/**
+ * The cluster DNS Service, found by what it is rather than by name: the Service whose clusterIP is kubelet's
+ * clusterDNS, else the conventional name kube-dns, else the one selecting `k8s-app: kube-dns` (RKE2's
+ * rke2-coredns-rke2-coredns).
+ */
+export function dnsService(snapshot: Snapshot, namespace: string, clusterDNS: string[] = []): KubeObject | undefined {
+  const inNs = snapshot.services.filter((s) => s.metadata.namespace === namespace);
+  return (
+    inNs.find((s) => s.spec?.clusterIP && clusterDNS.includes(s.spec.clusterIP)) ??
+    inNs.find((s) => s.metadata.name === 'kube-dns') ??
+    // NodeLocal DNSCache's kube-dns-upstream selects the same pods but is not what pods are given.
+    inNs.find((s) => s.spec?.selector?.['k8s-app'] === 'kube-dns' && !s.metadata.name.endsWith('-upstream'))
+  );
+}
