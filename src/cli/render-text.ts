@@ -40,7 +40,6 @@ export function renderTextParts(report: Report, options: TextOptions): { firstSc
     color: options.color,
   };
   const view = reportView(report);
-  const { cluster } = report;
 
   const head: string[] = [statusLine(report, paint, ctx.tr)];
   for (const component of report.components) {

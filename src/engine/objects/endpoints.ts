@@ -42,17 +42,22 @@ export function sliceFromEndpoints(endpoints: KubeObject): KubeObject {
 
 /**
  * Lists EndpointSlices, falling back to v1 Endpoints when the API server does not serve the discovery group. Only a
- * `kubernetes.io/service-name=NAME` selector has an Endpoints equivalent (the object named after the Service); any
- * other 404 stays a failure, so the component is `unknown` instead of silently ok.
+ * whole namespace or a `kubernetes.io/service-name=NAME` selector has an Endpoints equivalent (all of the namespace's,
+ * or the object named after the Service); any other 404 stays a failure, so the component is `unknown`, not ok.
  */
 export async function listEndpointSlices(reader: ClusterReader, options: ListOptions): Promise<KubeObject[]> {
   try {
     return await reader.list('endpointslices', options);
   } catch (error) {
     const service = new RegExp(`^${SERVICE_NAME}=([a-z0-9.-]+)$`).exec(options.labelSelector ?? '')?.[1];
-    if (!(error instanceof ClusterError) || error.kind !== 'not-found' || !service) throw error;
+    const whole = options.labelSelector === undefined && options.fieldSelector === undefined;
+    if (!(error instanceof ClusterError) || error.kind !== 'not-found' || (!service && !whole)) throw error;
     const { labelSelector: _selector, ...rest } = options;
-    const endpoints = await reader.list('endpoints', { ...rest, fieldSelector: `metadata.name=${service}` });
+    // A whole namespace's slices are its Endpoints objects; one Service's slices are the Endpoints named after it.
+    const endpoints = await reader.list(
+      'endpoints',
+      service ? { ...rest, fieldSelector: `metadata.name=${service}` } : rest,
+    );
     return endpoints.map(sliceFromEndpoints);
   }
 }

@@ -59,7 +59,7 @@ export const forwardLoopbackCheck: RegisteredCheck = {
         title: ctx.tr('CoreDNS forwards to its own loopback address', 'CoreDNS가 자기 루프백 주소로 전달함'),
         detail: ctx.tr(
           `ConfigMap ${w.namespace}/${cf.configMap} forwards to ${first.ip}, which inside a CoreDNS pod is the pod itself (not NodeLocal DNSCache), so external names loop or fail.`,
-          `ConfigMap ${w.namespace}/${cf.configMap}이(가) ${first.ip}로 전달합니다. CoreDNS 파드 안에서 이 주소는 파드 자신이므로(NodeLocal DNSCache 아님) 외부 이름 조회가 루프를 돌거나 실패합니다.`,
+          `컨피그맵 ${w.namespace}/${cf.configMap}의 Corefile은 ${first.ip}로 전달합니다. CoreDNS 파드 안에서 이 주소는 파드 자신이므로(NodeLocal DNSCache 아님) 외부 이름 조회가 루프를 돌거나 실패합니다.`,
         ),
         impact: ctx.tr(
           'Every lookup of a name outside the cluster fails; the loop plugin may crash CoreDNS.',

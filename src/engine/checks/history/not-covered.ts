@@ -28,13 +28,10 @@ function notCoveredCheck(component: ComponentName, id: string, label: [string, s
         makeFinding({
           id,
           severity: 'info',
-          title: ctx.tr(
-            `${label[0]} is not covered on this distribution`,
-            `이 배포판의 ${label[1]}은(는) 점검 대상이 아님`,
-          ),
+          title: ctx.tr(`${label[0]} is not covered on this distribution`, `점검 대상 아님: 이 배포판의 ${label[1]}`),
           detail: ctx.tr(
             `${label[0]} is managed by ${entry.by}. netcheck recognises it and does not check it, so nothing here is reported as broken.`,
-            `${label[1]}은(는) ${entry.by}이(가) 관리합니다. netcheck는 이를 인식하고 점검하지 않으므로 고장으로 보고하지 않습니다.`,
+            `${label[1]}: ${entry.by}에서 관리합니다. netcheck는 이를 인식하고 점검하지 않으므로 고장으로 보고하지 않습니다.`,
           ),
           evidence: node
             ? [
