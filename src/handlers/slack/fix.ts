@@ -2,7 +2,6 @@
 // the plans table under a fresh opaque id and the remediator is started with a `plan` job (a 202 invoke), all
 // inside Slack's 3 s. A remediation that needs a human choice (upstream resolvers) asks for it in a modal first.
 import { type App, autoAcknowledge, type BlockAction, type SlackActionMiddlewareArgs } from '@slack/bolt';
-import { remediationById } from '../../remediate/registry.ts';
 import { FIX_ACTION_PATTERN, parseButtonValue } from '../../slack/actions.ts';
 import { approvalLabels, inputModal } from '../../slack/approval-blocks.ts';
 import { labels } from '../../slack/i18n.ts';
@@ -62,6 +61,8 @@ export function registerFix(app: App, deps: ListenerDeps, rem?: RemediationDeps)
         deps.log.warn('fix refused', { userId: click.userId, cluster: target.cluster, reason });
         return answer(t.refused(reason));
       }
+      // Loaded on the first Fix… click, not at cold start: the catalogue and its YAML parser stay off the ack path.
+      const { remediationById } = await import('../../remediate/registry.ts');
       const remediation = remediationById(target.remediation);
       if (!remediation?.answers.includes(target.finding) || !remediationEnabled(deps.config, verdict.cluster)) {
         return answer(A.notEnabled);

@@ -3,7 +3,6 @@
 // remediator is started. A bad value is answered under its field and changes nothing.
 import type { App, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { isPlanId } from '../../aws/approvals.ts';
-import { remediationById } from '../../remediate/registry.ts';
 import { INPUT_MODAL_CALLBACK, parseIpList } from '../../slack/approval-blocks.ts';
 import type { ListenerDeps } from './deps.ts';
 import type { RemediationDeps } from './plan-click.ts';
@@ -19,6 +18,8 @@ export function registerPlanInputs(app: App, _deps: ListenerDeps, rem: Remediati
       await ack();
       return;
     }
+    // Loaded on the first Fix… click, not at cold start: the catalogue and its YAML parser stay off the ack path.
+    const { remediationById } = await import('../../remediate/registry.ts');
     const remediation = remediationById(plan.remediation);
     const inputs: Record<string, string[]> = {};
     const errors: Record<string, string> = {};
