@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, parseCommand } from './command.ts';
+import { editDistance } from '../engine/suggest.ts';
+import { parseCommand } from './command.ts';
 
 describe('parseCommand accepts what people type', () => {
   it.each([

@@ -3,6 +3,7 @@
 // zod/mini: this module is in the Slack function's bundle (src/jobs/vocabulary.ts).
 import * as z from 'zod/mini';
 import type { Lang as LangName, Scope as ScopeName } from '../engine/report.ts';
+import { editDistance } from '../engine/suggest.ts';
 import { Lang, Scope } from '../jobs/vocabulary.ts';
 import { ClusterName } from './actions.ts';
 import { unescapeSlack } from './mrkdwn.ts';
@@ -154,20 +155,4 @@ function closest(word: string, candidates: readonly string[]): string | undefine
   }
   const allowed = word.length <= 3 ? 1 : 2;
   return bestDistance <= allowed ? best : undefined;
-}
-
-/** Damerau–Levenshtein (optimal string alignment): a swapped pair like "dsn" counts as one edit. */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 0; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        value = Math.min(value, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = value;
-    }
-  }
-  return d[a.length]![b.length]!;
 }

@@ -6,7 +6,8 @@ import type { Lang, Report } from '../../src/engine/report.ts';
 import { loadScenarioSync, SANDBOX_EPOCH, scenarioNames } from '../../src/sandbox/scenarios.ts';
 import { FakeReader } from '../fakes/cluster-reader.ts';
 
-const RESOURCE_OF_KIND: Record<string, Resource> = {
+/** The API resource each scenario kind is listed as. */
+export const RESOURCE_OF_KIND: Record<string, Resource> = {
   Node: 'nodes',
   Namespace: 'namespaces',
   Pod: 'pods',

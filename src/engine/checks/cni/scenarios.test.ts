@@ -2,29 +2,10 @@
 // diagnosed end to end through the collector: the DNS and CNI findings must be exactly the ones each scenario expects.
 import { describe, expect, it } from 'vitest';
 import { FakeReader } from '#test/fakes/cluster-reader.ts';
+import { RESOURCE_OF_KIND } from '#test/support/scenario-reports.ts';
 import { loadScenarioSync, scenarioNames } from '../../../sandbox/scenarios.ts';
 import type { KubeObject, Resource } from '../../cluster-reader.ts';
 import { diagnose } from '../../diagnose.ts';
-
-const RESOURCE_OF_KIND: Record<string, Resource> = {
-  Node: 'nodes',
-  Namespace: 'namespaces',
-  Pod: 'pods',
-  Deployment: 'deployments',
-  DaemonSet: 'daemonsets',
-  ReplicaSet: 'replicasets',
-  Service: 'services',
-  Endpoints: 'endpoints',
-  EndpointSlice: 'endpointslices',
-  ConfigMap: 'configmaps',
-  ServiceAccount: 'serviceaccounts',
-  Event: 'events',
-  NetworkPolicy: 'networkpolicies',
-  ClusterRole: 'clusterroles',
-  ClusterRoleBinding: 'clusterrolebindings',
-  Role: 'roles',
-  RoleBinding: 'rolebindings',
-};
 
 const OURS = /^(coredns|dns|cni)\./;
 
