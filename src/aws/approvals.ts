@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
+  type CreateTableCommandInput,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -142,6 +143,30 @@ export interface ApprovalStoreOptions {
 
 /** The GSI that serves `audit(cluster)`: hash `cluster`, range `updatedAt`. */
 export const PLANS_BY_CLUSTER = 'by-cluster';
+
+/** The plans table as serverless.yml declares it: for local DynamoDB endpoints (dev, tests). */
+export function plansTableDefinition(table: string): CreateTableCommandInput {
+  return {
+    TableName: table,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'cluster', AttributeType: 'S' },
+      { AttributeName: 'updatedAt', AttributeType: 'N' },
+    ],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: PLANS_BY_CLUSTER,
+        KeySchema: [
+          { AttributeName: 'cluster', KeyType: 'HASH' },
+          { AttributeName: 'updatedAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  };
+}
 
 /** 128 random bits, URL-safe: the only thing a button carries. */
 export function newPlanId(): string {

@@ -2,7 +2,7 @@
 // dependencies). dynalite has no TTL, which the plans table never relies on: it stores expiresAt and filters on it.
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PLANS_BY_CLUSTER } from '../aws/approvals.ts';
+import { plansTableDefinition } from '../aws/approvals.ts';
 
 export interface LocalDynamoDb {
   endpoint: string;
@@ -27,28 +27,7 @@ export async function startLocalDynamoDb(plansTable: string): Promise<LocalDynam
     maxAttempts: 1,
   });
   try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: plansTable,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'cluster', AttributeType: 'S' },
-          { AttributeName: 'updatedAt', AttributeType: 'N' },
-        ],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: PLANS_BY_CLUSTER,
-            KeySchema: [
-              { AttributeName: 'cluster', KeyType: 'HASH' },
-              { AttributeName: 'updatedAt', KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
-          },
-        ],
-      }),
-    );
+    await client.send(new CreateTableCommand(plansTableDefinition(plansTable)));
   } finally {
     client.destroy();
   }
