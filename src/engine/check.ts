@@ -3,7 +3,7 @@ import type { ClusterError, KubeObject } from './cluster-reader.ts';
 import type { RemediationId } from './remediation-ids.ts';
 import type { ComponentName, Finding, Lang, Severity } from './report.ts';
 
-export type Flavor = 'kubeadm' | 'eks' | 'gke' | 'k3s' | 'kind' | 'openshift' | 'unknown';
+export type Flavor = 'kubeadm' | 'eks' | 'gke' | 'k3s' | 'kind' | 'openshift' | 'rke2' | 'aks' | 'unknown';
 export type CniKind =
   | 'calico'
   | 'calico-operator'
@@ -16,6 +16,7 @@ export type CniKind =
   | 'canal'
   | 'kindnet'
   | 'k3s-flannel'
+  | 'azure-cni'
   | 'none';
 export type DnsKind = 'coredns' | 'kube-dns' | 'none';
 /** How Service routing is done: a kube-proxy DaemonSet, or something that replaces it on purpose. */

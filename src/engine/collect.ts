@@ -24,7 +24,7 @@ const KS = 'kube-system';
 
 /** Component pods by label (kube-system). Weave and legacy Flannel use other label keys. */
 export const COMPONENT_POD_SELECTORS = [
-  'k8s-app in (kube-dns,kube-proxy,calico-node,cilium,aws-node,canal,kindnet,calico-kube-controllers,node-local-dns)',
+  'k8s-app in (kube-dns,kube-proxy,calico-node,cilium,aws-node,canal,kindnet,calico-kube-controllers,node-local-dns,azure-cns)',
   'name=weave-net',
   'app=flannel',
   // GKE runs kube-proxy as static (mirror) pods labelled component=kube-proxy, without a DaemonSet.
@@ -415,6 +415,27 @@ async function collectLogs(reader: ClusterReader, snapshot: Snapshot, scope: Sco
   snapshot.failures.push(...failures.values());
 }
 
+/**
+ * The DNS ClusterRole/Binding are whatever binds the DNS pods' ServiceAccount. Bindings cannot be listed by subject,
+ * so besides kubeadm's system:coredns (wave 1) this asks, beside the logs, for the names the charts give them: the
+ * Deployment's and the ServiceAccount's (RKE2: rke2-coredns-rke2-coredns).
+ */
+export function dnsRbacPlan(snapshot: Snapshot, scope: Scope): Request[] {
+  const workload = snapshot.fingerprint.dnsWorkload;
+  if (!workload || !componentsForScope(scope).includes('dns')) return [];
+  const deployment = snapshot.deployments.find(
+    (d) => d.metadata.namespace === workload.namespace && d.metadata.name === workload.deployment,
+  );
+  const names = new Set([workload.deployment, String(deployment?.spec?.template?.spec?.serviceAccountName ?? '')]);
+  const requests: Request[] = [];
+  for (const name of names) {
+    if (name === '' || NAMED_CLUSTER_OBJECTS.some(([, known]) => known === name)) continue;
+    requests.push(get('clusterRoles', 'clusterroles', undefined, name, ['dns']));
+    requests.push(get('clusterRoleBindings', 'clusterrolebindings', undefined, name, ['dns']));
+  }
+  return requests;
+}
+
 /** Collects a Snapshot: objects, fingerprint, then logs. Two sequential round trips, three with a CNI namespace. */
 export async function collect(reader: ClusterReader, options: CollectOptions): Promise<Snapshot> {
   options.onProgress?.({ phase: 'collect', message: 'reading cluster objects' });
@@ -424,6 +445,10 @@ export async function collect(reader: ClusterReader, options: CollectOptions): P
   // Nothing could be read (unreachable, bad credentials): logs would fail the same way.
   if (collectedNothing(snapshot)) return snapshot;
   options.onProgress?.({ phase: 'logs', message: 'reading component logs' });
-  await collectLogs(reader, snapshot, options.scope);
+  const wanted = new Set(componentsForScope(options.scope));
+  await Promise.all([
+    collectLogs(reader, snapshot, options.scope),
+    runWave(reader, dnsRbacPlan(snapshot, options.scope), snapshot, wanted),
+  ]);
   return snapshot;
 }

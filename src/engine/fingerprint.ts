@@ -1,6 +1,7 @@
 // Decide what the cluster is before any rule runs, so that what a distribution does on purpose (EKS paths, k3s
 // embedded components, Cilium/Calico replacing kube-proxy, GKE kube-dns, Flannel namespaces) never turns into findings.
 import type { CniKind, DnsKind, Fingerprint, Flavor, ProxyKind, Snapshot } from './check.ts';
+import { kubeletDns } from './checks/dns/cluster-config.ts';
 import type { KubeObject } from './cluster-reader.ts';
 import { configMapData } from './objects/configmaps.ts';
 import { containerNames } from './objects/pods.ts';
@@ -20,10 +21,36 @@ function kubeletVersions(data: Collected): string[] {
 
 // ---------- DNS ----------
 
+/**
+ * The cluster DNS Service, found by what it is: the one at kubelet's clusterDNS, else kube-dns, else the one
+ * selecting `k8s-app=kube-dns` (RKE2's rke2-coredns-rke2-coredns). NodeLocal DNSCache's `-upstream` copy is not it.
+ */
+export function clusterDnsService(
+  data: Pick<Snapshot, 'services' | 'configMaps'>,
+  namespace = KS,
+  clusterDNS: string[] = kubeletDns(data as Snapshot)?.clusterDNS ?? [],
+): KubeObject | undefined {
+  const inNs = data.services.filter((s) => s.metadata.namespace === namespace);
+  return (
+    inNs.find((s) => s.spec?.clusterIP && clusterDNS.includes(s.spec.clusterIP)) ??
+    inNs.find((s) => s.metadata.name === 'kube-dns') ??
+    inNs.find((s) => s.spec?.selector?.['k8s-app'] === 'kube-dns' && !s.metadata.name.endsWith('-upstream'))
+  );
+}
+
+function selects(service: KubeObject | undefined, deployment: KubeObject): boolean {
+  const selector: Record<string, string> | undefined = service?.spec?.selector;
+  if (!selector || Object.keys(selector).length === 0) return false;
+  const labels: Record<string, string> = deployment.spec?.template?.metadata?.labels ?? {};
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
 function dnsDeployment(data: Collected): KubeObject | undefined {
   const inKs = data.deployments.filter((d) => d.metadata.namespace === KS);
-  // kubeadm discovers the DNS add-on by `k8s-app=kube-dns` ; names are the fallback.
+  // Whatever the cluster DNS Service selects; then kubeadm's `k8s-app=kube-dns` label; names are the last fallback.
+  const service = clusterDnsService(data);
   return (
+    inKs.find((d) => selects(service, d)) ??
     inKs.find((d) => d.metadata.labels?.['k8s-app'] === 'kube-dns') ??
     inKs.find((d) => d.metadata.name === 'coredns' || d.metadata.name === 'kube-dns')
   );
@@ -62,6 +89,21 @@ function detectDns(data: Collected): Pick<Fingerprint, 'dns' | 'dnsWorkload'> {
 }
 
 // ---------- flavor ----------
+
+/** RKE2: kubelet `+rke2r1` versions, or its packaged charts (rke2-coredns, rke2-canal) when nodes were not read. */
+function isRke2(data: Collected): boolean {
+  if (kubeletVersions(data).some((v) => v.includes('+rke2'))) return true;
+  return (
+    data.deployments.some((d) => d.metadata.labels?.['app.kubernetes.io/instance'] === 'rke2-coredns') ||
+    hasDaemonSet(data, KS, 'rke2-canal')
+  );
+}
+
+/** AKS: nodes labelled kubernetes.azure.com/cluster, or its node agents (azure-cns, azure-ip-masq-agent). */
+function isAks(data: Collected): boolean {
+  if (data.nodes.some((n) => n.metadata.labels?.['kubernetes.azure.com/cluster'] !== undefined)) return true;
+  return hasDaemonSet(data, KS, 'azure-cns') || hasDaemonSet(data, KS, 'azure-ip-masq-agent');
+}
 
 function isK3s(data: Collected): boolean {
   if (kubeletVersions(data).some((v) => v.includes('+k3s'))) return true;
@@ -116,6 +158,8 @@ function isOpenShift(data: Collected): boolean {
 function detectFlavor(data: Collected): Flavor {
   if (isOpenShift(data)) return 'openshift';
   if (isK3s(data)) return 'k3s';
+  if (isRke2(data)) return 'rke2';
+  if (isAks(data)) return 'aks';
   if (hasDaemonSet(data, KS, 'kindnet')) return 'kind';
   if (isEks(data)) return 'eks';
   if (isGke(data)) return 'gke';
@@ -174,6 +218,9 @@ function cniCandidates(data: Collected): CniCandidate[] {
   if (current) add('flannel', current);
   else add('flannel-legacy', flannel[0]);
   for (const ds of dss) if (ds.metadata.name === 'kindnet' || label(ds, 'k8s-app') === 'kindnet') add('kindnet', ds);
+  // Azure CNI (and its overlay mode): the plugin binary is on the node; azure-cns is the agent that hands out IPs.
+  for (const ds of dss)
+    if (ds.metadata.name === 'azure-cns' || label(ds, 'k8s-app') === 'azure-cns') add('azure-cni', ds);
   return out;
 }
 
@@ -212,10 +259,16 @@ function detectCni(data: Collected, flavor: Flavor): Pick<Fingerprint, 'cni' | '
 
 // ---------- kube-proxy ----------
 
-/** kube-proxy pods without a DaemonSet: kops/hard-way (k8s-app=kube-proxy) and GKE (component=kube-proxy). */
+/**
+ * kube-proxy pods without a DaemonSet: kops/hard-way (k8s-app=kube-proxy), GKE and RKE2 (component=kube-proxy, RKE2's
+ * `kube-proxy-<node>`), or any mirror pod (kubernetes.io/config.mirror) named kube-proxy-<node> running kube-proxy.
+ */
 export function isStaticProxyPod(pod: KubeObject): boolean {
+  if (pod.metadata.namespace !== KS) return false;
   const labels = pod.metadata.labels ?? {};
-  return pod.metadata.namespace === KS && (labels['k8s-app'] === 'kube-proxy' || labels.component === 'kube-proxy');
+  if (labels['k8s-app'] === 'kube-proxy' || labels.component === 'kube-proxy') return true;
+  const mirror = pod.metadata.annotations?.['kubernetes.io/config.mirror'] !== undefined;
+  return mirror && pod.metadata.name.startsWith('kube-proxy-') && containerNames(pod.spec).includes('kube-proxy');
 }
 
 const KPR_ON = new Set(['true', 'strict', 'probe']);
@@ -331,5 +384,6 @@ export const CNI_NAMES: Record<CniKind, string> = {
   canal: 'Canal',
   kindnet: 'kindnet',
   'k3s-flannel': 'k3s embedded Flannel',
+  'azure-cni': 'Azure CNI',
   none: 'none',
 };

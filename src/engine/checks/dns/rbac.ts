@@ -13,6 +13,43 @@ import { corefile, type DnsWorkload, dnsWorkload, verifySteps } from './workload
 export const FORBIDDEN = /is forbidden: User "system:serviceaccount:[^"]+" cannot (list|watch|get) resource/;
 const ROLE = 'system:coredns';
 
+interface DnsRbac {
+  /** The ClusterRole the DNS ServiceAccount is bound to (kubeadm system:coredns; RKE2 rke2-coredns-rke2-coredns). */
+  role: string;
+  binding: string;
+  serviceAccount: string;
+  /** kubeadm's names: only then does a 404 on system:coredns prove the RBAC is gone. */
+  kubeadmNames: boolean;
+}
+
+/**
+ * Which RBAC objects serve the DNS pods: the ClusterRoleBinding that binds their ServiceAccount (whatever its name),
+ * then the ClusterRole it references; kubeadm's system:coredns when none was found.
+ */
+export function dnsRbac(snapshot: Snapshot, w: DnsWorkload): DnsRbac {
+  const serviceAccount: string = w.deployment?.spec?.template?.spec?.serviceAccountName ?? 'coredns';
+  const bindsSa = (b: KubeObject) =>
+    ((b.subjects ?? []) as { kind: string; name: string; namespace?: string }[]).some(
+      (s) => s.kind === 'ServiceAccount' && s.name === serviceAccount && s.namespace === w.namespace,
+    );
+  const bound = snapshot.clusterRoleBindings.find((b) => b.metadata.name !== ROLE && bindsSa(b));
+  const kubeadmNames = serviceAccount === 'coredns';
+  if (bound && !findObject(snapshot.clusterRoleBindings, undefined, ROLE)) {
+    return {
+      role: String(bound.roleRef?.name ?? bound.metadata.name),
+      binding: bound.metadata.name,
+      serviceAccount,
+      kubeadmNames,
+    };
+  }
+  const named = [w.name, serviceAccount].find((n) => findObject(snapshot.clusterRoleBindings, undefined, n));
+  if (!kubeadmNames && named) {
+    const binding = findObject(snapshot.clusterRoleBindings, undefined, named)!;
+    return { role: String(binding.roleRef?.name ?? named), binding: named, serviceAccount, kubeadmNames };
+  }
+  return { role: ROLE, binding: ROLE, serviceAccount, kubeadmNames };
+}
+
 interface Need {
   group: string;
   resource: string;
@@ -37,12 +74,14 @@ function grants(rules: Rule[], need: Need, verb: string): boolean {
 export function rbacProblems(snapshot: Snapshot, w: DnsWorkload): string[] {
   if (w.kind !== 'coredns') return [];
   const problems: string[] = [];
-  const role = findObject(snapshot.clusterRoles, undefined, ROLE);
-  const binding = findObject(snapshot.clusterRoleBindings, undefined, ROLE);
-  const sa: string = w.deployment?.spec?.template?.spec?.serviceAccountName ?? 'coredns';
-  // Both objects are fetched by name: only a recorded 404 proves one is gone (not "not collected").
+  const { role: roleName, binding: bindingName, serviceAccount: sa, kubeadmNames } = dnsRbac(snapshot, w);
+  const role = findObject(snapshot.clusterRoles, undefined, roleName);
+  const binding = findObject(snapshot.clusterRoleBindings, undefined, bindingName);
+  // Both objects are fetched by name: only a recorded 404 proves one is gone (not "not collected"). Under other names
+  // than kubeadm's a binding may be called anything, so its absence alone proves nothing (the logs still can).
   if (!role) {
-    if (isAbsent(snapshot, 'clusterroles', undefined, ROLE)) problems.push(`clusterrole/${ROLE} not found`);
+    if (kubeadmNames && isAbsent(snapshot, 'clusterroles', undefined, roleName))
+      problems.push(`clusterrole/${roleName} not found`);
   } else {
     const rules = (role.rules ?? []) as Rule[];
     const needs: Need[] = [
@@ -56,19 +95,19 @@ export function rbacProblems(snapshot: Snapshot, w: DnsWorkload): string[] {
       const missing = ['list', 'watch'].filter((v) => !grants(rules, need, v));
       if (missing.length > 0) {
         const res = need.group ? `${need.resource}.${need.group}` : need.resource;
-        problems.push(`clusterrole/${ROLE} lacks ${missing.join('/')} on ${res}`);
+        problems.push(`clusterrole/${roleName} lacks ${missing.join('/')} on ${res}`);
       }
     }
   }
   if (!binding) {
-    if (isAbsent(snapshot, 'clusterrolebindings', undefined, ROLE))
-      problems.push(`clusterrolebinding/${ROLE} not found`);
+    if (kubeadmNames && isAbsent(snapshot, 'clusterrolebindings', undefined, bindingName))
+      problems.push(`clusterrolebinding/${bindingName} not found`);
   } else {
-    if (binding.roleRef?.name !== ROLE)
-      problems.push(`clusterrolebinding/${ROLE} points at clusterrole/${binding.roleRef?.name}`);
+    if (binding.roleRef?.name !== roleName)
+      problems.push(`clusterrolebinding/${bindingName} points at clusterrole/${binding.roleRef?.name}`);
     const subjects: { kind: string; name: string; namespace?: string }[] = binding.subjects ?? [];
     if (!subjects.some((s) => s.kind === 'ServiceAccount' && s.name === sa && s.namespace === w.namespace)) {
-      problems.push(`clusterrolebinding/${ROLE} does not bind serviceaccount ${w.namespace}/${sa}`);
+      problems.push(`clusterrolebinding/${bindingName} does not bind serviceaccount ${w.namespace}/${sa}`);
     }
   }
   return problems;
@@ -101,7 +140,7 @@ export const rbacCheck: RegisteredCheck = {
     const problems = rbacProblems(snapshot, w);
     const logged = forbiddenPods(snapshot, w);
     if (problems.length === 0 && logged.length === 0) return [];
-    const sa: string = w.deployment?.spec?.template?.spec?.serviceAccountName ?? 'coredns';
+    const { role: ROLE_NAME, binding: BINDING, serviceAccount: sa } = dnsRbac(snapshot, w);
     const notReady = w.pods.filter((p) => !podReady(p));
     const allDown = w.pods.length > 0 && notReady.length === w.pods.length;
     return [
@@ -125,17 +164,17 @@ export const rbacCheck: RegisteredCheck = {
           ),
           step(
             ctx.tr(
-              `Re-apply ClusterRole ${ROLE} as kubeadm defines it (list/watch on endpoints, services, pods, namespaces and endpointslices).`,
-              `kubeadm 정의대로 클러스터 롤 ${ROLE}을 다시 적용합니다(endpoints, services, pods, namespaces, endpointslices에 대한 list/watch).`,
+              `Re-apply ClusterRole ${ROLE_NAME} as kubeadm defines it (list/watch on endpoints, services, pods, namespaces and endpointslices).`,
+              `kubeadm 정의대로 클러스터 롤 ${ROLE_NAME}을 다시 적용합니다(endpoints, services, pods, namespaces, endpointslices에 대한 list/watch).`,
             ),
-            `kubectl create clusterrole ${ROLE} --verb=list,watch --resource=endpoints,services,pods,namespaces,endpointslices.discovery.k8s.io --dry-run=client -o yaml | kubectl apply -f -`,
+            `kubectl create clusterrole ${ROLE_NAME} --verb=list,watch --resource=endpoints,services,pods,namespaces,endpointslices.discovery.k8s.io --dry-run=client -o yaml | kubectl apply -f -`,
           ),
           step(
             ctx.tr(
-              `Re-apply ClusterRoleBinding ${ROLE} to ServiceAccount ${w.namespace}/${sa}.`,
-              `클러스터 롤 바인딩 ${ROLE}을 서비스 어카운트 ${w.namespace}/${sa}에 다시 연결합니다.`,
+              `Re-apply ClusterRoleBinding ${BINDING} to ServiceAccount ${w.namespace}/${sa}.`,
+              `클러스터 롤 바인딩 ${BINDING}을 서비스 어카운트 ${w.namespace}/${sa}에 다시 연결합니다.`,
             ),
-            `kubectl create clusterrolebinding ${ROLE} --clusterrole=${ROLE} --serviceaccount=${w.namespace}:${sa} --dry-run=client -o yaml | kubectl apply -f -`,
+            `kubectl create clusterrolebinding ${BINDING} --clusterrole=${ROLE_NAME} --serviceaccount=${w.namespace}:${sa} --dry-run=client -o yaml | kubectl apply -f -`,
           ),
           step(
             ctx.tr('Restart CoreDNS so the pods re-sync.', 'CoreDNS를 재시작하여 다시 동기화하게 합니다.'),
@@ -143,11 +182,14 @@ export const rbacCheck: RegisteredCheck = {
           ),
           ...verifySteps(ctx, w),
         ],
-        remediation: {
-          id: 'coredns.restore-rbac',
-          params: { namespace: w.namespace, serviceAccount: sa, deployment: w.name },
-          title: ctx.tr(`Restore ClusterRole/ClusterRoleBinding ${ROLE}`, `클러스터 롤/바인딩 ${ROLE} 복원`),
-        },
+        // The automated fix writes kubeadm's objects; under a chart's names the runbook is the fix.
+        ...(ROLE_NAME === ROLE && {
+          remediation: {
+            id: 'coredns.restore-rbac',
+            params: { namespace: w.namespace, serviceAccount: sa, deployment: w.name },
+            title: ctx.tr(`Restore ClusterRole/ClusterRoleBinding ${ROLE}`, `클러스터 롤/바인딩 ${ROLE} 복원`),
+          },
+        }),
       }),
     ];
   },

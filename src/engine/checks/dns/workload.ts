@@ -3,6 +3,7 @@
 import type { CheckContext, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { step } from '../../findings.ts';
+import { clusterDnsService, resolveMountedFile } from '../../fingerprint.ts';
 import { configMapData } from '../../objects/configmaps.ts';
 import { findObject, type Labels, podsMatching } from '../../objects/workloads.ts';
 import type { RunbookStep } from '../../report.ts';
@@ -48,16 +49,46 @@ export interface Corefile {
   lines: string[];
 }
 
-/** The ConfigMap the Deployment mounts (kubeadm: `coredns`); undefined for kube-dns, which has no Corefile. */
+/** `-conf /etc/coredns/Corefile` (or `-conf=…`) from the container's args; CoreDNS's default is ./Corefile. */
+export function corefilePath(container: { args?: unknown[]; command?: unknown[] } | undefined): string | undefined {
+  const args = [...(container?.command ?? []), ...(container?.args ?? [])].map(String);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '-conf' || arg === '--conf') return args[i + 1];
+    if (arg.startsWith('-conf=') || arg.startsWith('--conf=')) return arg.slice(arg.indexOf('=') + 1);
+  }
+  return undefined;
+}
+
+/**
+ * The ConfigMap holding the Corefile: the one mounted where `-conf` points (kubeadm `coredns`, RKE2
+ * `rke2-coredns-rke2-coredns`, AKS `coredns` beside the optional `coredns-custom`), else the first ConfigMap volume.
+ */
 export function corefileConfigMapName(w: DnsWorkload): string {
-  const volumes: { configMap?: { name?: string } }[] = w.deployment?.spec?.template?.spec?.volumes ?? [];
+  const podSpec = w.deployment?.spec?.template?.spec;
+  const containers: { name: string; args?: unknown[]; command?: unknown[] }[] = podSpec?.containers ?? [];
+  const container = containers.find((c) => c.name === w.container) ?? containers[0];
+  const path = corefilePath(container);
+  const mounted = path ? resolveMountedFile(podSpec, container?.name, path) : undefined;
+  if (mounted) return mounted.configMap;
+  const volumes: { configMap?: { name?: string } }[] = podSpec?.volumes ?? [];
   return volumes.find((v) => v.configMap?.name)?.configMap?.name ?? 'coredns';
+}
+
+/** The key inside that ConfigMap (kubeadm and the charts: Corefile; `items` may project another key). */
+function corefileKey(w: DnsWorkload): string {
+  const podSpec = w.deployment?.spec?.template?.spec;
+  const containers: { name: string; args?: unknown[]; command?: unknown[] }[] = podSpec?.containers ?? [];
+  const container = containers.find((c) => c.name === w.container) ?? containers[0];
+  const path = corefilePath(container);
+  return (path ? resolveMountedFile(podSpec, container?.name, path)?.key : undefined) ?? 'Corefile';
 }
 
 export function corefile(snapshot: Snapshot, w: DnsWorkload): Corefile | undefined {
   if (w.kind !== 'coredns') return undefined;
   const cmName = corefileConfigMapName(w);
-  const text = configMapData(snapshot, w.namespace, cmName)?.['Corefile'];
+  const data = configMapData(snapshot, w.namespace, cmName);
+  const text = data?.[corefileKey(w)] ?? data?.['Corefile'];
   if (text === undefined) return undefined;
   return { configMap: cmName, text, lines: text.split('\n') };
 }
@@ -139,12 +170,6 @@ export function verifySteps(ctx: CheckContext, w: { namespace: string; name: str
  * clusterDNS, else the conventional name kube-dns, else the one selecting `k8s-app: kube-dns` (RKE2's
  * rke2-coredns-rke2-coredns).
  */
-export function dnsService(snapshot: Snapshot, namespace: string, clusterDNS: string[] = []): KubeObject | undefined {
-  const inNs = snapshot.services.filter((s) => s.metadata.namespace === namespace);
-  return (
-    inNs.find((s) => s.spec?.clusterIP && clusterDNS.includes(s.spec.clusterIP)) ??
-    inNs.find((s) => s.metadata.name === 'kube-dns') ??
-    // NodeLocal DNSCache's kube-dns-upstream selects the same pods but is not what pods are given.
-    inNs.find((s) => s.spec?.selector?.['k8s-app'] === 'kube-dns' && !s.metadata.name.endsWith('-upstream'))
-  );
+export function dnsService(snapshot: Snapshot, namespace: string, clusterDNS?: string[]): KubeObject | undefined {
+  return clusterDnsService(snapshot, namespace, clusterDNS);
 }
