@@ -172,9 +172,9 @@ function plan(): Request[] {
     list('events', 'events', { fieldSelector: 'reason=FailedCreatePodSandBox', limit: 50 }, ['cni']),
     list('events', 'events', { fieldSelector: 'reason=FailedScheduling', limit: 50 }, ['cni', 'dns']),
     {
-      ...list('configMaps', 'configmaps', { namespace: KS }, cmComponents, true, (c) =>
-        KS_CONFIGMAPS.some(([, name]) => name === c.metadata.name),
-      ),
+      // Narrowed in collectObjects to the named ones and those the DNS/proxy/CNI workloads mount (RKE2's
+      // rke2-coredns-rke2-coredns), which are known only once the Deployments and DaemonSets are read.
+      ...list('configMaps', 'configmaps', { namespace: KS }, cmComponents, true),
       absentUnless: (found) =>
         KS_CONFIGMAPS.filter(([, name]) => !found.some((c) => c.metadata.name === name)).map(([ns, name]) =>
           absentKey('configmaps', ns, name),
@@ -277,6 +277,20 @@ async function runWave(
   });
 }
 
+/** Names of the kube-system ConfigMaps these workloads mount (volumes and projected volumes). */
+function mountedConfigMaps(workloads: KubeObject[]): Set<string> {
+  const names = new Set<string>();
+  for (const w of workloads) {
+    if (w.metadata.namespace !== KS) continue;
+    for (const v of w.spec?.template?.spec?.volumes ?? []) {
+      if (v?.configMap?.name) names.add(String(v.configMap.name));
+      for (const source of v?.projected?.sources ?? [])
+        if (source?.configMap?.name) names.add(String(source.configMap.name));
+    }
+  }
+  return names;
+}
+
 /** Objects: one parallel wave, plus a second one for CNIs that live in their own namespace. */
 async function collectObjects(reader: ClusterReader, scope: Scope): Promise<Omit<Snapshot, 'fingerprint'>> {
   const wanted = new Set(componentsForScope(scope));
@@ -288,6 +302,13 @@ async function collectObjects(reader: ClusterReader, scope: Scope): Promise<Omit
   for (const bucket of ['pods', 'events', 'daemonSets', 'services', 'endpointSlices', 'configMaps'] as const) {
     snapshot[bucket] = dedupe(snapshot[bucket]);
   }
+  const mounted = mountedConfigMaps([...snapshot.deployments, ...snapshot.daemonSets]);
+  snapshot.configMaps = snapshot.configMaps.filter(
+    (c) =>
+      c.metadata.namespace !== KS ||
+      KS_CONFIGMAPS.some(([, name]) => name === c.metadata.name) ||
+      mounted.has(c.metadata.name),
+  );
   return snapshot;
 }
 

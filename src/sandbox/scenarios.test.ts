@@ -41,6 +41,7 @@ const HEALTHY = [
   'noisy-recovered-crash',
   'openshift-dns-operator',
   'kubeadm-nodelocal-dns',
+  'rke2',
 ];
 
 const loaded = new Map<string, Scenario>();

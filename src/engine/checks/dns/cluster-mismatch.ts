@@ -41,6 +41,7 @@ export const clusterMismatchCheck: RegisteredCheck = {
     if (!w || !kubelet) return [];
     const findings: Finding[] = [];
     const svc = dnsService(snapshot, w.namespace);
+    const svcName = svc?.metadata.name ?? 'kube-dns';
     // kubelet pointing at a link-local address is NodeLocal DNSCache (169.254.20.10), which forwards to the Service.
     const nodeLocal = kubelet.clusterDNS.some((ip) => ip.startsWith('169.254.'));
     const ips: string[] = svc ? (svc.spec?.clusterIPs ?? [svc.spec?.clusterIP]).filter(Boolean) : [];
@@ -58,8 +59,8 @@ export const clusterMismatchCheck: RegisteredCheck = {
           severity: 'critical',
           title: ctx.tr('Pods are given the wrong DNS server IP', '파드가 잘못된 DNS 서버 IP를 받음'),
           detail: ctx.tr(
-            `kubelet gives pods nameserver ${kubelet.clusterDNS.join(', ')} (${kubelet.source}), but Service ${w.namespace}/kube-dns has clusterIP ${ips.join(', ')}.`,
-            `kubelet은 파드에 nameserver ${kubelet.clusterDNS.join(', ')}(${kubelet.source})를 주지만, 서비스 ${w.namespace}/kube-dns의 clusterIP는 ${ips.join(', ')}입니다.`,
+            `kubelet gives pods nameserver ${kubelet.clusterDNS.join(', ')} (${kubelet.source}), but Service ${w.namespace}/${svcName} has clusterIP ${ips.join(', ')}.`,
+            `kubelet은 파드에 nameserver ${kubelet.clusterDNS.join(', ')}(${kubelet.source})를 주지만, 서비스 ${w.namespace}/${svcName}의 clusterIP는 ${ips.join(', ')}입니다.`,
           ),
           impact: ctx.tr(
             'Pods send DNS queries to an IP nothing answers on; every lookup times out.',
@@ -67,7 +68,7 @@ export const clusterMismatchCheck: RegisteredCheck = {
           ),
           evidence: [
             `${kubelet.source} clusterDNS: [${kubelet.clusterDNS.join(', ')}]`,
-            `service/kube-dns clusterIP: ${ips.join(', ')}`,
+            `service/${svcName} clusterIP: ${ips.join(', ')}`,
           ],
           runbook: [
             step(
@@ -75,14 +76,14 @@ export const clusterMismatchCheck: RegisteredCheck = {
                 'Confirm from a pod: the nameserver in its resolv.conf differs from the kube-dns CLUSTER-IP.',
                 '파드의 resolv.conf에 있는 nameserver가 kube-dns의 CLUSTER-IP와 다른지 확인합니다.',
               ),
-              `kubectl run -it --rm dnsprobe --image=busybox:1.36 --restart=Never -- cat /etc/resolv.conf; kubectl -n ${w.namespace} get svc kube-dns`,
+              `kubectl run -it --rm dnsprobe --image=busybox:1.36 --restart=Never -- cat /etc/resolv.conf; kubectl -n ${w.namespace} get svc ${svcName}`,
             ),
             step(
               ctx.tr(
                 'Back up the Service; clusterIP is immutable, so it has to be re-created.',
                 '서비스를 백업합니다. clusterIP는 변경할 수 없으므로 서비스를 다시 만들어야 합니다.',
               ),
-              `kubectl -n ${w.namespace} get svc kube-dns -o yaml > kube-dns.bak.yaml`,
+              `kubectl -n ${w.namespace} get svc ${svcName} -o yaml > ${svcName}.bak.yaml`,
             ),
             {
               text: ctx.tr(
@@ -90,14 +91,14 @@ export const clusterMismatchCheck: RegisteredCheck = {
                 `서비스를 ${want}로 다시 만듭니다(잠시 DNS가 끊김). 또는 모든 노드의 kubelet clusterDNS를 ${ips[0]}로 바꿉니다.`,
               ),
               // clusterIP is immutable: `replace --force` deletes and re-creates the Service in one step.
-              command: `kubectl -n ${w.namespace} get svc kube-dns -o yaml | sed 's/${ips[0]!.replace(/\./g, '\\.')}/${want}/g' | kubectl replace --force -f -`,
+              command: `kubectl -n ${w.namespace} get svc ${svcName} -o yaml | sed 's/${ips[0]!.replace(/\./g, '\\.')}/${want}/g' | kubectl replace --force -f -`,
             },
             ...verifySteps(ctx, w),
           ],
           remediation: {
             id: 'dns.recreate-service-clusterip',
             params: { namespace: w.namespace, clusterIP: want },
-            title: ctx.tr(`Re-create Service kube-dns at ${want}`, `kube-dns 서비스를 ${want}로 재생성`),
+            title: ctx.tr(`Re-create Service ${svcName} at ${want}`, `${svcName} 서비스를 ${want}로 재생성`),
           },
         }),
       );

@@ -165,14 +165,24 @@ export const corefileCheck: RegisteredCheck = {
                 recommended: true,
               },
               [
-                step(
-                  ctx.tr(
-                    'On each node, point kubelet at the real resolv.conf (resolvConf in /var/lib/kubelet/config.yaml) and restart kubelet; or disable the local DNS cache on the host.',
-                    '각 노드에서 kubelet 구성(/var/lib/kubelet/config.yaml)의 resolvConf에 실제 resolv.conf 경로를 지정하고 kubelet을 재시작합니다. 호스트의 로컬 DNS 캐시를 끄는 방법도 있습니다.',
-                  ),
-                  "sudo sed -i 's#^resolvConf:.*#resolvConf: /run/systemd/resolve/resolv.conf#' /var/lib/kubelet/config.yaml && sudo systemctl restart kubelet",
-                  'node',
-                ),
+                snapshot.fingerprint.flavor === 'rke2'
+                  ? // RKE2 runs kubelet from its own flags: there is no /var/lib/kubelet/config.yaml to edit.
+                    step(
+                      ctx.tr(
+                        'On each node, add `kubelet-arg: ["resolv-conf=/run/systemd/resolve/resolv.conf"]` to /etc/rancher/rke2/config.yaml and restart RKE2 (rke2-server on servers, rke2-agent on agents); or disable the local DNS cache on the host.',
+                        '각 노드의 /etc/rancher/rke2/config.yaml에 `kubelet-arg: ["resolv-conf=/run/systemd/resolve/resolv.conf"]`를 추가하고 RKE2(서버는 rke2-server, 에이전트는 rke2-agent)를 재시작합니다. 호스트의 로컬 DNS 캐시를 끄는 방법도 있습니다.',
+                      ),
+                      'sudoedit /etc/rancher/rke2/config.yaml && sudo systemctl restart rke2-server   # rke2-agent on agent nodes',
+                      'node',
+                    )
+                  : step(
+                      ctx.tr(
+                        'On each node, point kubelet at the real resolv.conf (resolvConf in /var/lib/kubelet/config.yaml) and restart kubelet; or disable the local DNS cache on the host.',
+                        '각 노드에서 kubelet 구성(/var/lib/kubelet/config.yaml)의 resolvConf에 실제 resolv.conf 경로를 지정하고 kubelet을 재시작합니다. 호스트의 로컬 DNS 캐시를 끄는 방법도 있습니다.',
+                      ),
+                      "sudo sed -i 's#^resolvConf:.*#resolvConf: /run/systemd/resolve/resolv.conf#' /var/lib/kubelet/config.yaml && sudo systemctl restart kubelet",
+                      'node',
+                    ),
                 step(
                   ctx.tr(
                     'Restart CoreDNS so its pods get the new resolv.conf.',

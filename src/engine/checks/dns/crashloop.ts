@@ -9,7 +9,7 @@ import { eventCount, eventLine, eventMessage, podEvents } from '../../objects/ev
 import { lastLines, podLogs } from '../../objects/logs.ts';
 import { failingContainer, isCrashLooping, podReady, podState, podStatusText } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import { dnsWorkload, RECOGNISED_DNS_LOG, verifySteps } from './workload.ts';
+import { corefileConfigMapName, dnsWorkload, RECOGNISED_DNS_LOG, verifySteps } from './workload.ts';
 
 const WAITING = /Still waiting on: "kubernetes"|waiting for Kubernetes API before starting server/;
 const PULL = /ErrImagePull|ImagePullBackOff|InvalidImageName/;
@@ -99,7 +99,7 @@ export const crashloopCheck: RegisteredCheck = {
                       'Check the Corefile for recent edits (loop, forward targets, plugins), and the node for SELinux or an old Docker version.',
                       'Corefile의 최근 변경(loop, forward 대상, 플러그인)과 노드의 SELinux, 오래된 Docker 버전 여부를 확인합니다.',
                     ),
-                    `kubectl -n ${ns} get cm coredns -o jsonpath='{.data.Corefile}'`,
+                    `kubectl -n ${ns} get cm ${corefileConfigMapName(w)} -o jsonpath='{.data.Corefile}'`,
                   ),
                 ]
               : [

@@ -152,7 +152,7 @@ export const serviceCheck: RegisteredCheck = {
         makeFinding({
           id: 'dns.service-no-endpoints',
           severity: 'critical',
-          title: ctx.tr('Service kube-dns has no ready endpoints', 'kube-dns 서비스에 준비된 엔드포인트가 없음'),
+          title: ctx.tr(`Service ${SERVICE} has no ready endpoints`, `${SERVICE} 서비스에 준비된 엔드포인트가 없음`),
           detail: diff
             ? ctx.tr(
                 `Service ${ns}/${SERVICE} selects ${selectorText(selector)}, but the ${w.name} pods are labelled ${selectorText(template)}, so it selects no DNS pod.`,
@@ -171,7 +171,7 @@ export const serviceCheck: RegisteredCheck = {
           ],
           runbook: [
             step(
-              ctx.tr('Check the endpoints of the kube-dns Service.', 'kube-dns 서비스의 엔드포인트를 확인합니다.'),
+              ctx.tr(`Check the endpoints of the ${SERVICE} Service.`, `${SERVICE} 서비스의 엔드포인트를 확인합니다.`),
               `kubectl -n ${ns} get ep ${SERVICE}`,
             ),
             step(
