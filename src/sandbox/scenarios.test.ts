@@ -42,6 +42,9 @@ const HEALTHY = [
   'openshift-dns-operator',
   'kubeadm-nodelocal-dns',
   'rke2',
+  'aks',
+  'kind',
+  'kube-proxy-nftables',
 ];
 
 const loaded = new Map<string, Scenario>();

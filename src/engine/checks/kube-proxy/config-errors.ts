@@ -23,6 +23,17 @@ export const VALID_MODES = ['', 'iptables', 'ipvs', 'nftables'];
 
 const DECODE_LOG =
   /no kind \\?"\w+\\?" is registered|failed to decode|ReadMapCB|couldn't get version\/kind|yaml: (line \d+|unmarshal errors)/;
+const NFTABLES_REJECTED = /Invalid value: \\?"nftables\\?"/;
+
+/** kube-proxy's version from its image tag (registry.k8s.io/kube-proxy:v1.30.8 → v1.30.8). */
+function proxyVersion(view: ProxyView): string | undefined {
+  const tag = String(view.container?.image ?? '')
+    .split('@')[0]
+    ?.split(':')
+    .pop();
+  return tag && /^v\d+\.\d+/.test(tag) ? tag : undefined;
+}
+
 const VALIDATE_LOG = /failed validate:|KubeProxyConfiguration\.\S+: Invalid value|ProxyMode: Invalid value/;
 
 function location(snapshot: Snapshot, view: ProxyView): { cm: string; key: string } {
@@ -170,23 +181,36 @@ export const configErrorsCheck: RegisteredCheck = {
     const validateLog = findInLogs(view, VALIDATE_LOG);
     if (invalid.length > 0 || validateLog) {
       const badMode = invalid.find((p) => p.field === 'mode');
+      // nftables is a valid mode only from kube-proxy 1.31 (1.29/1.30 behind the NFTablesProxyMode gate): an older
+      // kube-proxy given a newer config rejects it, and the fix is another mode or an upgrade, not a typo fix.
+      const nftablesRejected = !badMode && validateLog !== undefined && NFTABLES_REJECTED.test(validateLog.line);
       const what = invalid.map((p) => `${p.field}: "${p.value}" (${tr('allowed', '허용값')}: ${p.allowed})`).join('; ');
       findings.push(
         makeFinding({
           id: VALIDATE,
           severity: 'critical',
-          title: badMode
+          title: nftablesRejected
             ? tr(
-                `kube-proxy mode "${badMode.value}" is not valid`,
-                `kube-proxy mode "${badMode.value}"가 올바르지 않음`,
+                'This kube-proxy version does not accept mode "nftables"',
+                '이 버전의 kube-proxy는 mode "nftables"를 받아들이지 않음',
               )
-            : tr('kube-proxy configuration fails validation', 'kube-proxy 설정이 검증을 통과하지 못함'),
-          detail: what
+            : badMode
+              ? tr(
+                  `kube-proxy mode "${badMode.value}" is not valid`,
+                  `kube-proxy mode "${badMode.value}"가 올바르지 않음`,
+                )
+              : tr('kube-proxy configuration fails validation', 'kube-proxy 설정이 검증을 통과하지 못함'),
+          detail: nftablesRejected
             ? tr(
-                `${key} in ConfigMap kube-system/${cm} has ${what}.`,
-                `컨피그맵 kube-system/${cm}의 ${key}에 ${what} 값이 있습니다.`,
+                `${key} in ConfigMap kube-system/${cm} sets mode: nftables, but kube-proxy ${proxyVersion(view) ?? ''} rejects it: nftables mode needs kube-proxy 1.31 or later (1.29 and 1.30 only with the NFTablesProxyMode feature gate).`,
+                `컨피그맵 kube-system/${cm}의 ${key}가 mode: nftables로 설정되어 있지만 kube-proxy ${proxyVersion(view) ?? ''}는 이를 거부합니다. nftables 모드는 kube-proxy 1.31 이상이 필요합니다(1.29, 1.30은 NFTablesProxyMode 기능 게이트를 켠 경우만).`,
               )
-            : tr('kube-proxy rejects its configuration at start-up.', 'kube-proxy가 시작할 때 설정을 거부합니다.'),
+            : what
+              ? tr(
+                  `${key} in ConfigMap kube-system/${cm} has ${what}.`,
+                  `컨피그맵 kube-system/${cm}의 ${key}에 ${what} 값이 있습니다.`,
+                )
+              : tr('kube-proxy rejects its configuration at start-up.', 'kube-proxy가 시작할 때 설정을 거부합니다.'),
           impact: tr(
             'kube-proxy refuses to start with this configuration (pods that restart will crash-loop), so Service rules stop being maintained.',
             '이 설정으로는 kube-proxy가 시작하지 않으므로(재시작되는 파드는 CrashLoopBackOff), 서비스 규칙이 더 이상 관리되지 않습니다.',
@@ -199,12 +223,17 @@ export const configErrorsCheck: RegisteredCheck = {
           runbook: [
             ...common,
             step(
-              badMode
+              nftablesRejected
                 ? tr(
-                    'Set mode to "" (kubeadm default, iptables), iptables, ipvs or nftables.',
-                    'mode를 ""(kubeadm 기본값, iptables), iptables, ipvs, nftables 중 하나로 설정합니다.',
+                    'Set mode to iptables (or "", the default) until kube-proxy is 1.31 or later; or enable the NFTablesProxyMode feature gate on 1.29/1.30.',
+                    'kube-proxy가 1.31 이상이 될 때까지 mode를 iptables(또는 기본값 "")로 설정합니다. 1.29/1.30에서는 NFTablesProxyMode 기능 게이트를 켜는 방법도 있습니다.',
                   )
-                : tr('Correct the rejected field.', '거부된 필드를 수정합니다.'),
+                : badMode
+                  ? tr(
+                      'Set mode to "" (kubeadm default, iptables), iptables, ipvs or nftables.',
+                      'mode를 ""(kubeadm 기본값, iptables), iptables, ipvs, nftables 중 하나로 설정합니다.',
+                    )
+                  : tr('Correct the rejected field.', '거부된 필드를 수정합니다.'),
               `kubectl -n kube-system edit configmap ${cm}`,
             ),
             step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
