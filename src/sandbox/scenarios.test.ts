@@ -45,6 +45,8 @@ const HEALTHY = [
   'aks',
   'kind',
   'kube-proxy-nftables',
+  'cilium-kube-proxy',
+  'kubeadm-calico-3-30',
 ];
 
 const loaded = new Map<string, Scenario>();
