@@ -47,6 +47,7 @@ const HEALTHY = [
   'kube-proxy-nftables',
   'cilium-kube-proxy',
   'kubeadm-calico-3-30',
+  'dual-stack',
 ];
 
 const loaded = new Map<string, Scenario>();
