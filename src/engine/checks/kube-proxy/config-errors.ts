@@ -237,6 +237,17 @@ export const configErrorsCheck: RegisteredCheck = {
               `kubectl -n kube-system edit configmap ${cm}`,
             ),
             step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
+            ...(nftablesRejected
+              ? [
+                  step(
+                    tr(
+                      'Wait until every kube-proxy pod is running again.',
+                      '모든 kube-proxy 파드가 다시 실행될 때까지 기다립니다.',
+                    ),
+                    'kubectl -n kube-system rollout status ds/kube-proxy',
+                  ),
+                ]
+              : []),
           ],
           remediation: badMode
             ? {
