@@ -174,7 +174,7 @@ function plan(): Request[] {
     {
       // Narrowed in collectObjects to the named ones and those the DNS/proxy/CNI workloads mount (RKE2's
       // rke2-coredns-rke2-coredns), which are known only once the Deployments and DaemonSets are read.
-      ...list('configMaps', 'configmaps', { namespace: KS }, cmComponents, true),
+      ...list('configMaps', 'configmaps', { namespace: KS }, cmComponents, true, () => true),
       absentUnless: (found) =>
         KS_CONFIGMAPS.filter(([, name]) => !found.some((c) => c.metadata.name === name)).map(([ns, name]) =>
           absentKey('configmaps', ns, name),
@@ -438,8 +438,8 @@ async function collectLogs(reader: ClusterReader, snapshot: Snapshot, scope: Sco
 
 /**
  * The DNS ClusterRole/Binding are whatever binds the DNS pods' ServiceAccount. Bindings cannot be listed by subject,
- * so besides kubeadm's system:coredns (wave 1) this asks, beside the logs, for the names the charts give them: the
- * Deployment's and the ServiceAccount's (RKE2: rke2-coredns-rke2-coredns).
+ * so when kubeadm's system:coredns (wave 1) does not bind them, this asks, beside the logs, for the names the charts
+ * give them: the Deployment's and the ServiceAccount's (RKE2: rke2-coredns-rke2-coredns; coredns/helm: coredns).
  */
 export function dnsRbacPlan(snapshot: Snapshot, scope: Scope): Request[] {
   const workload = snapshot.fingerprint.dnsWorkload;
@@ -447,7 +447,17 @@ export function dnsRbacPlan(snapshot: Snapshot, scope: Scope): Request[] {
   const deployment = snapshot.deployments.find(
     (d) => d.metadata.namespace === workload.namespace && d.metadata.name === workload.deployment,
   );
-  const names = new Set([workload.deployment, String(deployment?.spec?.template?.spec?.serviceAccountName ?? '')]);
+  const serviceAccount = String(deployment?.spec?.template?.spec?.serviceAccountName ?? 'coredns');
+  // kubeadm's binding (read in wave 1) already binds these pods: nothing more to ask.
+  const kubeadmBinds = snapshot.clusterRoleBindings.some(
+    (b) =>
+      b.metadata.name === 'system:coredns' &&
+      ((b.subjects ?? []) as { kind?: string; name?: string; namespace?: string }[]).some(
+        (s) => s.kind === 'ServiceAccount' && s.name === serviceAccount && s.namespace === workload.namespace,
+      ),
+  );
+  if (kubeadmBinds) return [];
+  const names = new Set([workload.deployment, serviceAccount]);
   const requests: Request[] = [];
   for (const name of names) {
     if (name === '' || NAMED_CLUSTER_OBJECTS.some(([, known]) => known === name)) continue;

@@ -157,8 +157,13 @@ describe('the DNS RBAC is whatever binds the DNS ServiceAccount', () => {
       `clusterRoleBindings/clusterrolebindings//${RKE2}`,
     ]);
     expect(asked(rke2, 'proxy')).toEqual([]);
-    // kubeadm's system:coredns is read in the first wave; `coredns` is the coredns/helm chart's name.
-    expect(asked(kubeadmCalico(), 'all')).toEqual([
+    // kubeadm's system:coredns, read in the first wave, binds the pods: nothing more is asked.
+    expect(asked(kubeadmCalico(), 'all')).toEqual([]);
+    // Without it, `coredns` (the coredns/helm chart's name for ServiceAccount coredns) is asked for.
+    const helm = withChanges(kubeadmCalico(), (s) => {
+      s.clusterRoleBindings = [];
+    });
+    expect(asked(helm, 'all')).toEqual([
       'clusterRoles/clusterroles//coredns',
       'clusterRoleBindings/clusterrolebindings//coredns',
     ]);
