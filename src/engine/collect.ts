@@ -18,6 +18,7 @@ import { sanitizeLog, sanitizeObjects } from './objects/sanitize.ts';
 import { podsOf } from './objects/workloads.ts';
 import type { ComponentName, Scope } from './report.ts';
 import { componentsForScope } from './report-view.ts';
+import { sampleHealthy, suspectNodes } from './sampling.ts';
 import { absentKey, emptySnapshot } from './snapshot.ts';
 
 const KS = 'kube-system';
@@ -323,7 +324,10 @@ function neverStarted(pod: KubeObject, container: string): boolean {
   return Boolean(status?.state?.waiting) && Number(status?.restartCount ?? 0) === 0 && !status?.lastState?.terminated;
 }
 
-/** Phase 2 plan: unhealthy component pods (≤3 per workload) plus one healthy representative per workload. */
+/**
+ * Phase 2 plan: unhealthy component pods (≤3 per workload) plus a bounded sample of healthy-looking ones per workload,
+ * suspect nodes first (sampling.ts), whose current logs may still show failing syncs.
+ */
 export function planLogs(snapshot: Snapshot, scope: Scope): LogTarget[] {
   const wanted = new Set(componentsForScope(scope));
   const fp = snapshot.fingerprint;
@@ -357,6 +361,7 @@ export function planLogs(snapshot: Snapshot, scope: Scope): LogTarget[] {
   }
   const targets: LogTarget[] = [];
   const seen = new Set<string>();
+  const suspects = suspectNodes(snapshot);
   for (const { ref, components } of workloads) {
     let pods = podsOf(snapshot, ref);
     // Static kube-proxy pods have no DaemonSet owner.
@@ -365,8 +370,7 @@ export function planLogs(snapshot: Snapshot, scope: Scope): LogTarget[] {
       .filter(podUnhealthy)
       .sort((a, b) => Number(isCrashLooping(b)) - Number(isCrashLooping(a)) || restarts(b) - restarts(a))
       .slice(0, MAX_UNHEALTHY_PODS_PER_WORKLOAD);
-    const healthy = pods.find((p) => !podUnhealthy(p) && p.spec?.nodeName);
-    for (const pod of healthy ? [...unhealthy, healthy] : unhealthy) {
+    for (const pod of [...unhealthy, ...sampleHealthy(pods, suspects)]) {
       if (!pod.spec?.nodeName) continue; // never scheduled: no logs to read
       for (const container of containersToRead(pod)) {
         const key = logKey(pod.metadata.namespace ?? KS, pod.metadata.name, container);

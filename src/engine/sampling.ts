@@ -1,0 +1,66 @@
+// Which healthy-looking agent pods get their current log read. Agents can be Running and Ready and still fail on every
+// sync (kube-proxy rule restores, CoreDNS upstream timeouts, CNI dataplane errors), so the logs wave reads a few of
+// them too. The budget is flat in cluster size (at most HEALTHY_SAMPLE per agent workload), and the sample starts
+// with nodes where anything else is off, so one bad node among thousands is never sampled away when any other signal
+// shows it. Pure: the plan is decided from the objects of wave 1 alone.
+import type { Snapshot } from './check.ts';
+import type { KubeObject } from './cluster-reader.ts';
+import { eventNode } from './objects/events.ts';
+import { nodeCondition } from './objects/nodes.ts';
+import { podUnhealthy } from './objects/pods.ts';
+import { eventIsCurrent, snapshotNow } from './recency.ts';
+
+/** Healthy-looking pods read per agent workload (DaemonSet or Deployment), whatever the number of nodes. */
+export const HEALTHY_SAMPLE = 3;
+
+/** Node conditions that mean trouble when True (Ready is the opposite). */
+const BAD_WHEN_TRUE = ['MemoryPressure', 'DiskPressure', 'PIDPressure', 'NetworkUnavailable'];
+
+/**
+ * Nodes where something is off, each with a weight (how many independent signals point at it): the node is not
+ * Ready or under pressure, a component pod on it is unhealthy, or a current Warning event happened on it.
+ */
+export function suspectNodes(snapshot: Pick<Snapshot, 'nodes' | 'pods' | 'events' | 'now'>): Map<string, number> {
+  const weight = new Map<string, number>();
+  const add = (node: string | undefined) => {
+    if (node) weight.set(node, (weight.get(node) ?? 0) + 1);
+  };
+  for (const node of snapshot.nodes) {
+    const ready = nodeCondition(node, 'Ready');
+    if (ready && ready.status !== 'True') add(node.metadata.name);
+    for (const type of BAD_WHEN_TRUE) if (nodeCondition(node, type)?.status === 'True') add(node.metadata.name);
+    if (node.spec?.unschedulable === true) add(node.metadata.name);
+  }
+  for (const pod of snapshot.pods) if (podUnhealthy(pod)) add(pod.spec?.nodeName);
+  const now = snapshotNow(snapshot);
+  for (const ev of snapshot.events) {
+    if (ev.type !== 'Warning' || !eventIsCurrent(ev, now)) continue;
+    add(eventNode(ev));
+  }
+  return weight;
+}
+
+/** A stable spread over the cluster for the pods no signal points at (the same pods are read on every run). */
+function spread(name: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/**
+ * Up to `budget` healthy-looking, scheduled pods of one workload: those on suspect nodes first (most signals first),
+ * then a stable spread of the rest.
+ */
+export function sampleHealthy(
+  pods: readonly KubeObject[],
+  suspects: ReadonlyMap<string, number>,
+  budget = HEALTHY_SAMPLE,
+): KubeObject[] {
+  const candidates = pods.filter((p) => !podUnhealthy(p) && p.spec?.nodeName);
+  const score = (p: KubeObject) => suspects.get(p.spec.nodeName) ?? 0;
+  return candidates
+    .map((pod) => ({ pod, score: score(pod), spread: spread(pod.metadata.name) }))
+    .sort((a, b) => b.score - a.score || a.spread - b.spread || a.pod.metadata.name.localeCompare(b.pod.metadata.name))
+    .slice(0, budget)
+    .map((c) => c.pod);
+}
