@@ -4,7 +4,14 @@ import { FakeReader } from '#test/fakes/cluster-reader.ts';
 import { loadScenarioSync } from '../sandbox/scenarios.ts';
 import type { KubeObject, Resource } from './cluster-reader.ts';
 import { diagnose } from './diagnose.ts';
-import { EVENT_WINDOW_MS, eventIsCurrent, eventLastSeen, presentTense, recoveredContainers } from './recency.ts';
+import {
+  EVENT_WINDOW_MS,
+  eventIsCurrent,
+  eventLastSeen,
+  presentTense,
+  recoveredContainers,
+  replacedPod,
+} from './recency.ts';
 import { emptySnapshot } from './snapshot.ts';
 
 const NOW = Date.parse('2026-11-27T09:00:00Z');
@@ -152,5 +159,35 @@ describe('the noisy-recovered-crash scenario', () => {
     const report = await diagnose(reader, { scope: 'all', cluster: { name: 'x', server: 'https://127.0.0.1' } });
     const ids = report.components.flatMap((c) => c.findings).map((f) => f.id);
     expect(ids).toContain('coredns.loop-detected');
+  });
+});
+
+describe('pods their controller replaced', () => {
+  const owned = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'coredns-6f6b679f8f', controller: true }];
+  const pod = (extra: Partial<KubeObject['metadata']>, phase: string): KubeObject => ({
+    kind: 'Pod',
+    metadata: { name: 'coredns-6f6b679f8f-9wl2c', namespace: 'kube-system', ownerReferences: owned, ...extra },
+    status: { phase, conditions: [{ type: 'Ready', status: 'False' }] },
+  });
+
+  it('are a Terminating replica, or an Evicted / Completed controller-owned pod', () => {
+    expect(replacedPod(pod({ deletionTimestamp: '2026-11-27T08:59:30Z' }, 'Running'))).toBe(true);
+    expect(replacedPod(pod({}, 'Failed'))).toBe(true);
+    expect(replacedPod(pod({}, 'Succeeded'))).toBe(true);
+  });
+
+  it('are never a live not-Ready replica, nor an ownerless or static pod that ended', () => {
+    expect(replacedPod(pod({}, 'Running'))).toBe(false);
+    expect(replacedPod(pod({ ownerReferences: [] }, 'Failed'))).toBe(false);
+    expect(
+      replacedPod(
+        pod({ ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'cp-1', controller: true }] }, 'Failed'),
+      ),
+    ).toBe(false);
+  });
+
+  it('are left out of what the checks judge, with or without a clock', () => {
+    const snap = emptySnapshot({ pods: [pod({ deletionTimestamp: '2026-11-27T08:59:30Z' }, 'Running')] });
+    expect(presentTense(snap).pods).toEqual([]);
   });
 });

@@ -101,10 +101,25 @@ function iso(t: number): string {
 }
 
 /**
- * The snapshot as of its own time: stale events and recovered containers' previous logs removed, each kept as a
- * HistoryNote. Without a clock nothing is removed (we cannot prove anything is old).
+ * A pod its controller has already replaced or is removing: Terminating (deletionTimestamp set, e.g. the old replica
+ * of a rollout draining), or a controller-owned pod that ended (Evicted, Completed). It says nothing about the
+ * workload now; its live replicas do. Static and ownerless pods are kept (nothing replaces them).
  */
-export function presentTense(snapshot: Snapshot): Snapshot {
+export function replacedPod(pod: KubeObject): boolean {
+  if (pod.metadata.deletionTimestamp) return true;
+  const phase = pod.status?.phase;
+  if (phase !== 'Failed' && phase !== 'Succeeded') return false;
+  return (pod.metadata.ownerReferences ?? []).some((o) => o.controller === true && o.kind !== 'Node');
+}
+
+/**
+ * The snapshot as of its own time: pods their controller replaced dropped; stale events and recovered containers'
+ * previous logs removed, each kept as a HistoryNote. Without a clock no event or log is removed (we cannot prove
+ * anything is old).
+ */
+export function presentTense(input: Snapshot): Snapshot {
+  const live = input.pods.filter((p) => !replacedPod(p));
+  const snapshot = live.length === input.pods.length ? input : { ...input, pods: live };
   const now = snapshotNow(snapshot);
   if (now === undefined) return snapshot;
   const history: HistoryNote[] = [...(snapshot.history ?? [])];

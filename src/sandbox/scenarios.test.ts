@@ -41,6 +41,8 @@ const HEALTHY = [
   'noisy-recovered-crash',
   'openshift-dns-operator',
   'kubeadm-nodelocal-dns',
+  'noisy-app-failures',
+  'noisy-busy-churn',
 ];
 
 const loaded = new Map<string, Scenario>();
