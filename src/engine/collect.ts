@@ -16,6 +16,7 @@ import { logKey } from './objects/logs.ts';
 import { containerNames, isCrashLooping, podUnhealthy, restarts } from './objects/pods.ts';
 import { sanitizeLog, sanitizeObjects } from './objects/sanitize.ts';
 import { podsOf } from './objects/workloads.ts';
+import { snapshotNow } from './recency.ts';
 import type { ComponentName, Scope } from './report.ts';
 import { componentsForScope } from './report-view.ts';
 import { sampleHealthy, suspectNodes } from './sampling.ts';
@@ -362,15 +363,16 @@ export function planLogs(snapshot: Snapshot, scope: Scope): LogTarget[] {
   const targets: LogTarget[] = [];
   const seen = new Set<string>();
   const suspects = suspectNodes(snapshot);
+  const now = snapshotNow(snapshot);
   for (const { ref, components } of workloads) {
     let pods = podsOf(snapshot, ref);
     // Static kube-proxy pods have no DaemonSet owner.
     if (pods.length === 0 && ref.name === 'kube-proxy') pods = snapshot.pods.filter(isStaticProxyPod);
     const unhealthy = pods
-      .filter(podUnhealthy)
+      .filter((p) => podUnhealthy(p, now))
       .sort((a, b) => Number(isCrashLooping(b)) - Number(isCrashLooping(a)) || restarts(b) - restarts(a))
       .slice(0, MAX_UNHEALTHY_PODS_PER_WORKLOAD);
-    for (const pod of [...unhealthy, ...sampleHealthy(pods, suspects)]) {
+    for (const pod of [...unhealthy, ...sampleHealthy(pods, suspects, now)]) {
       if (!pod.spec?.nodeName) continue; // never scheduled: no logs to read
       for (const container of containersToRead(pod)) {
         const key = logKey(pod.metadata.namespace ?? KS, pod.metadata.name, container);

@@ -43,6 +43,23 @@ export function eventIsCurrent(ev: KubeObject, now: number | undefined, windowMs
   return seen === undefined || now - seen <= windowMs;
 }
 
+/**
+ * How many times an event happened within the window before `now`. `count` covers the whole series since
+ * firstTimestamp; when the series is older than the window, only the share of it that falls inside is counted
+ * (spread evenly), at least 1 when it was last seen inside. Without a clock, the whole count.
+ */
+export function eventCountInWindow(ev: KubeObject, now: number | undefined, windowMs = EVENT_WINDOW_MS): number {
+  const count = Math.max(1, Number(ev.count ?? ev.series?.count ?? 1) || 1);
+  if (now === undefined) return count;
+  const last = eventLastSeen(ev);
+  if (last === undefined) return count;
+  if (now - last > windowMs) return 0;
+  const first = time(ev.firstTimestamp) ?? time(ev.eventTime) ?? last;
+  const start = now - windowMs;
+  if (first >= start || last <= first) return count;
+  return Math.max(1, Math.ceil((count * (last - start)) / (last - first)));
+}
+
 /** When the pod became Ready (its Ready condition's last transition), if it is Ready. */
 function readySince(pod: KubeObject): number | undefined {
   if (!podReady(pod)) return undefined;

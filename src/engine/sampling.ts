@@ -31,8 +31,8 @@ export function suspectNodes(snapshot: Pick<Snapshot, 'nodes' | 'pods' | 'events
     for (const type of BAD_WHEN_TRUE) if (nodeCondition(node, type)?.status === 'True') add(node.metadata.name);
     if (node.spec?.unschedulable === true) add(node.metadata.name);
   }
-  for (const pod of snapshot.pods) if (podUnhealthy(pod)) add(pod.spec?.nodeName);
   const now = snapshotNow(snapshot);
+  for (const pod of snapshot.pods) if (podUnhealthy(pod, now)) add(pod.spec?.nodeName);
   for (const ev of snapshot.events) {
     if (ev.type !== 'Warning' || !eventIsCurrent(ev, now)) continue;
     add(eventNode(ev));
@@ -54,9 +54,10 @@ function spread(name: string): number {
 export function sampleHealthy(
   pods: readonly KubeObject[],
   suspects: ReadonlyMap<string, number>,
+  now?: number,
   budget = HEALTHY_SAMPLE,
 ): KubeObject[] {
-  const candidates = pods.filter((p) => !podUnhealthy(p) && p.spec?.nodeName);
+  const candidates = pods.filter((p) => !podUnhealthy(p, now) && p.spec?.nodeName);
   const score = (p: KubeObject) => suspects.get(p.spec.nodeName) ?? 0;
   return candidates
     .map((pod) => ({ pod, score: score(pod), spread: spread(pod.metadata.name) }))
