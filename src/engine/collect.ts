@@ -19,7 +19,7 @@ import { podsOf } from './objects/workloads.ts';
 import { snapshotNow } from './recency.ts';
 import type { ComponentName, Scope } from './report.ts';
 import { componentsForScope } from './report-view.ts';
-import { sampleHealthy, suspectNodes } from './sampling.ts';
+import { DEFAULT_SAMPLE, type SampleBudget, sampleHealthy, suspectNodes } from './sampling.ts';
 import { absentKey, emptySnapshot } from './snapshot.ts';
 
 const KS = 'kube-system';
@@ -68,6 +68,8 @@ export interface CollectOptions {
   onProgress?: (event: { phase: 'collect' | 'logs'; message: string }) => void;
   /** The collector's clock, used when the server sent no Date header (injectable in tests). */
   now?: () => number;
+  /** Healthy-looking pods read per agent workload (sampling.ts; the bench compares `{ healthy: 1, suspect: 0 }`). */
+  sampling?: SampleBudget;
 }
 
 /** Not a single object could be read (unreachable, bad credentials): every check would judge an empty cluster. */
@@ -329,7 +331,7 @@ function neverStarted(pod: KubeObject, container: string): boolean {
  * Phase 2 plan: unhealthy component pods (≤3 per workload) plus a bounded sample of healthy-looking ones per workload,
  * suspect nodes first (sampling.ts), whose current logs may still show failing syncs.
  */
-export function planLogs(snapshot: Snapshot, scope: Scope): LogTarget[] {
+export function planLogs(snapshot: Snapshot, scope: Scope, sampling: SampleBudget = DEFAULT_SAMPLE): LogTarget[] {
   const wanted = new Set(componentsForScope(scope));
   const fp = snapshot.fingerprint;
   const workloads: { ref: Parameters<typeof podsOf>[1]; components: ComponentName[] }[] = [];
@@ -372,7 +374,7 @@ export function planLogs(snapshot: Snapshot, scope: Scope): LogTarget[] {
       .filter((p) => podUnhealthy(p, now))
       .sort((a, b) => Number(isCrashLooping(b)) - Number(isCrashLooping(a)) || restarts(b) - restarts(a))
       .slice(0, MAX_UNHEALTHY_PODS_PER_WORKLOAD);
-    for (const pod of [...unhealthy, ...sampleHealthy(pods, suspects, now)]) {
+    for (const pod of [...unhealthy, ...sampleHealthy(pods, suspects, now, sampling)]) {
       if (!pod.spec?.nodeName) continue; // never scheduled: no logs to read
       for (const container of containersToRead(pod)) {
         const key = logKey(pod.metadata.namespace ?? KS, pod.metadata.name, container);
@@ -389,8 +391,13 @@ export function planLogs(snapshot: Snapshot, scope: Scope): LogTarget[] {
   return targets;
 }
 
-async function collectLogs(reader: ClusterReader, snapshot: Snapshot, scope: Scope): Promise<void> {
-  const targets = planLogs(snapshot, scope);
+async function collectLogs(
+  reader: ClusterReader,
+  snapshot: Snapshot,
+  scope: Scope,
+  sampling?: SampleBudget,
+): Promise<void> {
+  const targets = planLogs(snapshot, scope, sampling);
   const results = await Promise.allSettled(
     targets.map((t) =>
       reader.logs(t.namespace, t.pod, {
@@ -430,6 +437,6 @@ export async function collect(reader: ClusterReader, options: CollectOptions): P
   // Nothing could be read (unreachable, bad credentials): logs would fail the same way.
   if (collectedNothing(snapshot)) return snapshot;
   options.onProgress?.({ phase: 'logs', message: 'reading component logs' });
-  await collectLogs(reader, snapshot, options.scope);
+  await collectLogs(reader, snapshot, options.scope, options.sampling);
   return snapshot;
 }

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from './cluster-reader.ts';
 import { planLogs } from './collect.ts';
-import { HEALTHY_SAMPLE, sampleHealthy, suspectNodes } from './sampling.ts';
+import { HEALTHY_SAMPLE, SUSPECT_SAMPLE, sampleHealthy, suspectNodes } from './sampling.ts';
 import { emptyFingerprint, emptySnapshot } from './snapshot.ts';
 
 const NOW = '2026-11-27T09:00:00Z';
@@ -96,6 +96,24 @@ describe('log sampling of healthy-looking agents', () => {
     const sample = sampleHealthy(snap.pods.slice(0, 100), suspects).map((p) => p.spec.nodeName);
     expect(sample.slice(0, 2).sort()).toEqual(['node-0010', 'node-0042']);
     expect(sample).toHaveLength(HEALTHY_SAMPLE);
+  });
+
+  it('reads every suspect node up to its own cap, and never more, however many nodes are off', () => {
+    const few = cluster(1000, (nodes) => {
+      for (const i of [5, 400, 800, 999]) nodes[i] = node(nodes[i]!.metadata.name, false);
+    });
+    expect(planLogs(few, 'all').map((t) => t.pod)).toEqual(
+      expect.arrayContaining([
+        'kube-proxy-node-0005',
+        'kube-proxy-node-0400',
+        'kube-proxy-node-0800',
+        'kube-proxy-node-0999',
+      ]),
+    );
+    const many = cluster(5000, (nodes) => {
+      for (let i = 0; i < 300; i++) nodes[i * 10] = node(nodes[i * 10]!.metadata.name, false);
+    });
+    expect(planLogs(many, 'all')).toHaveLength(SUSPECT_SAMPLE);
   });
 
   it('never counts an unhealthy or unscheduled pod as a healthy sample, and is stable from run to run', () => {

@@ -12,6 +12,15 @@ import { eventIsCurrent, snapshotNow } from './recency.ts';
 
 /** Healthy-looking pods read per agent workload (DaemonSet or Deployment), whatever the number of nodes. */
 export const HEALTHY_SAMPLE = 3;
+/** At most this many of them on suspect nodes: more than HEALTHY_SAMPLE, so several bad nodes are all read. */
+export const SUSPECT_SAMPLE = 10;
+
+/** How many healthy-looking pods to read per workload: in all, and at most on suspect nodes. */
+export interface SampleBudget {
+  healthy: number;
+  suspect: number;
+}
+export const DEFAULT_SAMPLE: SampleBudget = { healthy: HEALTHY_SAMPLE, suspect: SUSPECT_SAMPLE };
 
 /** Node conditions that mean trouble when True (Ready is the opposite). */
 const BAD_WHEN_TRUE = ['MemoryPressure', 'DiskPressure', 'PIDPressure', 'NetworkUnavailable'];
@@ -48,20 +57,20 @@ function spread(name: string): number {
 }
 
 /**
- * Up to `budget` healthy-looking, scheduled pods of one workload: those on suspect nodes first (most signals first),
- * then a stable spread of the rest.
+ * Healthy-looking, scheduled pods of one workload: those on suspect nodes (most signals first, at most
+ * `budget.suspect`), then a stable spread of the rest up to `budget.healthy` in all.
  */
 export function sampleHealthy(
   pods: readonly KubeObject[],
   suspects: ReadonlyMap<string, number>,
   now?: number,
-  budget = HEALTHY_SAMPLE,
+  budget: SampleBudget = DEFAULT_SAMPLE,
 ): KubeObject[] {
-  const candidates = pods.filter((p) => !podUnhealthy(p, now) && p.spec?.nodeName);
-  const score = (p: KubeObject) => suspects.get(p.spec.nodeName) ?? 0;
-  return candidates
-    .map((pod) => ({ pod, score: score(pod), spread: spread(pod.metadata.name) }))
-    .sort((a, b) => b.score - a.score || a.spread - b.spread || a.pod.metadata.name.localeCompare(b.pod.metadata.name))
-    .slice(0, budget)
-    .map((c) => c.pod);
+  const ranked = pods
+    .filter((p) => !podUnhealthy(p, now) && p.spec?.nodeName)
+    .map((pod) => ({ pod, score: suspects.get(pod.spec.nodeName) ?? 0, spread: spread(pod.metadata.name) }))
+    .sort((a, b) => b.score - a.score || a.spread - b.spread || a.pod.metadata.name.localeCompare(b.pod.metadata.name));
+  const onSuspects = ranked.filter((c) => c.score > 0).slice(0, budget.suspect);
+  const rest = ranked.filter((c) => c.score === 0).slice(0, Math.max(0, budget.healthy - onSuspects.length));
+  return [...onSuspects, ...rest].map((c) => c.pod);
 }
