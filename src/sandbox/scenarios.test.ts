@@ -43,6 +43,7 @@ const HEALTHY = [
   'kubeadm-nodelocal-dns',
   'noisy-app-failures',
   'noisy-busy-churn',
+  'healthy-chatty-agents',
 ];
 
 const loaded = new Map<string, Scenario>();
