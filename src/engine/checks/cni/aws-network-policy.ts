@@ -165,7 +165,7 @@ export const awsNetworkPolicyCheck: RegisteredCheck = {
           ],
           runbook: [
             step(
-              ctx.tr('Confirm the flag on the DaemonSet.', 'DaemonSet의 플래그를 확인합니다.'),
+              ctx.tr('Confirm the flag on the DaemonSet.', '데몬셋의 플래그를 확인합니다.'),
               `kubectl -n ${ns} get ds ${agent.daemonSet} -o jsonpath='{.spec.template.spec.containers[?(@.name=="${NODE_AGENT}")].args}'`,
             ),
             step(
