@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { cliBench, cliBundleSizes, cliTables } from './cli.ts';
 import { faultsBench } from './faults.ts';
 import { remediationBench } from './remediation.ts';
+import { samplingBench } from './sampling.ts';
 import { slackBench } from './slack.ts';
 
 // Loopback only: no AWS credential chain may fall through to the instance metadata endpoint.
@@ -43,6 +44,7 @@ try {
   sections.push(...(await slackBench(tmp, quick)));
   sections.push(...(await faultsBench(quick)));
   sections.push(...(await remediationBench(quick)));
+  sections.push(...(await samplingBench(quick)));
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -16,8 +16,10 @@ import { logKey } from './objects/logs.ts';
 import { containerNames, isCrashLooping, podUnhealthy, restarts } from './objects/pods.ts';
 import { sanitizeLog, sanitizeObjects } from './objects/sanitize.ts';
 import { podsOf } from './objects/workloads.ts';
+import { snapshotNow } from './recency.ts';
 import type { ComponentName, Scope } from './report.ts';
 import { componentsForScope } from './report-view.ts';
+import { DEFAULT_SAMPLE, type SampleBudget, sampleHealthy, suspectNodes } from './sampling.ts';
 import { absentKey, emptySnapshot } from './snapshot.ts';
 
 const KS = 'kube-system';
@@ -66,6 +68,8 @@ export interface CollectOptions {
   onProgress?: (event: { phase: 'collect' | 'logs'; message: string }) => void;
   /** The collector's clock, used when the server sent no Date header (injectable in tests). */
   now?: () => number;
+  /** Healthy-looking pods read per agent workload (sampling.ts; the bench compares `{ healthy: 1, suspect: 0 }`). */
+  sampling?: SampleBudget;
 }
 
 /** Not a single object could be read (unreachable, bad credentials): every check would judge an empty cluster. */
@@ -344,8 +348,11 @@ function neverStarted(pod: KubeObject, container: string): boolean {
   return Boolean(status?.state?.waiting) && Number(status?.restartCount ?? 0) === 0 && !status?.lastState?.terminated;
 }
 
-/** Phase 2 plan: unhealthy component pods (≤3 per workload) plus one healthy representative per workload. */
-export function planLogs(snapshot: Snapshot, scope: Scope): LogTarget[] {
+/**
+ * Phase 2 plan: unhealthy component pods (≤3 per workload) plus a bounded sample of healthy-looking ones per workload,
+ * suspect nodes first (sampling.ts), whose current logs may still show failing syncs.
+ */
+export function planLogs(snapshot: Snapshot, scope: Scope, sampling: SampleBudget = DEFAULT_SAMPLE): LogTarget[] {
   const wanted = new Set(componentsForScope(scope));
   const fp = snapshot.fingerprint;
   const workloads: { ref: Parameters<typeof podsOf>[1]; components: ComponentName[] }[] = [];
@@ -378,16 +385,17 @@ export function planLogs(snapshot: Snapshot, scope: Scope): LogTarget[] {
   }
   const targets: LogTarget[] = [];
   const seen = new Set<string>();
+  const suspects = suspectNodes(snapshot);
+  const now = snapshotNow(snapshot);
   for (const { ref, components } of workloads) {
     let pods = podsOf(snapshot, ref);
     // Static kube-proxy pods have no DaemonSet owner.
     if (pods.length === 0 && ref.name === 'kube-proxy') pods = snapshot.pods.filter(isStaticProxyPod);
     const unhealthy = pods
-      .filter(podUnhealthy)
+      .filter((p) => podUnhealthy(p, now))
       .sort((a, b) => Number(isCrashLooping(b)) - Number(isCrashLooping(a)) || restarts(b) - restarts(a))
       .slice(0, MAX_UNHEALTHY_PODS_PER_WORKLOAD);
-    const healthy = pods.find((p) => !podUnhealthy(p) && p.spec?.nodeName);
-    for (const pod of healthy ? [...unhealthy, healthy] : unhealthy) {
+    for (const pod of [...unhealthy, ...sampleHealthy(pods, suspects, now, sampling)]) {
       if (!pod.spec?.nodeName) continue; // never scheduled: no logs to read
       for (const container of containersToRead(pod)) {
         const key = logKey(pod.metadata.namespace ?? KS, pod.metadata.name, container);
@@ -404,8 +412,13 @@ export function planLogs(snapshot: Snapshot, scope: Scope): LogTarget[] {
   return targets;
 }
 
-async function collectLogs(reader: ClusterReader, snapshot: Snapshot, scope: Scope): Promise<void> {
-  const targets = planLogs(snapshot, scope);
+async function collectLogs(
+  reader: ClusterReader,
+  snapshot: Snapshot,
+  scope: Scope,
+  sampling?: SampleBudget,
+): Promise<void> {
+  const targets = planLogs(snapshot, scope, sampling);
   const results = await Promise.allSettled(
     targets.map((t) =>
       reader.logs(t.namespace, t.pod, {
@@ -478,7 +491,7 @@ export async function collect(reader: ClusterReader, options: CollectOptions): P
   options.onProgress?.({ phase: 'logs', message: 'reading component logs' });
   const wanted = new Set(componentsForScope(options.scope));
   await Promise.all([
-    collectLogs(reader, snapshot, options.scope),
+    collectLogs(reader, snapshot, options.scope, options.sampling),
     runWave(reader, dnsRbacPlan(snapshot, options.scope), snapshot, wanted),
   ]);
   return snapshot;

@@ -19,6 +19,7 @@ import {
   sortComponents,
   sortFindings,
 } from './report-view.ts';
+import type { SampleBudget } from './sampling.ts';
 
 export interface DiagnoseOptions {
   scope: Scope;
@@ -34,6 +35,8 @@ export interface DiagnoseOptions {
    * in this process (the CLI's text), skipping it keeps zod off a short run; every finding is still checked.
    */
   validate?: boolean;
+  /** Healthy-looking pods whose current log is read per agent workload (sampling.ts); for the bench's comparison. */
+  sampling?: SampleBudget;
 }
 
 export function worstStatus(statuses: readonly Status[]): Status {
@@ -129,6 +132,7 @@ export async function diagnose(reader: ClusterReader, options: DiagnoseOptions):
       scope: options.scope,
       onProgress: progress,
       now: () => started,
+      sampling: options.sampling,
     }),
   );
 

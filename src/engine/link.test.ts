@@ -114,6 +114,21 @@ describe('fallbacks and ordering', () => {
     ]);
   });
 
+  it('drops a "recovered" note of a component that is failing now, and keeps it beside another component\'s failure', () => {
+    const kept = dropExplainedFallbacks([
+      at('dns', f('dns.recovered', 'info')),
+      at('dns', f('coredns.loop-detected')),
+      at('cni', f('cni.recovered', 'info')),
+      at('kube-proxy', f('kube-proxy.recovered', 'info')),
+      at('kube-proxy', f('kube-proxy.cluster-cidr-mismatch', 'warning')),
+    ]);
+    expect(kept.map((l) => l.finding.id)).toEqual([
+      'coredns.loop-detected',
+      'cni.recovered',
+      'kube-proxy.cluster-cidr-mismatch',
+    ]);
+  });
+
   it('keeps the fallback next to a mere warning', () => {
     const kept = dropExplainedFallbacks([
       at('kube-proxy', f('kube-proxy.crashloop')),

@@ -92,9 +92,17 @@ export interface Located {
   finding: Finding;
 }
 
-/** Drops fallbacks explained by a specific critical finding of the same component. */
+/** A dated "recovered" note (checks/history): it says nothing is failing now. */
+export const RECOVERED_ID = /\.recovered$/;
+
+/**
+ * Drops fallbacks explained by a specific critical finding of the same component, and "recovered" notes of a
+ * component that is failing now: history next to a current failure of the same component would say the opposite.
+ */
 export function dropExplainedFallbacks(all: Located[]): Located[] {
   return all.filter(({ component, finding }) => {
+    if (RECOVERED_ID.test(finding.id))
+      return !all.some((o) => o.component === component && o.finding.severity !== 'info');
     if (!FALLBACK_IDS.has(finding.id)) return true;
     return !all.some(
       (o) => o.component === component && o.finding.severity === 'critical' && !FALLBACK_IDS.has(o.finding.id),

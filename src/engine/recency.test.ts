@@ -4,7 +4,16 @@ import { FakeReader } from '#test/fakes/cluster-reader.ts';
 import { loadScenarioSync } from '../sandbox/scenarios.ts';
 import type { KubeObject, Resource } from './cluster-reader.ts';
 import { diagnose } from './diagnose.ts';
-import { EVENT_WINDOW_MS, eventIsCurrent, eventLastSeen, presentTense, recoveredContainers } from './recency.ts';
+import { podUnhealthy, restartedRecently } from './objects/pods.ts';
+import {
+  EVENT_WINDOW_MS,
+  eventCountInWindow,
+  eventIsCurrent,
+  eventLastSeen,
+  presentTense,
+  recoveredContainers,
+  replacedPod,
+} from './recency.ts';
 import { emptySnapshot } from './snapshot.ts';
 
 const NOW = Date.parse('2026-11-27T09:00:00Z');
@@ -152,5 +161,91 @@ describe('the noisy-recovered-crash scenario', () => {
     const report = await diagnose(reader, { scope: 'all', cluster: { name: 'x', server: 'https://127.0.0.1' } });
     const ids = report.components.flatMap((c) => c.findings).map((f) => f.id);
     expect(ids).toContain('coredns.loop-detected');
+  });
+});
+
+describe('pods their controller replaced', () => {
+  const owned = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'coredns-6f6b679f8f', controller: true }];
+  const pod = (extra: Partial<KubeObject['metadata']>, phase: string): KubeObject => ({
+    kind: 'Pod',
+    metadata: { name: 'coredns-6f6b679f8f-9wl2c', namespace: 'kube-system', ownerReferences: owned, ...extra },
+    status: { phase, conditions: [{ type: 'Ready', status: 'False' }] },
+  });
+
+  it('are a Terminating replica, or an Evicted / Completed controller-owned pod', () => {
+    expect(replacedPod(pod({ deletionTimestamp: '2026-11-27T08:59:30Z' }, 'Running'))).toBe(true);
+    expect(replacedPod(pod({}, 'Failed'))).toBe(true);
+    expect(replacedPod(pod({}, 'Succeeded'))).toBe(true);
+  });
+
+  it('are never a live not-Ready replica, nor an ownerless or static pod that ended', () => {
+    expect(replacedPod(pod({}, 'Running'))).toBe(false);
+    expect(replacedPod(pod({ ownerReferences: [] }, 'Failed'))).toBe(false);
+    expect(
+      replacedPod(
+        pod({ ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'cp-1', controller: true }] }, 'Failed'),
+      ),
+    ).toBe(false);
+  });
+
+  it('are left out of what the checks judge, with or without a clock', () => {
+    const snap = emptySnapshot({ pods: [pod({ deletionTimestamp: '2026-11-27T08:59:30Z' }, 'Running')] });
+    expect(presentTense(snap).pods).toEqual([]);
+  });
+});
+
+describe('restarts by recent rate, not lifetime count', () => {
+  const pod = (restartCount: number, finishedAt?: string): KubeObject => ({
+    kind: 'Pod',
+    metadata: { name: 'kube-proxy-7qpdl', namespace: 'kube-system' },
+    status: {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True' }],
+      containerStatuses: [
+        {
+          name: 'kube-proxy',
+          ready: true,
+          restartCount,
+          state: { running: {} },
+          lastState: finishedAt ? { terminated: { exitCode: 1, finishedAt } } : {},
+        },
+      ],
+    },
+  });
+
+  it('a Ready pod whose last exit was days ago is healthy now, whatever its restartCount', () => {
+    expect(restartedRecently(pod(40, '2026-11-20T11:35:04Z'), NOW)).toBe(false);
+    expect(podUnhealthy(pod(40, '2026-11-20T11:35:04Z'), NOW)).toBe(false);
+  });
+
+  it('a Ready pod that exited minutes ago is restarting now', () => {
+    expect(restartedRecently(pod(1, '2026-11-27T08:50:00Z'), NOW)).toBe(true);
+    expect(podUnhealthy(pod(1, '2026-11-27T08:50:00Z'), NOW)).toBe(true);
+  });
+
+  it('without an exit time or a clock, any restart counts (nothing proves it is old)', () => {
+    expect(restartedRecently(pod(2), NOW)).toBe(true);
+    expect(podUnhealthy(pod(2, '2026-11-20T11:35:04Z'))).toBe(true);
+    expect(podUnhealthy(pod(0), NOW)).toBe(false);
+  });
+});
+
+describe('events by count within the window', () => {
+  it('counts all of a series that started inside the window', () => {
+    const ev = event('2026-11-27T08:59:00Z', { firstTimestamp: '2026-11-27T08:30:00Z', count: 12 });
+    expect(eventCountInWindow(ev, NOW)).toBe(12);
+  });
+
+  it('counts only the share of a long series that falls inside the window, and nothing of a stale one', () => {
+    // 240 occurrences spread over 4 days, the last a minute ago: about 2.5 an hour.
+    const long = event('2026-11-27T08:59:00Z', { firstTimestamp: '2026-11-23T08:59:00Z', count: 240 });
+    expect(eventCountInWindow(long, NOW)).toBe(3);
+    const sparse = event('2026-11-27T08:59:00Z', { firstTimestamp: '2026-11-20T08:59:00Z', count: 3 });
+    expect(eventCountInWindow(sparse, NOW)).toBe(1);
+    expect(eventCountInWindow(event('2026-11-20T11:36:20Z', { count: 31 }), NOW)).toBe(0);
+  });
+
+  it('without a clock, counts the whole series', () => {
+    expect(eventCountInWindow(event('2026-11-20T11:36:20Z', { count: 31 }), undefined)).toBe(31);
   });
 });

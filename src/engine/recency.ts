@@ -43,6 +43,23 @@ export function eventIsCurrent(ev: KubeObject, now: number | undefined, windowMs
   return seen === undefined || now - seen <= windowMs;
 }
 
+/**
+ * How many times an event happened within the window before `now`. `count` covers the whole series since
+ * firstTimestamp; when the series is older than the window, only the share of it that falls inside is counted
+ * (spread evenly), at least 1 when it was last seen inside. Without a clock, the whole count.
+ */
+export function eventCountInWindow(ev: KubeObject, now: number | undefined, windowMs = EVENT_WINDOW_MS): number {
+  const count = Math.max(1, Number(ev.count ?? ev.series?.count ?? 1) || 1);
+  if (now === undefined) return count;
+  const last = eventLastSeen(ev);
+  if (last === undefined) return count;
+  if (now - last > windowMs) return 0;
+  const first = time(ev.firstTimestamp) ?? time(ev.eventTime) ?? last;
+  const start = now - windowMs;
+  if (first >= start || last <= first) return count;
+  return Math.max(1, Math.ceil((count * (last - start)) / (last - first)));
+}
+
 /** When the pod became Ready (its Ready condition's last transition), if it is Ready. */
 function readySince(pod: KubeObject): number | undefined {
   if (!podReady(pod)) return undefined;
@@ -101,10 +118,25 @@ function iso(t: number): string {
 }
 
 /**
- * The snapshot as of its own time: stale events and recovered containers' previous logs removed, each kept as a
- * HistoryNote. Without a clock nothing is removed (we cannot prove anything is old).
+ * A pod its controller has already replaced or is removing: Terminating (deletionTimestamp set, e.g. the old replica
+ * of a rollout draining), or a controller-owned pod that ended (Evicted, Completed). It says nothing about the
+ * workload now; its live replicas do. Static and ownerless pods are kept (nothing replaces them).
  */
-export function presentTense(snapshot: Snapshot): Snapshot {
+export function replacedPod(pod: KubeObject): boolean {
+  if (pod.metadata.deletionTimestamp) return true;
+  const phase = pod.status?.phase;
+  if (phase !== 'Failed' && phase !== 'Succeeded') return false;
+  return (pod.metadata.ownerReferences ?? []).some((o) => o.controller === true && o.kind !== 'Node');
+}
+
+/**
+ * The snapshot as of its own time: pods their controller replaced dropped; stale events and recovered containers'
+ * previous logs removed, each kept as a HistoryNote. Without a clock no event or log is removed (we cannot prove
+ * anything is old).
+ */
+export function presentTense(input: Snapshot): Snapshot {
+  const live = input.pods.filter((p) => !replacedPod(p));
+  const snapshot = live.length === input.pods.length ? input : { ...input, pods: live };
   const now = snapshotNow(snapshot);
   if (now === undefined) return snapshot;
   const history: HistoryNote[] = [...(snapshot.history ?? [])];

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../engine/cluster-reader.ts';
+import { FakeReader } from '#test/fakes/cluster-reader.ts';
+import { RESOURCE_OF_KIND } from '#test/support/scenario-reports.ts';
+import type { KubeObject, Resource } from '../engine/cluster-reader.ts';
+import { diagnose } from '../engine/diagnose.ts';
 import { generateLargeCluster } from './generate.ts';
 
 const count = (objects: KubeObject[], kind: string) => objects.filter((o) => o.kind === kind).length;
@@ -123,5 +126,21 @@ describe('generateLargeCluster app Services', () => {
       expect(ips).toEqual(pods.map((p) => p.status.podIP).sort());
     }
     expect(cluster.objects.filter((o) => o.kind === 'EndpointSlice').length).toBeGreaterThan(services.length);
+  });
+});
+
+describe('the generated broken cluster, diagnosed', () => {
+  it('reports the current CoreDNS loop and no "recovered" note for the same component', async () => {
+    const scenario = generateLargeCluster({ nodes: 20, podsPerNode: 2, broken: 'coredns-loop' });
+    const objects: Partial<Record<Resource, KubeObject[]>> = {};
+    for (const o of scenario.objects) {
+      const resource = RESOURCE_OF_KIND[o.kind ?? ''];
+      if (resource) objects[resource] = [...(objects[resource] ?? []), o];
+    }
+    const reader = new FakeReader(objects, scenario.logs);
+    const report = await diagnose(reader, { scope: 'all', cluster: { name: 'large', server: 'https://127.0.0.1' } });
+    const dns = report.components.find((c) => c.component === 'dns')!.findings.map((f) => f.id);
+    expect(dns).toContain('coredns.loop-detected');
+    expect(dns).not.toContain('dns.recovered');
   });
 });

@@ -48,6 +48,9 @@ const HEALTHY = [
   'cilium-kube-proxy',
   'kubeadm-calico-3-30',
   'dual-stack',
+  'noisy-app-failures',
+  'noisy-busy-churn',
+  'healthy-chatty-agents',
 ];
 
 const loaded = new Map<string, Scenario>();

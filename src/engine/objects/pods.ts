@@ -71,10 +71,32 @@ export function podState(pod: KubeObject): string {
   return parts.join(' ');
 }
 
-/** A pod that deserves attention: not Ready, crash-looping, waiting, or restarted. */
-export function podUnhealthy(pod: KubeObject): boolean {
+/** How long after its last exit a restarted container still counts as restarting (matches recency.ts). */
+export const RESTART_WINDOW_MS = 60 * 60_000;
+
+/**
+ * Restarted within the window before `now`: judged from the last exit (lastState.terminated.finishedAt), not from the
+ * lifetime restartCount, so a container that crashed days ago and has run since is not "restarting". A restart
+ * without a known exit time, or without a clock, counts as recent (nothing proves it is old).
+ */
+export function restartedRecently(pod: KubeObject, now: number | undefined, windowMs = RESTART_WINDOW_MS): boolean {
+  const { init, main } = allStatuses(pod);
+  return [...init, ...main].some((s) => {
+    if (!(Number(s?.restartCount) > 0) && !s?.lastState?.terminated) return false;
+    const finished = Date.parse(s?.lastState?.terminated?.finishedAt ?? '');
+    if (now === undefined || !Number.isFinite(finished)) return Number(s?.restartCount) > 0;
+    return now - finished <= windowMs;
+  });
+}
+
+/**
+ * A pod that deserves attention: not Ready, crash-looping, waiting, or restarted recently (with `now`; without it,
+ * restarted at all).
+ */
+export function podUnhealthy(pod: KubeObject, now?: number): boolean {
   if (pod.status?.phase === 'Succeeded') return false;
-  return !podReady(pod) || isCrashLooping(pod) || waitingReason(pod) !== undefined || restarts(pod) > 0;
+  if (!podReady(pod) || isCrashLooping(pod) || waitingReason(pod) !== undefined) return true;
+  return now === undefined ? restarts(pod) > 0 : restartedRecently(pod, now);
 }
 
 /** Container names of a pod spec (or a workload's pod template spec). */

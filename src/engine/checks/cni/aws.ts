@@ -5,6 +5,7 @@ import { makeFinding, step } from '../../findings.ts';
 import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';
 import { podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
+import { nodeAgentDown } from './aws-network-policy.ts';
 import { cniAgent, nodesOf, sandboxFailures, verifyCniSteps } from './util.ts';
 
 export const NO_IP = /failed to assign an IP address to container/;
@@ -27,7 +28,8 @@ export const awsCheck: RegisteredCheck = {
     if (agent?.kind !== 'aws-vpc-cni') return [];
     const ns = agent.namespace;
     const sandbox = sandboxFailures(snapshot).filter((f) => NO_IP.test(f.message));
-    const unready = agent.pods.filter((p) => !podReady(p));
+    // A pod that is not Ready only because its network-policy agent is down is aws-network-policy.ts's business.
+    const unready = agent.pods.filter((p) => !podReady(p) && !nodeAgentDown(p));
     if (sandbox.length === 0 && unready.length === 0) return [];
     const probe = unready
       .flatMap((p) => podEvents(snapshot, p, 'Unhealthy'))

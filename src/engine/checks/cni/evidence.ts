@@ -28,4 +28,8 @@ export const CNI_ROOT_CAUSE_EVIDENCE: Readonly<Record<string, string>> = {
   'cni.agent-not-ready': 'A CNI agent pod not Ready now, or a NotReady node with a network message and no agent pod.',
   'cni.sandbox-failed': 'A FailedCreatePodSandBox event seen in the last hour that no specific check explains.',
   'cni.calico.kube-controllers-down': 'Every calico-kube-controllers pod not Ready now.',
+  'cni.aws.network-policy-agent-failing':
+    'The aws-eks-nodeagent container not ready while aws-node (ipamd) is, or agent error lines (Reconcile error, failed to update map) in its current log.',
+  'cni.aws.network-policy-disabled':
+    'NetworkPolicy objects and --enable-network-policy=false (or no aws-eks-nodeagent container), with no other policy engine.',
 };

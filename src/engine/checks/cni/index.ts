@@ -2,6 +2,7 @@
 import type { RegisteredCheck } from '../../check.ts';
 import { agentHealthCheck } from './agent-health.ts';
 import { awsCheck } from './aws.ts';
+import { awsNetworkPolicyCheck } from './aws-network-policy.ts';
 import { calicoCheck } from './calico.ts';
 import { ciliumCheck } from './cilium.ts';
 import { conflictingCheck } from './conflicting.ts';
@@ -26,4 +27,5 @@ export const cniChecks: RegisteredCheck[] = [
   agentHealthCheck,
   sandboxFailedCheck,
   kubeControllersCheck,
+  awsNetworkPolicyCheck,
 ];

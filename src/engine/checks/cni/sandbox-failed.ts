@@ -4,8 +4,9 @@ import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { CNI_NAMES } from '../../fingerprint.ts';
-import { eventCount, eventLine } from '../../objects/events.ts';
+import { eventLine } from '../../objects/events.ts';
 import { podReady, podState } from '../../objects/pods.ts';
+import { eventCountInWindow, snapshotNow } from '../../recency.ts';
 import type { Finding } from '../../report.ts';
 import { NO_IP } from './aws.ts';
 import { NODENAME } from './calico.ts';
@@ -46,7 +47,8 @@ export const sandboxFailedCheck: RegisteredCheck = {
     const agent = cniAgent(snapshot);
     const nodes = nodesOf(failures);
     const agentPods = agent ? nodes.map((n) => agentPodOn(agent, n)).filter((p): p is KubeObject => Boolean(p)) : [];
-    const total = failures.reduce((n, f) => n + eventCount(f.event), 0);
+    // Judged by how often it happened within the last hour, not over the event's whole lifetime.
+    const total = failures.reduce((n, f) => n + eventCountInWindow(f.event, snapshotNow(snapshot)), 0);
     const first = failures[0]!;
     const label = agent ? CNI_NAMES[agent.kind] : ctx.tr('the CNI', 'CNI');
     const sick = agentPods.find((p) => !podReady(p));

@@ -5,9 +5,10 @@
 import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { makeFinding, step } from '../../findings.ts';
-import { eventCount, eventLine, eventMessage, podEvents } from '../../objects/events.ts';
+import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';
 import { lastLines, podLogs } from '../../objects/logs.ts';
 import { failingContainer, isCrashLooping, podReady, podState, podStatusText } from '../../objects/pods.ts';
+import { eventCountInWindow, snapshotNow } from '../../recency.ts';
 import type { Finding } from '../../report.ts';
 import { corefileConfigMapName, dnsWorkload, RECOGNISED_DNS_LOG, verifySteps } from './workload.ts';
 
@@ -117,16 +118,17 @@ export const crashloopCheck: RegisteredCheck = {
       );
     }
 
+    const now = snapshotNow(snapshot);
     const unready = w.pods.filter((p) => {
       if (p.status?.phase !== 'Running' || podReady(p) || crashing(p)) return false;
       const logs = podLogs(snapshot, p);
       if (recognised(logs) || logs.some((t) => WAITING.test(t))) return false;
       // A probe or two failing while a pod starts is normal; a repeated failure is not.
-      return podEvents(snapshot, p, 'Unhealthy').some((e) => eventCount(e) >= 3);
+      return podEvents(snapshot, p, 'Unhealthy').some((e) => eventCountInWindow(e, now) >= 3);
     });
     if (unready.length > 0) {
       const pod = unready[0]!;
-      const probe = podEvents(snapshot, pod, 'Unhealthy').find((e) => eventCount(e) >= 3)!;
+      const probe = podEvents(snapshot, pod, 'Unhealthy').find((e) => eventCountInWindow(e, now) >= 3)!;
       findings.push(
         makeFinding({
           id: 'coredns.not-ready',

@@ -24,4 +24,6 @@ export const PROXY_ROOT_CAUSE_EVIDENCE: Readonly<Record<string, string>> = {
   'kube-proxy.inotify-exhausted': '"failed complete: too many open files" in a current log.',
   'kube-proxy.crashloop': 'A kube-proxy container in CrashLoopBackOff now.',
   'kube-proxy.pods-not-ready': 'A kube-proxy pod not Ready now.',
+  'kube-proxy.sync-failing':
+    'Repeated "Failed to execute iptables-restore" / "nftables sync failed" and "Sync failed" lines in a Running pod\'s current log, with no successful sync after them.',
 };

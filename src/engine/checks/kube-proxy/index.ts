@@ -12,6 +12,7 @@ import { kubeconfigCheck } from './kubeconfig.ts';
 import { podHealthCheck } from './pod-health.ts';
 import { rbacCheck } from './rbac.ts';
 import { serviceAccountCheck } from './serviceaccount.ts';
+import { syncErrorsCheck } from './sync-errors.ts';
 
 export const proxyChecks: RegisteredCheck[] = [
   daemonSetMissingCheck,
@@ -26,4 +27,5 @@ export const proxyChecks: RegisteredCheck[] = [
   hostLimitsCheck,
   clusterCidrCheck,
   podHealthCheck,
+  syncErrorsCheck,
 ];

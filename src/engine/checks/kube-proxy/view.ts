@@ -10,6 +10,7 @@ import { configMap } from '../../objects/configmaps.ts';
 import { allLogText, findLogLine, logsFor } from '../../objects/logs.ts';
 import { podState, podUnhealthy } from '../../objects/pods.ts';
 import { podsOf } from '../../objects/workloads.ts';
+import { snapshotNow } from '../../recency.ts';
 import type { RunbookStep } from '../../report.ts';
 import { isAbsent } from '../../snapshot.ts';
 
@@ -99,7 +100,7 @@ export function proxyView(snapshot: Snapshot): ProxyView {
   const view: ProxyView = {
     ds,
     pods,
-    unhealthy: pods.filter(podUnhealthy),
+    unhealthy: pods.filter((p) => podUnhealthy(p, snapshotNow(snapshot))),
     container,
     configCmAbsent: false,
     logs: pods
