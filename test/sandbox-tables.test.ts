@@ -237,4 +237,23 @@ describe('server-side Tables as the apiserver prints them', () => {
       ),
     ).toEqual(['30s', '2m30s', '9m59s', '10m', '3h1m', '9h', '3d4h', '20d', '2y70d']);
   });
+
+  it('serves resourceVersion=0 from the watch cache: one answer whatever the limit; no other version with continue', async () => {
+    const cached = await raw(`/api/v1/namespaces/${NS}/pods?limit=1&resourceVersion=0`, 'application/json');
+    expect(cached.body.items).toHaveLength(3);
+    expect(cached.body.metadata.continue).toBeUndefined();
+    const first = await raw(`/api/v1/namespaces/${NS}/pods?limit=1`, 'application/json');
+    const token = encodeURIComponent(first.body.metadata.continue);
+    const bad = await raw(
+      `/api/v1/namespaces/${NS}/pods?limit=1&continue=${token}&resourceVersion=5`,
+      'application/json',
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toBe('specifying resource version is not allowed when using continue');
+    const paged = await raw(
+      `/api/v1/namespaces/${NS}/pods?limit=1&continue=${token}&resourceVersion=0`,
+      'application/json',
+    );
+    expect(paged.body.items.map((i: { metadata: { name: string } }) => i.metadata.name)).toEqual(['init-failing']);
+  });
 });

@@ -154,8 +154,13 @@ function list(ctx: ApiContext, r: ResourceRequest, req: IncomingMessage, res: Se
     throw e;
   }
   const { keys, objects } = ctx.store.list(r.type.storage, r.type.namespaced ? r.namespace : undefined);
-  const limit = Number(r.query.get('limit') ?? 0) || Number.POSITIVE_INFINITY;
   const cont = r.query.get('continue');
+  const rv = r.query.get('resourceVersion');
+  if (cont && rv && rv !== '0') throw badRequest('specifying resource version is not allowed when using continue');
+  // resourceVersion=0 without a continue token is served from the watch cache, which does not page: `limit` is
+  // ignored and the whole collection comes in one answer (kube 1.32).
+  const fromCache = rv === '0' && !cont;
+  const limit = (!fromCache && Number(r.query.get('limit') ?? 0)) || Number.POSITIVE_INFINITY;
   const start = cont ? firstAfter(keys, decodeContinue(cont).after) : 0;
   const filtered = labels.length > 0 || fields.length > 0;
   const matches = (o: KubeObject) =>
