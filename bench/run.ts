@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliBench, cliBundleSizes, cliTables } from './cli.ts';
+import { cliBench, cliBundleSizes, cliTables, targetLines } from './cli.ts';
 import { faultsBench } from './faults.ts';
 import { remediationBench } from './remediation.ts';
 import { slackBench } from './slack.ts';
@@ -39,6 +39,10 @@ try {
     '`--timeout 60`, so a loaded machine measures a slow run rather than a partial report.',
     '',
     ...cliTables(cli),
+    '',
+    '### Targets',
+    '',
+    ...targetLines(cli.rows, cli.startup, cli.phases),
     '',
     `Installed CLI: ${sizesKiB.files} files, ${sizesKiB.totalKiB} KiB; \`netcheck all\` loads ${sizesKiB.diagnosisKiB} KiB of them (the sandbox, the demo, completion, zod and @kubernetes/client-node are chunks it never reads).`,
     '',
