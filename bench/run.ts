@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliBench, cliBundleSizes, cliTables } from './cli.ts';
+import { cliBench, cliBundleSizes, cliTables, targetLines } from './cli.ts';
 import { faultsBench } from './faults.ts';
 import { remediationBench } from './remediation.ts';
 import { samplingBench } from './sampling.ts';
@@ -33,10 +33,17 @@ try {
     'warm run: a round trip starts when a request arrives with nothing outstanding (so 12 sockets carrying 23 requests',
     'can show as two), continuation pages are counted apart; at 0 ms latency requests do not overlap and the count means',
     'nothing, so it is shown only at 20 ms. The engine itself reads in 2 dependent waves (objects, then logs; 3 when a CNI',
-    "lives in its own namespace). Peak RSS is the netcheck process's (GNU time). Critical-path target: (round trips +",
-    'pages of the largest list − 1) × latency + 100 ms.',
+    'lives in its own namespace). Past one page of 500 pods the DaemonSet pod list continues as Table rows (5,000 a page)',
+    'and ends with one round of full gets (failing pods, one pod per template); nodes, DaemonSets and Deployments come',
+    "from the watch cache in one answer (resourceVersion=0). Peak RSS is the netcheck process's (GNU time).",
+    'Critical-path target: (round trips + requests in the pod list chain − 1) × latency + 100 ms. Every run has',
+    '`--timeout 60`, so a loaded machine measures a slow run rather than a partial report.',
     '',
     ...cliTables(cli),
+    '',
+    '### Targets',
+    '',
+    ...targetLines(cli.rows, cli.startup, cli.phases),
     '',
     `Installed CLI: ${sizesKiB.files} files, ${sizesKiB.totalKiB} KiB; \`netcheck all\` loads ${sizesKiB.diagnosisKiB} KiB of them (the sandbox, the demo, completion, zod and @kubernetes/client-node are chunks it never reads).`,
     '',

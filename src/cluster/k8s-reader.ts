@@ -18,6 +18,7 @@ import {
 } from '../engine/cluster-reader.ts';
 import { Interner } from './intern.ts';
 import type { KubeConnectionConfig } from './kubeconfig-lite.ts';
+import { type PodRow, podFromRow, podRows, TABLE_ACCEPT, templateKey } from './pod-rows.ts';
 
 export interface KubeReaderOptions {
   /** Per-request timeout (each page, each log call), counted from the moment the request has a socket. */
@@ -30,6 +31,11 @@ export interface KubeReaderOptions {
   pageSize?: number;
   /** Who we authenticate as, for error messages; otherwise parsed from 403 messages or the kubeconfig user. */
   identity?: string;
+  /**
+   * A pod list that has returned this many full objects and still has more reads the rest as Table rows (see
+   * pod-rows.ts); 0 never does. Default: one default page, so only big clusters take that path.
+   */
+  rowsAfter?: number;
 }
 
 /** API path prefix and scope per resource. */
@@ -56,6 +62,17 @@ const RESOURCE_PATHS: Record<Resource, { prefix: string; namespaced: boolean }> 
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_PAGE_SIZE = 500;
+/** Table rows are a fraction of a pod's bytes: bigger pages, fewer round trips on the list's critical path. */
+const ROW_PAGE_SIZE = 5000;
+/** More pods than this to fetch one by one (a cluster where most pods are failing): list them in full instead. */
+const MAX_ROW_FETCHES = 64;
+/**
+ * Collections read with `resourceVersion=0`: served from the API server's watch cache instead of a quorum read of
+ * etcd, and in one answer (the cache ignores `limit`), so thousands of nodes cost one round trip instead of a page
+ * chain. The cache may trail etcd by a moment; a diagnosis of node and workload state tolerates that, which it
+ * would not for a write. Never with `limit` (its first page would become the whole collection).
+ */
+const FROM_CACHE: ReadonlySet<Resource> = new Set(['nodes', 'daemonsets', 'deployments']);
 /** Longest Retry-After we honour; a server asking for more gets one retry after this long. */
 const MAX_RETRY_AFTER_MS = 2_000;
 
@@ -226,7 +243,12 @@ export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOp
     return { headers, ...(applied.auth ? { auth: applied.auth } : {}) };
   }
 
-  function once(path: string, credentials: Awaited<ReturnType<typeof authenticated>>, maxChars = MAX_BODY_CHARS) {
+  function once(
+    path: string,
+    credentials: Awaited<ReturnType<typeof authenticated>>,
+    maxChars = MAX_BODY_CHARS,
+    accept = 'application/json, */*',
+  ) {
     const t = transport!;
     requestCount++;
     return new Promise<RawResponse & { reused: boolean }>((resolve, reject) => {
@@ -241,7 +263,7 @@ export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOp
         {
           method: 'GET',
           agent: t.agent,
-          headers: { Accept: 'application/json, */*', 'User-Agent': 'netcheck', ...credentials.headers },
+          headers: { Accept: accept, 'User-Agent': 'netcheck', ...credentials.headers },
           ...(credentials.auth ? { auth: credentials.auth } : {}),
         },
         (res: IncomingMessage) => {
@@ -285,8 +307,8 @@ export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOp
   }
 
   /** One HTTP request (any status). */
-  async function send(path: string, maxChars?: number): Promise<RawResponse> {
-    return await once(path, await authenticated(), maxChars);
+  async function send(path: string, maxChars?: number, accept?: string): Promise<RawResponse> {
+    return await once(path, await authenticated(), maxChars, accept);
   }
 
   /** Whether a wait of `ms` and one more request still fit before the deadline. */
@@ -301,11 +323,12 @@ export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOp
     path: string,
     what: { verb: string; resource: string; namespace?: string },
     maxChars?: number,
+    accept?: string,
   ): Promise<RawResponse> {
     for (let attempt = 0; ; attempt++) {
       let response: RawResponse;
       try {
-        response = await send(path, maxChars);
+        response = await send(path, maxChars, accept);
       } catch (error) {
         const net = networkError(error);
         const code = (error as { code?: string }).code ?? '';
@@ -374,6 +397,99 @@ export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOp
       : `${prefix}/namespaces/${encodeURIComponent(namespace)}/${resource}`;
   };
 
+  /** The rest of a list in full objects, from a continue token (the fallback of the rows path). */
+  async function listFullFrom(resource: Resource, opts: ListOptions, from: string): Promise<KubeObject[]> {
+    const namespace = RESOURCE_PATHS[resource].namespaced ? opts.namespace : undefined;
+    const what = { verb: 'list', resource, namespace };
+    const items: KubeObject[] = [];
+    const interner = new Interner();
+    let next: string | undefined = from;
+    while (next) {
+      const query = queryString({
+        labelSelector: opts.labelSelector,
+        fieldSelector: opts.fieldSelector,
+        limit: opts.pageSize ?? pageSize,
+        continue: next,
+        timeoutSeconds: Math.max(1, Math.ceil(timeoutMs / 1000)),
+      });
+      const response = await call(`${collectionPath(resource, namespace)}${query}`, what);
+      const body = parseBody(response, what) as { items?: KubeObject[]; metadata?: { continue?: string } };
+      for (const item of Array.isArray(body.items) ? body.items : []) {
+        if (item !== null && typeof item === 'object') interner.object(item);
+        items.push(item);
+      }
+      next = body.metadata?.continue || undefined;
+    }
+    return items;
+  }
+
+  /**
+   * Pods for the rows, in row order: healthy rows rebuilt from a full pod of their template, every other row fetched
+   * in full — all fetches (other rows, and one pod per template no full page held) in one parallel round. Undefined
+   * when that would be too many fetches: then the caller lists the rest in full.
+   */
+  async function podsFromRows(rows: PodRow[], full: KubeObject[]): Promise<KubeObject[] | undefined> {
+    const templates = new Map<string, KubeObject>();
+    const remember = (pod: KubeObject) => {
+      const key = templateKey(pod.metadata ?? {});
+      if (key && !templates.has(key)) templates.set(key, pod);
+    };
+    for (const pod of full) if (pod && typeof pod === 'object') remember(pod);
+    const fetch = new Set<PodRow>();
+    const wanted = new Set<string>();
+    for (const row of rows) {
+      const key = row.healthy && templateKey(row.healthy.metadata);
+      if (!key) fetch.add(row);
+      else if (!templates.has(key) && !wanted.has(key)) {
+        wanted.add(key);
+        fetch.add(row);
+      }
+    }
+    const fetched = new Map<PodRow, KubeObject | null>();
+    for (let round = 0; fetch.size > 0; round++) {
+      if (fetch.size > MAX_ROW_FETCHES || round > 1) return undefined;
+      const batch = [...fetch];
+      fetch.clear();
+      const pods = await Promise.all(batch.map((row) => getObject('pods', row.name, row.namespace)));
+      batch.forEach((row, i) => {
+        fetched.set(row, pods[i]!);
+        if (pods[i]) remember(pods[i]!);
+      });
+      // A row whose template does not fit it (containers, sidecars) is fetched too, in one more round at most.
+      for (const row of rows) {
+        if (fetched.has(row) || !row.healthy) continue;
+        const template = templates.get(templateKey(row.healthy.metadata) ?? '');
+        if (!template || !podFromRow(row.healthy, template)) fetch.add(row);
+      }
+    }
+    const out: KubeObject[] = [];
+    for (const row of rows) {
+      if (fetched.has(row)) {
+        // Null: deleted between the list and the get — gone, as a fresh list would show.
+        const pod = fetched.get(row);
+        if (pod) out.push(pod);
+        continue;
+      }
+      out.push(podFromRow(row.healthy!, templates.get(templateKey(row.healthy!.metadata)!)!)!);
+    }
+    return out;
+  }
+
+  async function getObject(resource: Resource, name: string, namespace?: string): Promise<KubeObject | null> {
+    const ns = RESOURCE_PATHS[resource].namespaced ? namespace : undefined;
+    try {
+      const response = await call(`${collectionPath(resource, ns)}/${encodeURIComponent(name)}`, {
+        verb: 'get',
+        resource,
+        namespace,
+      });
+      return parseBody(response, { verb: 'get', resource, namespace }) as KubeObject;
+    } catch (error) {
+      if (error instanceof ClusterError && error.kind === 'not-found') return null;
+      throw error;
+    }
+  }
+
   const reader: ClusterReader = {
     get identity() {
       return identity();
@@ -391,40 +507,52 @@ export function createKubeReader(kc: KubeConnectionConfig, options: KubeReaderOp
       const path = collectionPath(resource, namespace);
       const items: KubeObject[] = [];
       const interner = new Interner();
+      const fromCache = FROM_CACHE.has(resource) && opts.limit === undefined;
+      const rowsAfter = resource === 'pods' && opts.limit === undefined ? (options.rowsAfter ?? DEFAULT_PAGE_SIZE) : 0;
+      /** Pods read as rows, in list order, and the continue token they started at (to list them in full instead). */
+      let rows: PodRow[] | undefined;
+      let rowsFrom: string | undefined;
       let next: string | undefined;
       do {
+        const asRows = rows !== undefined;
         const query = queryString({
           labelSelector: opts.labelSelector,
           fieldSelector: opts.fieldSelector,
-          limit: opts.limit ?? opts.pageSize ?? pageSize,
+          limit: opts.limit ?? (asRows ? ROW_PAGE_SIZE : (opts.pageSize ?? pageSize)),
           continue: next,
+          // A continued list must not name a resourceVersion: the token carries it.
+          resourceVersion: fromCache && !next ? '0' : undefined,
+          includeObject: asRows ? 'Metadata' : undefined,
           timeoutSeconds: Math.max(1, Math.ceil(timeoutMs / 1000)),
         });
-        const response = await call(`${path}${query}`, what);
+        const response = await call(`${path}${query}`, what, undefined, asRows ? TABLE_ACCEPT : undefined);
         const body = parseBody(response, what) as { items?: KubeObject[]; metadata?: { continue?: string } };
-        // Items that are not objects are the engine's to drop (it sanitizes every list), never a crash here.
-        for (const item of Array.isArray(body.items) ? body.items : []) {
-          if (item !== null && typeof item === 'object') interner.object(item);
-          items.push(item);
+        const pageRows = asRows ? podRows(body, namespace) : undefined;
+        if (asRows && pageRows) rows!.push(...pageRows);
+        else {
+          // Items that are not objects are the engine's to drop (it sanitizes every list), never a crash here.
+          for (const item of Array.isArray(body.items) ? body.items : []) {
+            if (item !== null && typeof item === 'object') interner.object(item);
+            items.push(item);
+          }
         }
         next = opts.limit === undefined ? body.metadata?.continue || undefined : undefined;
+        if (asRows && !pageRows) {
+          // Not a pod Table after all (an old server or a proxy that ignores Accept): the rest in full.
+          return [...items, ...(await listFullFrom(resource, opts, rowsFrom!))];
+        }
+        if (!asRows && next && rowsAfter > 0 && items.length >= rowsAfter) {
+          rows = [];
+          rowsFrom = next;
+        }
       } while (next);
-      return items;
+      if (!rows || rows.length === 0) return items;
+      const rebuilt = await podsFromRows(rows, items);
+      return rebuilt ? [...items, ...rebuilt] : [...items, ...(await listFullFrom(resource, opts, rowsFrom!))];
     },
 
-    async get(resource: Resource, name: string, namespace?: string): Promise<KubeObject | null> {
-      const ns = RESOURCE_PATHS[resource].namespaced ? namespace : undefined;
-      try {
-        const response = await call(`${collectionPath(resource, ns)}/${encodeURIComponent(name)}`, {
-          verb: 'get',
-          resource,
-          namespace,
-        });
-        return parseBody(response, { verb: 'get', resource, namespace }) as KubeObject;
-      } catch (error) {
-        if (error instanceof ClusterError && error.kind === 'not-found') return null;
-        throw error;
-      }
+    get(resource: Resource, name: string, namespace?: string): Promise<KubeObject | null> {
+      return getObject(resource, name, namespace);
     },
 
     async logs(namespace: string, pod: string, opts: LogOptions = {}): Promise<string> {

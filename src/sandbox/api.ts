@@ -18,7 +18,7 @@ import {
   SelectorError,
 } from './selectors.ts';
 import { firstAfter, type ObjectStore, objectKey } from './store.ts';
-import { toTable, wantsTable } from './table.ts';
+import { contentType, negotiate, toPartial, toPartialList, toTable } from './table.ts';
 import type { ContainerLogs, KubeObject } from './types.ts';
 
 export interface ResourceRequest {
@@ -154,8 +154,13 @@ function list(ctx: ApiContext, r: ResourceRequest, req: IncomingMessage, res: Se
     throw e;
   }
   const { keys, objects } = ctx.store.list(r.type.storage, r.type.namespaced ? r.namespace : undefined);
-  const limit = Number(r.query.get('limit') ?? 0) || Number.POSITIVE_INFINITY;
   const cont = r.query.get('continue');
+  const rv = r.query.get('resourceVersion');
+  if (cont && rv && rv !== '0') throw badRequest('specifying resource version is not allowed when using continue');
+  // resourceVersion=0 without a continue token is served from the watch cache, which does not page: `limit` is
+  // ignored and the whole collection comes in one answer (kube 1.32).
+  const fromCache = rv === '0' && !cont;
+  const limit = (!fromCache && Number(r.query.get('limit') ?? 0)) || Number.POSITIVE_INFINITY;
   const start = cont ? firstAfter(keys, decodeContinue(cont).after) : 0;
   const filtered = labels.length > 0 || fields.length > 0;
   const matches = (o: KubeObject) =>
@@ -184,8 +189,14 @@ function list(ctx: ApiContext, r: ResourceRequest, req: IncomingMessage, res: Se
     if (!filtered) meta.remainingItemCount = objects.length - i;
   }
   const items = page.map(view(r.type));
-  if (wantsTable(req.headers.accept)) {
-    sendJson(res, 200, toTable(r.type.name, page, meta, r.query.get('includeObject')));
+  const as = negotiate(req.headers.accept, true);
+  if (as === 'Table') {
+    const table = toTable(r.type.name, page, meta, r.query.get('includeObject'));
+    sendJson(res, 200, table, { 'Content-Type': contentType('Table') });
+    return;
+  }
+  if (as === 'PartialObjectMetadata') {
+    sendJson(res, 200, toPartialList(page, meta), { 'Content-Type': contentType('PartialObjectMetadataList') });
     return;
   }
   sendJson(res, 200, { kind: `${r.type.kind}List`, apiVersion: groupVersion(r.type), metadata: meta, items });
@@ -500,12 +511,17 @@ export async function handleResource(
       return;
     case 'get': {
       const obj = view(r.type)(getExisting(ctx, r));
-      if (wantsTable(req.headers.accept)) {
-        sendJson(
-          res,
-          200,
-          toTable(r.type.name, [obj], { resourceVersion: obj.metadata.resourceVersion }, r.query.get('includeObject')),
+      const as = negotiate(req.headers.accept, false);
+      if (as === 'Table') {
+        const table = toTable(
+          r.type.name,
+          [obj],
+          { resourceVersion: obj.metadata.resourceVersion },
+          r.query.get('includeObject'),
         );
+        sendJson(res, 200, table, { 'Content-Type': contentType('Table') });
+      } else if (as === 'PartialObjectMetadata') {
+        sendJson(res, 200, toPartial(obj), { 'Content-Type': contentType('PartialObjectMetadata') });
       } else sendJson(res, 200, obj);
       return;
     }

@@ -124,7 +124,13 @@ export function generateLargeCluster(opts: LargeClusterOptions): Scenario {
       const name = `${t.metadata.generateName ?? `${owner}-`}${suffix(i)}`;
       const pod: KubeObject = {
         ...t,
-        metadata: { ...t.metadata, name, uid: uid() },
+        // The DaemonSet controller labels every pod with the revision of the template it was made from.
+        metadata: {
+          ...t.metadata,
+          name,
+          uid: uid(),
+          labels: { 'controller-revision-hash': `${owner.length.toString(16)}f9c8d5b6`, ...t.metadata.labels },
+        },
         spec: { ...t.spec, nodeName },
         status: { ...t.status, hostIP: ip, hostIPs: [{ ip }], podIP: ip, podIPs: [{ ip }] },
       };
