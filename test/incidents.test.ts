@@ -54,6 +54,12 @@ describe('an incident channel and its alerts', () => {
     expect(reportTs).toBeTruthy();
     expect(said(updates(callsIn(channel, from)).at(-1))).toContain('coredns.loop-detected');
     expect(said(updates(callsIn(channel, from)).at(-1))).toMatch(/default cluster \*prod-eu\*/);
+    // The first screen is trimmed: the rest is in the report's thread by itself, and the report says so.
+    const restReplies = posts(callsIn(channel, from)).slice(1);
+    expect(restReplies.length).toBeGreaterThan(0);
+    for (const reply of restReplies) expect(reply.body.thread_ts).toBe(reportTs);
+    expect(said(restReplies[0])).toContain('Further findings on prod-eu');
+    expect(said(updates(callsIn(channel, from)).at(-1))).toContain('In the thread');
 
     const fired = alert(channel, '[FIRING:1] CoreDNSErrorsHigh', {
       attachments: [{ text: 'Labels:\n - alertname: CoreDNSErrorsHigh\n - cluster: prod-eu\n - severity: critical' }],
@@ -207,9 +213,13 @@ describe('an incident channel and its alerts', () => {
     );
     const reports = written.filter((c) => reportTs.has(tsOf(c)));
     expect(reports).toHaveLength(1);
-    // The other trigger became a follow-up in the report's thread.
+    // The other trigger became a follow-up in the report's thread, beside the report's rest (posted once).
     const root = reports[0]?.body.thread_ts ?? tsOf(reports[0]);
-    expect(written.filter((c) => c !== reports[0]).map((c) => c.body.thread_ts)).toEqual([root]);
+    const others = written.filter((c) => c !== reports[0]);
+    expect(new Set(others.map((c) => c.body.thread_ts))).toEqual(new Set([root]));
+    const rest = others.filter((c) => said(c).includes('Further findings on prod-eu'));
+    expect(rest).toHaveLength(1);
+    expect(others.filter((c) => !rest.includes(c))).toHaveLength(1);
   });
 
   it('people joining a private channel, and private channels outside the pattern, start nothing', async () => {
