@@ -3,6 +3,7 @@
 // an alert about a component netcheck finds healthy is answered with the contradiction; Re-run updates in place.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackApiCall } from './fakes/slack-api.ts';
+import { grafanaRichText } from './fixtures/alert-bots.ts';
 import { ALICE, type Harness, startHarness } from './support/slack-harness.ts';
 import { buttonRequest, eventRequest } from './support/slack-request.ts';
 
@@ -228,5 +229,48 @@ describe('an incident channel and its alerts', () => {
     await deliver({ type: 'member_joined_channel', user: ALICE, channel: 'GPRIV00001', channel_type: 'G' });
     await deliver({ type: 'member_joined_channel', user: 'UNETCHECK1', channel: 'GPRIV00002', channel_type: 'G' });
     expect(h.jobs().length).toBe(before);
+  });
+});
+
+describe('alert bots that write rich_text blocks', () => {
+  it('a Grafana rich_text alert picks its cluster from the label list; its resolution is verified in the thread', async () => {
+    const channel = 'CINC003009';
+    h.slackApi.setChannel(channel, { name: 'inc-3009-dns' });
+    const from = h.slackApi.calls.length;
+    const firedAt = ts();
+    await deliver({
+      type: 'message',
+      subtype: 'bot_message',
+      bot_id: 'BGRAFANA01',
+      channel,
+      ts: firedAt,
+      ...grafanaRichText('firing'),
+    });
+    const job = h.jobs().at(-1);
+    expect(job).toMatchObject({
+      kind: 'incident',
+      cluster: 'staging',
+      scope: 'dns',
+      threadTs: firedAt,
+      incident: { trigger: 'alert', alert: { status: 'firing', name: 'CoreDNSDown' } },
+    });
+    const [report] = posts(callsIn(channel, from));
+    expect(report?.body.thread_ts).toBe(firedAt);
+    const final = updates(callsIn(channel, from)).at(-1);
+    expect(said(final)).toContain('netcheck — staging');
+    expect(said(final)).toContain("the alert's label `cluster=staging`");
+
+    const mark = h.slackApi.calls.length;
+    await deliver({
+      type: 'message',
+      subtype: 'bot_message',
+      bot_id: 'BGRAFANA01',
+      channel,
+      ts: ts(),
+      ...grafanaRichText('resolved'),
+    });
+    const replies = posts(callsIn(channel, mark));
+    expect(replies.map((c) => c.body.thread_ts)).toEqual([firedAt]);
+    expect(said(replies[0])).toMatch(/Alert \*CoreDNSDown\* resolved, but .* is still failing/);
   });
 });
