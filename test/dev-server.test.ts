@@ -217,6 +217,16 @@ describe('netcheck dev with nothing configured: the built-in Slack API and the p
         },
       )
       .toBe(true);
+    // ...and what its first screen left out follows in its thread.
+    await expect
+      .poll(
+        async () =>
+          (await state()).messages.some(
+            (m) => m.channel === DEV_OPS_CHANNEL && m.threadTs && m.text.includes('Further findings on sandbox'),
+          ),
+        { timeout: 20_000 },
+      )
+      .toBe(true);
   });
 
   it('keeps the signing secret out of what it prints, in a file only its owner can read', () => {
