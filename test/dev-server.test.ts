@@ -141,7 +141,7 @@ function freshShell(script: string): Promise<{ code: number | null; out: string;
 }
 
 interface PageState {
-  messages: { channel: string; text: string; ephemeralTo?: string; user?: string }[];
+  messages: { channel: string; text: string; ephemeralTo?: string; user?: string; threadTs?: string }[];
 }
 
 describe('netcheck dev with nothing configured: the built-in Slack API and the preview page', () => {
