@@ -225,6 +225,11 @@ describe('osls package', () => {
       },
       {
         Effect: 'Allow',
+        Action: 'ssm:GetParameter',
+        Resource: sub('arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/netcheck/test/*'),
+      },
+      {
+        Effect: 'Allow',
         Action: 'lambda:InvokeFunction',
         Resource: sub('arn:aws:lambda:${AWS::Region}:${AWS::AccountId}:function:netcheck-test-worker'),
       },
@@ -262,6 +267,11 @@ describe('osls package', () => {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         Resource: { 'Fn::GetAtt': ['IncidentTable', 'Arn'] },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'ssm:GetParameter',
+        Resource: sub('arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/netcheck/test/*'),
       },
       {
         Effect: 'Allow',

@@ -27,7 +27,7 @@ import { loadConfig } from '../config/load.ts';
 import type { AppConfig, ClusterConfig } from '../config/schema.ts';
 import { createConfigSource, perConfig } from '../config/source.ts';
 import { createLog, type Log, slackLogger } from '../log.ts';
-import { awsClientConfig, slackSecretsFrom } from '../runtime.ts';
+import { awsClientConfig, parameterStoreFor, slackSecretsFrom } from '../runtime.ts';
 import { type Checked, type Progress, recordRecheck, rerunTarget, runIncident } from './incident.ts';
 import { createSlackOutput } from './slack-output.ts';
 import { postRest, restOf } from './thread-rest.ts';
@@ -276,29 +276,32 @@ export function workerHandlerFromEnv(
   const incidents = options.incidents ?? createIncidentStore({ client: dynamo, table: config.incidentTable });
   let describer: ReturnType<typeof createEksDescriber> | undefined;
   // The clusters may live in a run-time document: connections are rebuilt with it when it changes.
-  return perConfig(createConfigSource(config, secrets), (current) => {
-    const connector = createClusterConnector({
-      secrets,
-      // Only for EKS clusters configured without endpoint/CA; built on first use.
-      describeCluster: (auth) => {
-        describer ??= createEksDescriber();
-        return describer(auth);
-      },
-    });
-    return createWorkerHandler({
-      config: current,
-      log,
-      botToken: async () => (await slackSecretsFrom(current, secrets)).botToken,
-      dedupe,
-      incidents,
-      connect: (cluster) => connector.connect(cluster),
-      forget: (name) => {
-        connector.invalidate(name);
-        const auth = current.clusters.find((c) => c.name === name)?.auth;
-        if (auth && 'secretId' in auth) secrets.invalidate(auth.secretId);
-      },
-    });
-  });
+  return perConfig(
+    createConfigSource(config, secrets, () => parameterStoreFor(config, env)),
+    (current) => {
+      const connector = createClusterConnector({
+        secrets,
+        // Only for EKS clusters configured without endpoint/CA; built on first use.
+        describeCluster: (auth) => {
+          describer ??= createEksDescriber();
+          return describer(auth);
+        },
+      });
+      return createWorkerHandler({
+        config: current,
+        log,
+        botToken: async () => (await slackSecretsFrom(current, secrets)).botToken,
+        dedupe,
+        incidents,
+        connect: (cluster) => connector.connect(cluster),
+        forget: (name) => {
+          connector.invalidate(name);
+          const auth = current.clusters.find((c) => c.name === name)?.auth;
+          if (auth && 'secretId' in auth) secrets.invalidate(auth.secretId);
+        },
+      });
+    },
+  );
 }
 
 let fromEnv: WorkerHandler | undefined;
