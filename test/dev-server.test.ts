@@ -141,7 +141,7 @@ function freshShell(script: string): Promise<{ code: number | null; out: string;
 }
 
 interface PageState {
-  messages: { channel: string; text: string; ephemeralTo?: string; user?: string }[];
+  messages: { channel: string; text: string; ephemeralTo?: string; user?: string; threadTs?: string }[];
 }
 
 describe('netcheck dev with nothing configured: the built-in Slack API and the preview page', () => {
@@ -215,6 +215,16 @@ describe('netcheck dev with nothing configured: the built-in Slack API and the p
         {
           timeout: 20_000,
         },
+      )
+      .toBe(true);
+    // ...and what its first screen left out follows in its thread.
+    await expect
+      .poll(
+        async () =>
+          (await state()).messages.some(
+            (m) => m.channel === DEV_OPS_CHANNEL && m.threadTs && m.text.includes('Further findings on sandbox'),
+          ),
+        { timeout: 20_000 },
       )
       .toBe(true);
   });

@@ -3,6 +3,7 @@
 // an alert about a component netcheck finds healthy is answered with the contradiction; Re-run updates in place.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackApiCall } from './fakes/slack-api.ts';
+import { grafanaRichText } from './fixtures/alert-bots.ts';
 import { ALICE, type Harness, startHarness } from './support/slack-harness.ts';
 import { buttonRequest, eventRequest } from './support/slack-request.ts';
 
@@ -54,6 +55,12 @@ describe('an incident channel and its alerts', () => {
     expect(reportTs).toBeTruthy();
     expect(said(updates(callsIn(channel, from)).at(-1))).toContain('coredns.loop-detected');
     expect(said(updates(callsIn(channel, from)).at(-1))).toMatch(/default cluster \*prod-eu\*/);
+    // The first screen is trimmed: the rest is in the report's thread by itself, and the report says so.
+    const restReplies = posts(callsIn(channel, from)).slice(1);
+    expect(restReplies.length).toBeGreaterThan(0);
+    for (const reply of restReplies) expect(reply.body.thread_ts).toBe(reportTs);
+    expect(said(restReplies[0])).toContain('Further findings on prod-eu');
+    expect(said(updates(callsIn(channel, from)).at(-1))).toContain('In the thread');
 
     const fired = alert(channel, '[FIRING:1] CoreDNSErrorsHigh', {
       attachments: [{ text: 'Labels:\n - alertname: CoreDNSErrorsHigh\n - cluster: prod-eu\n - severity: critical' }],
@@ -207,9 +214,13 @@ describe('an incident channel and its alerts', () => {
     );
     const reports = written.filter((c) => reportTs.has(tsOf(c)));
     expect(reports).toHaveLength(1);
-    // The other trigger became a follow-up in the report's thread.
+    // The other trigger became a follow-up in the report's thread, beside the report's rest (posted once).
     const root = reports[0]?.body.thread_ts ?? tsOf(reports[0]);
-    expect(written.filter((c) => c !== reports[0]).map((c) => c.body.thread_ts)).toEqual([root]);
+    const others = written.filter((c) => c !== reports[0]);
+    expect(new Set(others.map((c) => c.body.thread_ts))).toEqual(new Set([root]));
+    const rest = others.filter((c) => said(c).includes('Further findings on prod-eu'));
+    expect(rest).toHaveLength(1);
+    expect(others.filter((c) => !rest.includes(c))).toHaveLength(1);
   });
 
   it('people joining a private channel, and private channels outside the pattern, start nothing', async () => {
@@ -218,5 +229,48 @@ describe('an incident channel and its alerts', () => {
     await deliver({ type: 'member_joined_channel', user: ALICE, channel: 'GPRIV00001', channel_type: 'G' });
     await deliver({ type: 'member_joined_channel', user: 'UNETCHECK1', channel: 'GPRIV00002', channel_type: 'G' });
     expect(h.jobs().length).toBe(before);
+  });
+});
+
+describe('alert bots that write rich_text blocks', () => {
+  it('a Grafana rich_text alert picks its cluster from the label list; its resolution is verified in the thread', async () => {
+    const channel = 'CINC003009';
+    h.slackApi.setChannel(channel, { name: 'inc-3009-dns' });
+    const from = h.slackApi.calls.length;
+    const firedAt = ts();
+    await deliver({
+      type: 'message',
+      subtype: 'bot_message',
+      bot_id: 'BGRAFANA01',
+      channel,
+      ts: firedAt,
+      ...grafanaRichText('firing'),
+    });
+    const job = h.jobs().at(-1);
+    expect(job).toMatchObject({
+      kind: 'incident',
+      cluster: 'staging',
+      scope: 'dns',
+      threadTs: firedAt,
+      incident: { trigger: 'alert', alert: { status: 'firing', name: 'CoreDNSDown' } },
+    });
+    const [report] = posts(callsIn(channel, from));
+    expect(report?.body.thread_ts).toBe(firedAt);
+    const final = updates(callsIn(channel, from)).at(-1);
+    expect(said(final)).toContain('netcheck — staging');
+    expect(said(final)).toContain("the alert's label `cluster=staging`");
+
+    const mark = h.slackApi.calls.length;
+    await deliver({
+      type: 'message',
+      subtype: 'bot_message',
+      bot_id: 'BGRAFANA01',
+      channel,
+      ts: ts(),
+      ...grafanaRichText('resolved'),
+    });
+    const replies = posts(callsIn(channel, mark));
+    expect(replies.map((c) => c.body.thread_ts)).toEqual([firedAt]);
+    expect(said(replies[0])).toMatch(/Alert \*CoreDNSDown\* resolved, but .* is still failing/);
   });
 });

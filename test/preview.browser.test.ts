@@ -135,6 +135,10 @@ describe('the Slack preview page', () => {
     expect(await report.locator('.sk-mention', { hasText: '@Alice' }).count()).toBe(1);
     expect(await reports().count()).toBe(1);
     await shot('1-command-report');
+    // What the first screen left out is already in the report's thread: no --details needed.
+    await report.locator('.sk-replies').click();
+    await page.getByTestId('thread').getByText('Further findings on sandbox').first().waitFor(WAIT);
+    await page.locator('#thread-close').click();
   });
 
   it('the ack is Alice’s alone: as Bob the channel shows the report but not her ephemeral', async () => {
@@ -273,6 +277,24 @@ describe('the Slack preview page', () => {
     const resolved = alert.filter({ has: page.locator('.sk-att-title', { hasText: '[RESOLVED] CoreDNSDown' }) });
     await resolved.first().waitFor(WAIT);
     expect(await resolved.locator('.sk-attachment').getAttribute('style')).toContain('#2eb67d');
+  });
+
+  it('a private incident channel stays quiet until the bot is invited, then gets its report', async () => {
+    await actAs(DEV_USERS.alice);
+    await page.getByTestId('channel-private').check();
+    await page.getByTestId('channel-name').fill('inc-4343-private');
+    await page.getByTestId('channel-name').press('Enter');
+    await expect.poll(() => page.locator('#channel-name').textContent(), WAIT).toContain('🔒 inc-4343-private');
+    // Slack tells the bot nothing about a private channel it is not in: no report, an invite button instead.
+    const invite = page.getByTestId('invite-bot');
+    await invite.waitFor(WAIT);
+    expect(await fromBot().count()).toBe(0);
+    await invite.click();
+    const report = await finalReport(reports().first());
+    expect(await report.textContent()).toContain('coredns.loop-detected');
+    expect(await invite.isHidden()).toBe(true);
+    expect(await reports().count()).toBe(1);
+    await shot('5-private-incident');
   });
 
   it('asked nothing of any host but the dev server the whole time', () => {

@@ -64,9 +64,12 @@ describe('/netcheck from a permitted user', () => {
 
     await h.lambda.idle();
     const calls = h.slackApi.calls.slice(callsBefore);
-    const posted = calls.filter((c) => c.method === 'chat.postMessage');
+    // One message in the channel; anything else posted is the report's rest, in its thread.
+    const posted = calls.filter((c) => c.method === 'chat.postMessage' && !c.body.thread_ts);
+    const replies = calls.filter((c) => c.method === 'chat.postMessage' && c.body.thread_ts);
     const updates = calls.filter((c) => c.method === 'chat.update');
     expect(posted).toHaveLength(1);
+    for (const reply of replies) expect(reply.body.thread_ts).toBe(posted[0]?.response.ts);
     expect(posted[0]?.body.channel).toBe(OPS);
     expect(posted[0]?.token).toBe(BOT_TOKEN);
     expect(updates.length).toBeGreaterThan(0);

@@ -77,7 +77,11 @@ describe('the worker', () => {
     const before = h.slackApi.calls.length;
     expect(await run(payload)).toMatchObject({ outcome: 'reported' });
     expect(await run(payload)).toMatchObject({ outcome: 'duplicate' });
-    expect(callsSince(before).filter((c) => c.method === 'chat.postMessage')).toHaveLength(1);
+    // One report (its rest, if any, goes to its thread, once).
+    const posts = callsSince(before).filter((c) => c.method === 'chat.postMessage');
+    expect(posts.filter((c) => !c.body.thread_ts)).toHaveLength(1);
+    const replies = posts.filter((c) => c.body.thread_ts);
+    expect(new Set(replies.map((c) => c.body.text)).size).toBe(replies.length);
   });
 
   it('with --details, posts the findings the report left out into the report thread', async () => {

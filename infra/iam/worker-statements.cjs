@@ -78,6 +78,12 @@ module.exports = async ({ resolveVariable }) => {
       Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
       Resource: { 'Fn::GetAtt': ['IncidentTable', 'Arn'] },
     },
+    // The clusters document when it lives in Parameter Store (NETCHECK_CONFIG_PARAMETER): the stage's prefix only.
+    {
+      Effect: 'Allow',
+      Action: 'ssm:GetParameter',
+      Resource: { 'Fn::Sub': `arn:aws:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${service}/${stage}/*` },
+    },
   );
   if (!clusters) {
     // Only EKS clusters configured without endpoint/CA are described; which ones is known at run time only.

@@ -215,6 +215,8 @@ export function createApprovalStore(opts: ApprovalStoreOptions): ApprovalStore {
 
   const view = (r: PlanRecord): PlanRecord =>
     r.state === 'pending' && r.expiresAt * 1000 <= now() ? { ...r, state: 'expired' } : r;
+  /** A transition that did not happen, with the plan as it is now (if it exists). */
+  const refused = (r: PlanRecord | undefined): TransitionResult => ({ ok: false, current: r && view(r) });
 
   const getRaw = async (id: string): Promise<PlanRecord | undefined> => {
     if (!isPlanId(id)) return undefined;
@@ -265,11 +267,11 @@ export function createApprovalStore(opts: ApprovalStoreOptions): ApprovalStore {
       // Read, then write conditionally on what was read (state, team, and the body as a version): the write
       // fails whenever anything changed in between, so exactly one of concurrent transitions wins.
       const current = await getRaw(id);
-      if (!current || current.teamId !== t.teamId) return { ok: false, current: current && view(current) };
+      if (!current || current.teamId !== t.teamId) return refused(current);
       const at = now();
-      if (!t.from.includes(current.state)) return { ok: false, current: view(current) };
-      if (t.unexpired && current.expiresAt * 1000 <= at) return { ok: false, current: view(current) };
-      if (t.planned && !current.diffHash) return { ok: false, current: view(current) };
+      if (!t.from.includes(current.state)) return refused(current);
+      if (t.unexpired && current.expiresAt * 1000 <= at) return refused(current);
+      if (t.planned && !current.diffHash) return refused(current);
       const entry: AuditEntry = {
         planId: id,
         cluster: current.cluster,
@@ -318,10 +320,7 @@ export function createApprovalStore(opts: ApprovalStoreOptions): ApprovalStore {
           }),
         );
       } catch (e) {
-        if (e instanceof ConditionalCheckFailedException) {
-          const latest = await getRaw(id);
-          return { ok: false, current: latest && view(latest) };
-        }
+        if (e instanceof ConditionalCheckFailedException) return refused(await getRaw(id));
         throw e;
       }
       log(entry);

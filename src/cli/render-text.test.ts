@@ -1,28 +1,13 @@
 // The text report as a terminal shows it: the first screen is enough to act, the rest follows below, each finding
 // once. Every sandbox scenario is diagnosed in-process and rendered in both languages.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { expectGolden as expectGoldenFile } from '#test/support/golden.ts';
 import { scenarioNames, scenarioReport } from '#test/support/scenario-reports.ts';
 import { reportView } from '../engine/report-view.ts';
 import { renderText, renderTextParts, TERMINAL_FIRST_SCREEN_LINES } from './render-text.ts';
 
-const GOLDEN = new URL('../../test/golden/text/', import.meta.url);
-
-/** Compares with test/golden/text/<name>.txt; UPDATE_GOLDEN=1 rewrites the file instead. */
-function expectGolden(name: string, actual: string): void {
-  const file = new URL(`${name}.txt`, GOLDEN);
-  if (process.env.UPDATE_GOLDEN === '1') {
-    writeFileSync(file, actual);
-    return;
-  }
-  let expected: string;
-  try {
-    expected = readFileSync(file, 'utf8');
-  } catch {
-    throw new Error(`golden file ${name}.txt is missing: run with UPDATE_GOLDEN=1 and review it`);
-  }
-  expect(actual).toBe(expected);
-}
+/** Compares with test/golden/text/<name>.txt (UPDATE_GOLDEN=1 rewrites it). */
+const expectGolden = (name: string, actual: string) => expectGoldenFile('text', `${name}.txt`, actual);
 
 const GOLDEN_SCENARIOS = ['coredns-loop', 'no-cni', 'kube-proxy-config-path', 'kubeadm-calico'];
 

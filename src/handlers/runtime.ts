@@ -43,3 +43,12 @@ function credentialsFrom(config: AppConfig, env: NodeJS.ProcessEnv) {
   }
   return {};
 }
+
+/** The Parameter Store reader for NETCHECK_CONFIG_PARAMETER, loaded on first use (most deployments use a secret). */
+export async function parameterStoreFor(config: AppConfig, env: NodeJS.ProcessEnv) {
+  const [{ SSMClient }, { createParameterStore }] = await Promise.all([
+    import('@aws-sdk/client-ssm'),
+    import('../aws/parameters.ts'),
+  ]);
+  return createParameterStore({ client: new SSMClient(awsClientConfig(config, env, 'ssm')), ttlMs: 5 * 60_000 });
+}

@@ -41,6 +41,11 @@ export interface IncidentRecord {
   threadTs?: string;
   /** Ids of the findings the report showed the last time it was checked. */
   findings: string[];
+  /**
+   * Digest of the rest of the report posted in its thread, posted again only when it changes: undefined until the
+   * first report is written, '' when that report had no rest (its first screen showed everything).
+   */
+  restKey?: string;
   /** Alerts by fingerprint. */
   alerts: Record<string, AlertState>;
   openedAt: number;

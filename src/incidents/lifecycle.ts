@@ -1,6 +1,7 @@
 // An alert bot's message read as an alert: firing or resolved, its name, its labels and how many alerts its group
 // holds. Alertmanager writes "[FIRING:2] KubeProxyDown …" / "[RESOLVED] …" with the labels in the text;
-// PagerDuty- and Opsgenie-style bots write a title and put the details in attachment fields or Block Kit fields.
+// PagerDuty- and Opsgenie-style bots write a title and put the details in attachment fields or Block Kit fields;
+// templated bots (Grafana, Alertmanager) may write rich_text blocks: sections, label lists, preformatted selectors.
 import type { Scope } from '../engine/report.ts';
 import { scopeFromAlert } from './alert.ts';
 
@@ -41,10 +42,51 @@ export interface AlertBotMessage {
   }[];
   blocks?: readonly {
     type?: string;
+    block_id?: string;
     text?: BlockText;
     fields?: readonly BlockText[];
-    elements?: readonly BlockText[];
+    /** A context block's texts, or a rich_text block's sections, lists, quotes and preformatted runs. */
+    elements?: readonly unknown[];
   }[];
+}
+
+type Node = {
+  type?: unknown;
+  text?: unknown;
+  url?: unknown;
+  user_id?: unknown;
+  channel_id?: unknown;
+  elements?: unknown;
+};
+
+/** An inline run of rich text as plain words: links by their text, mentions by id; emoji carry no words. */
+function inlineText(elements: unknown): string {
+  if (!Array.isArray(elements)) return '';
+  return elements
+    .map((e: Node) => {
+      if (!e || typeof e !== 'object') return '';
+      if (e.type === 'text') return typeof e.text === 'string' ? e.text : '';
+      if (e.type === 'link') return typeof e.text === 'string' && e.text ? e.text : String(e.url ?? '');
+      if (e.type === 'user') return `<@${String(e.user_id ?? '')}>`;
+      if (e.type === 'channel') return `#${String(e.channel_id ?? '')}`;
+      return '';
+    })
+    .join('');
+}
+
+/** The lines of a rich_text block: one per line of a section, quote or preformatted run, one per list item. */
+function richTextLines(elements: readonly unknown[]): string[] {
+  const lines: string[] = [];
+  for (const el of elements as Node[]) {
+    if (!el || typeof el !== 'object') continue;
+    if (el.type === 'rich_text_list' && Array.isArray(el.elements)) {
+      // "- cluster: prod-eu", as Alertmanager's text template lists labels.
+      for (const item of el.elements as Node[]) lines.push(`- ${inlineText(item?.elements)}`);
+    } else if (typeof el.type === 'string' && el.type.startsWith('rich_text_')) {
+      lines.push(...inlineText(el.elements).split('\n'));
+    }
+  }
+  return lines;
 }
 
 // Bold, code and strike marks; `_` stays (label keys like k8s_cluster), except as italics around a word.
@@ -60,6 +102,11 @@ const ACKNOWLEDGED = /^\s*acknowledged\b|\bstatus\s*:\s*acknowledged\b/i;
 // Labels that say where an alert fires; the rest (severity, runbook_url, summary …) do not make it another alert.
 const IDENTIFYING = ['alertname', 'cluster', 'cluster_name', 'k8s_cluster', 'namespace', 'job', 'service', 'node'];
 
+/** `<https://…|#4711 CoreDNS down>` → `#4711 CoreDNS down`: a mrkdwn link reads as its text. */
+function unlink(line: string): string {
+  return line.replace(/<(?:https?|mailto):[^|>]*\|([^>]*)>/g, '$1');
+}
+
 function textOf(t: BlockText | undefined): string {
   if (!t) return '';
   return typeof t.text === 'string' ? t.text : (t.text?.text ?? '');
@@ -72,7 +119,7 @@ function linesAndFields(message: AlertBotMessage): { title: string; lines: strin
   let title = '';
   const add = (s: string | undefined) => {
     if (!s) return;
-    for (const line of s.split('\n')) if (line.trim()) lines.push(line.replace(STRIP, '').trim());
+    for (const line of s.split('\n')) if (line.trim()) lines.push(unlink(line).replace(STRIP, '').trim());
   };
   const firstLine = (s: string | undefined) =>
     s
@@ -103,7 +150,8 @@ function linesAndFields(message: AlertBotMessage): { title: string; lines: strin
       if (key && value) fields.push([key.replace(STRIP, '').replace(/:\s*$/, '').trim(), value]);
       else add(textOf(f));
     }
-    for (const e of b.elements ?? []) add(textOf(e));
+    if (b.type === 'rich_text') for (const line of richTextLines(b.elements ?? [])) add(line);
+    else for (const e of b.elements ?? []) add(textOf(e as BlockText));
   }
   if (!title) title = lines[0] ?? '';
   return { title, lines, fields };

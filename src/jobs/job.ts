@@ -26,6 +26,8 @@ export const DiagnoseJob = z.object({
   /** Re-run: the message the button was under, and its thread; the worker updates the report in place. */
   messageTs: z.optional(z.string()),
   messageThreadTs: z.optional(z.string()),
+  /** Re-run: the digest of the rest its report's thread already holds (the button's `rest`), if any. */
+  threadRest: z.optional(z.string()),
   /** Incident jobs: what triggered them, so the worker tells the first trigger from a follow-up. */
   incident: z.optional(z.lazy(() => IncidentTrigger)),
 });

@@ -24,6 +24,8 @@ export const ButtonValue = z.strictObject({
   scope: Scope,
   remediation: z.optional(z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]{0,99}$/))),
   finding: z.optional(FindingId.check(z.maxLength(200))),
+  /** Re-run only: a digest of the rest posted in the report's thread, so a re-check posts it again only if it changed. */
+  rest: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,32}$/))),
 });
 export type ButtonValue = z.infer<typeof ButtonValue>;
 

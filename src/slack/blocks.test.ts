@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { expectGolden as expectGoldenFile } from '#test/support/golden.ts';
 import type { Finding, Report } from '../engine/report.ts';
 import { upgradeReport } from '../engine/report-upgrade.ts';
 import { ACTIONS, parseButtonValue } from './actions.ts';
@@ -341,24 +341,9 @@ function hugeReport(): Report {
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers.
 
-const GOLDEN = new URL('../../test/golden/slack/', import.meta.url);
-
-/** Compares with test/golden/slack/<name>.json; UPDATE_GOLDEN=1 rewrites the file instead. */
-function expectGolden(name: string, value: unknown): void {
-  const file = new URL(`${name}.json`, GOLDEN);
-  const actual = `${JSON.stringify(value, null, 2)}\n`;
-  if (process.env.UPDATE_GOLDEN === '1') {
-    writeFileSync(file, actual);
-    return;
-  }
-  let expected: string;
-  try {
-    expected = readFileSync(file, 'utf8');
-  } catch {
-    throw new Error(`golden file ${name}.json is missing: run with UPDATE_GOLDEN=1 and review it`);
-  }
-  expect(actual).toBe(expected);
-}
+/** Compares with test/golden/slack/<name>.json (UPDATE_GOLDEN=1 rewrites it). */
+const expectGolden = (name: string, value: unknown) =>
+  expectGoldenFile('slack', `${name}.json`, `${JSON.stringify(value, null, 2)}\n`);
 
 // biome-ignore lint/suspicious/noExplicitAny: blocks are inspected structurally.
 type AnyBlock = any;

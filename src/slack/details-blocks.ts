@@ -10,14 +10,37 @@ import { LIMITS, type SlackMessage } from './limits.ts';
 import { codeBlock, safe } from './mrkdwn.ts';
 import { layoutReport, otherFindings } from './report-blocks.ts';
 
+export interface DetailsOptions {
+  lang?: Lang;
+  /** This rest replaces one posted earlier in the thread (a Re-run or an incident update changed it). */
+  updatedAt?: Date;
+}
+
 /** Everything the report's first screen did not show, for its thread. */
-export function renderDetails(report: Report, options: { lang?: Lang } = {}): SlackMessage[] {
+export function renderDetails(report: Report, options: DetailsOptions = {}): SlackMessage[] {
+  const rest = renderRest(report, options);
+  if (rest.length > 0) return rest;
+  const L = labels(options.lang ?? report.lang);
+  return [{ text: L.noFurtherFindings, blocks: [section(L.noFurtherFindings)] }];
+}
+
+/** A reply saying the rest posted earlier no longer applies: the report above now holds everything. */
+export function renderNothingFurther(updatedAt: Date, lang?: Lang): SlackMessage {
+  const text = labels(lang).nothingFurtherNow(`${updatedAt.toISOString().slice(11, 16)} UTC`);
+  return { text, blocks: [section(text)] };
+}
+
+/**
+ * The rest of the report for its thread, posted automatically under the report: empty when the first screen
+ * showed everything.
+ */
+export function renderRest(report: Report, options: DetailsOptions = {}): SlackMessage[] {
   const lang = options.lang ?? report.lang;
   const L = labels(lang);
   const view = reportView(report);
-  const layout = layoutReport(report, view, { ...options, details: true });
+  const layout = layoutReport(report, view, { lang, details: true });
   const lead = view.firstScreen.lead;
-  if (!lead || !layout.hasMore) return [{ text: L.noFurtherFindings, blocks: [section(L.noFurtherFindings)] }];
+  if (!lead || !layout.hasMore) return [];
 
   const units: Unit[] = [];
   const { finding } = lead;
@@ -72,7 +95,10 @@ export function renderDetails(report: Report, options: { lang?: Lang } = {}): Sl
   }
   chunks.push(current);
   return chunks.map((chunk, index) => {
-    const title = L.detailsTitle(report.cluster.name, index + 1, chunks.length);
+    const base = L.detailsTitle(report.cluster.name, index + 1, chunks.length);
+    const title = options.updatedAt
+      ? `${base} — ${L.detailsUpdated(`${options.updatedAt.toISOString().slice(11, 16)} UTC`)}`
+      : base;
     const ids = chunk.flatMap((u) => u.full);
     return {
       text: safe(`${title}: ${ids.join(', ')}`, 500),

@@ -92,6 +92,10 @@ export interface Labels {
   notShown: (parts: string[]) => string;
   stepRange: (first: number, last: number) => string;
   commandInThread: string;
+  /** Title suffix of a thread reply that replaces the rest posted before (a Re-run or an incident update changed it). */
+  detailsUpdated: (time: string) => string;
+  /** The rest posted before no longer applies: everything is in the report above now. */
+  nothingFurtherNow: (time: string) => string;
 }
 
 const en: Labels = {
@@ -202,6 +206,8 @@ const en: Labels = {
   notShown: (parts) => `Not shown here: ${parts.join(', ')};`,
   stepRange: (first, last) => (first === last ? `Step ${first}` : `Steps ${first}–${last}`),
   commandInThread: 'the command is in the thread',
+  detailsUpdated: (time) => `updated, re-checked at ${time}`,
+  nothingFurtherNow: (time) => `Updated (re-checked at ${time}): nothing further, everything is in the report above.`,
 };
 
 const ko: Labels = {
@@ -312,6 +318,9 @@ const ko: Labels = {
   notShown: (parts) => `여기에 없는 내용: ${parts.join(', ')}.`,
   stepRange: (first, last) => (first === last ? `${first}단계` : `${first}–${last}단계`),
   commandInThread: '명령은 스레드에 있음',
+  detailsUpdated: (time) => `갱신됨, 다시 점검한 시각: ${time}`,
+  nothingFurtherNow: (time) =>
+    `갱신됨 (다시 점검한 시각: ${time}): 추가 내용이 없습니다. 모든 내용이 위 보고서에 있습니다.`,
 };
 
 export function labels(lang: Lang | undefined): Labels {

@@ -31,6 +31,8 @@ export interface RenderOptions {
   remediationEnabled?: boolean;
   /** Which findings have an implemented remediation (src/remediate registry); without it, any with an id. */
   remediable?: (finding: Report['components'][number]['findings'][number]) => boolean;
+  /** Digest of the rest posted in the thread; the Re-run button carries it back (see handlers/worker/thread-rest.ts). */
+  restKey?: string;
 }
 
 const MAX_FIX_BUTTONS = 5;
@@ -246,7 +248,7 @@ function actionButtons(report: Report, shown: FindingView[], options: RenderOpti
       type: 'button',
       action_id: ACTIONS.rerun,
       text: plain(`:repeat: ${L.rerun}`, LIMITS.buttonText),
-      value: JSON.stringify(target),
+      value: JSON.stringify(options.restKey ? { ...target, rest: options.restKey } : target),
     },
   ];
   if (!options.remediationEnabled) return buttons;

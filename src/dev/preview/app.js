@@ -204,6 +204,8 @@ function render() {
     .join('');
 
   $('#channel-name').textContent = channel ? `${channel.isPrivate ? '🔒' : '#'} ${channel.name}` : '';
+  // A private channel the bot is not in: Slack shows it nothing until someone invites it.
+  $('#invite-bot').hidden = !channel?.isPrivate || channel.members.includes(state.bot.userId);
   $('#composer').placeholder = channel ? `Message #${channel.name} — try /netcheck dns or @netcheck help` : '';
 
   const top = state.messages.filter(
@@ -276,6 +278,10 @@ document.addEventListener('click', async (event) => {
     ui.dismissed.add(target.dataset.dismiss);
     return render();
   }
+  if (target.id === 'invite-bot') {
+    target.hidden = true;
+    return send('/preview/invite', { user: ui.user, channel: ui.channel });
+  }
   if (target.id === 'thread-close') {
     ui.thread = undefined;
     return render();
@@ -334,9 +340,10 @@ $('#new-channel').addEventListener('submit', async (event) => {
   const input = $('#channel-input');
   const name = input.value.trim();
   if (!name) return;
-  const answer = await send('/preview/channel', { user: ui.user, name });
+  const answer = await send('/preview/channel', { user: ui.user, name, private: $('#channel-private').checked });
   if (answer.channel) {
     input.value = '';
+    $('#channel-private').checked = false;
     ui.channel = answer.channel;
     ui.thread = undefined;
     render();

@@ -55,7 +55,10 @@ const Channel = z.object({
     .string()
     .trim()
     .regex(/^[a-z0-9][a-z0-9_-]{0,79}$/, 'channel names are lowercase letters, digits, - and _'),
+  /** A private channel: Slack tells the bot nothing until someone invites it. */
+  private: z.boolean().optional(),
 });
+const Invite = z.object({ user: userId, channel: channelId });
 const Alert = z.object({
   channel: channelId,
   alertname: z.string().trim().min(1).max(100),
@@ -286,7 +289,9 @@ export function createPreview(options: PreviewOptions): Preview {
 
     async channel(input: z.infer<typeof Channel>) {
       if (slack.state().channels.some((c) => c.name === input.name)) throw new BadRequest(`#${input.name} exists`);
-      const channel = slack.createChannel(input.name, { creator: input.user });
+      const channel = slack.createChannel(input.name, { creator: input.user, isPrivate: input.private === true });
+      // As in Slack: a private channel sends the bot no channel_created; it starts when the bot is invited.
+      if (input.private) return { status: 200, channel: channel.id };
       const answer = await event({
         type: 'channel_created',
         channel: { id: channel.id, name: channel.name, created: channel.created, creator: input.user },
@@ -330,11 +335,34 @@ export function createPreview(options: PreviewOptions): Preview {
     },
   };
 
+  /** `/invite @netcheck` in a private channel: the bot becomes a member and gets member_joined_channel. */
+  const invite = async (input: z.infer<typeof Invite>) => {
+    const channel = slack.channel(input.channel);
+    if (!channel) throw new BadRequest(`no channel ${input.channel}`);
+    if (!channel.isPrivate) throw new BadRequest(`#${channel.name} is public: the bot joins it by itself`);
+    if (channel.members.includes(FAKE_BOT.userId)) throw new BadRequest(`netcheck is already in ${channel.name}`);
+    slack.setChannel(channel.id, {
+      name: channel.name,
+      isPrivate: true,
+      members: [...channel.members, FAKE_BOT.userId],
+    });
+    const answer = await event({
+      type: 'member_joined_channel',
+      user: FAKE_BOT.userId,
+      channel: channel.id,
+      channel_type: 'G',
+      team: FAKE_TEAM.id,
+      inviter: input.user,
+    });
+    return { status: answer.status };
+  };
+
   const routes: Record<string, { schema: z.ZodType; run: (input: never) => Promise<unknown> }> = {
     '/preview/command': { schema: Command, run: actions.command },
     '/preview/click': { schema: Click, run: actions.click },
     '/preview/channel': { schema: Channel, run: actions.channel },
     '/preview/alert': { schema: Alert, run: actions.alert },
+    '/preview/invite': { schema: Invite, run: invite },
   };
 
   const json = (res: ServerResponse, status: number, body: unknown) =>

@@ -57,9 +57,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   let clusters: ClusterConfig[] = [];
   const clustersRaw = nonEmpty(env, 'NETCHECK_CLUSTERS');
   // Deployed, the clusters come from the run-time document (withConfigDocument); NETCHECK_CLUSTERS overrides it.
-  const configSecretId = nonEmpty(env, 'NETCHECK_CONFIG_SECRET_ID');
+  // One document, one place: a parameter, when named, is where it lives (serverless.yml always names the secret).
+  const configParameter = nonEmpty(env, 'NETCHECK_CONFIG_PARAMETER');
+  const configSecretId = configParameter ? undefined : nonEmpty(env, 'NETCHECK_CONFIG_SECRET_ID');
   if (!clustersRaw) {
-    if (!configSecretId) problems.push('NETCHECK_CLUSTERS: Required (a JSON array of clusters)');
+    if (!configSecretId && !configParameter) problems.push('NETCHECK_CLUSTERS: Required (a JSON array of clusters)');
   } else {
     clusters = parseClusters(clustersRaw, 'NETCHECK_CLUSTERS', mode, problems);
   }
@@ -108,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     ['secretsManager', 'AWS_ENDPOINT_URL_SECRETS_MANAGER'],
     ['lambda', 'AWS_ENDPOINT_URL_LAMBDA'],
     ['dynamodb', 'AWS_ENDPOINT_URL_DYNAMODB'],
+    ['ssm', 'AWS_ENDPOINT_URL_SSM'],
   ] as const) {
     const v = nonEmpty(env, name);
     if (!v) continue;
@@ -167,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     defaultLang: langParsed.success ? langParsed.data : 'en',
     ...(incidentChannelPattern ? { incidentChannelPattern } : {}),
     ...(configSecretId && !clustersRaw ? { configSecretId } : {}),
+    ...(configParameter && !clustersRaw ? { configParameter } : {}),
     incidentTable: nonEmpty(env, 'INCIDENT_TABLE') ?? dedupeTable,
     incidentClusterLabels,
     incidentCooldownMs: cooldownMinutes * 60_000,
@@ -212,7 +216,7 @@ function clustersOf(json: unknown, prefix: string, mode: Mode, problems: string[
  * redeploy. Throws ConfigError naming the secret and the JSON path, never quoting the values.
  */
 export function withConfigDocument(base: AppConfig, raw: string): AppConfig {
-  const prefix = base.configSecretId ?? 'config document';
+  const prefix = base.configSecretId ?? base.configParameter ?? 'config document';
   const problems: string[] = [];
   let json: unknown;
   try {

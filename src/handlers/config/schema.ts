@@ -4,6 +4,7 @@
 // |------------------------------------|----------|--------------------------------------------------------------------------------|
 // | `NETCHECK_CLUSTERS`                | both     | JSON array of ClusterConfig; overrides NETCHECK_CONFIG_SECRET_ID (one is required) |
 // | `NETCHECK_CONFIG_SECRET_ID`        | both     | Secrets Manager secret with `{ "clusters": [ClusterConfig…] }`, read at run time (cached 5 min) |
+// | `NETCHECK_CONFIG_PARAMETER`        | both     | SSM Parameter Store parameter (String/SecureString) with that document; wins over the secret |
 // | `NETCHECK_MODE`                    | both     | `lambda` or `dev`; default `lambda` when `AWS_LAMBDA_FUNCTION_NAME` is set     |
 // | `NETCHECK_DEFAULT_LANG`            | both     | `en` (default) or `ko`: language of replies when the user gives no `--lang`     |
 // | `NETCHECK_INCIDENT_CHANNEL_PATTERN`| both     | optional regex; channels whose name matches get an automatic check on creation |
@@ -111,6 +112,7 @@ export interface AwsEndpoints {
   secretsManager?: string;
   lambda?: string;
   dynamodb?: string;
+  ssm?: string;
 }
 
 export interface AppConfig {
@@ -126,6 +128,8 @@ export interface AppConfig {
   incidentChannelPattern?: string;
   /** Secrets Manager secret holding the clusters document, read at run time (absent: NETCHECK_CLUSTERS). */
   configSecretId?: string;
+  /** SSM parameter holding the same document (String or SecureString), when that is where it lives instead. */
+  configParameter?: string;
   /** DynamoDB table of incident state; the dedupe table when unset (same key schema and TTL attribute). */
   incidentTable: string;
   /** Alert label keys naming the cluster, tried before cluster/cluster_name/k8s_cluster. */

@@ -18,7 +18,7 @@ import { loadConfig } from '../config/load.ts';
 import type { AppConfig } from '../config/schema.ts';
 import { createConfigSource, perConfig } from '../config/source.ts';
 import { createLog, type Log, redactUrl, slackLogger } from '../log.ts';
-import { awsClientConfig, slackSecretsFrom } from '../runtime.ts';
+import { awsClientConfig, parameterStoreFor, slackSecretsFrom } from '../runtime.ts';
 import { verifySlackSignature } from '../signature.ts';
 import { registerListeners } from './app.ts';
 import { createLocaleLookup } from './locale.ts';
@@ -195,15 +195,17 @@ export function slackHandlerFromEnv(
       table: config.dedupeTable,
     });
   // The clusters may live in a run-time document: the App is rebuilt only when it changes.
-  return perConfig(createConfigSource(config, secretStore), (current) =>
-    createSlackHandler({
-      config: current,
-      log,
-      secrets: () => slackSecretsFrom(current, secretStore),
-      worker,
-      dedupe,
-      ...(current.remediation ? { remediation: remediationFromEnv(current, env, log, options.now) } : {}),
-    }),
+  return perConfig(
+    createConfigSource(config, secretStore, () => parameterStoreFor(config, env)),
+    (current) =>
+      createSlackHandler({
+        config: current,
+        log,
+        secrets: () => slackSecretsFrom(current, secretStore),
+        worker,
+        dedupe,
+        ...(current.remediation ? { remediation: remediationFromEnv(current, env, log, options.now) } : {}),
+      }),
   );
 }
 

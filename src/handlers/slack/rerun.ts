@@ -73,6 +73,7 @@ export function registerRerun(app: App, deps: ListenerDeps): void {
         ...(teamId ? { teamId } : {}),
         ...(messageTs ? { messageTs } : {}),
         ...(messageThreadTs ? { messageThreadTs } : {}),
+        ...(target.rest ? { threadRest: target.rest } : {}),
       });
     } catch (error) {
       log.error('could not start the worker', { error, cluster: target.cluster });

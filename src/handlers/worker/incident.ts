@@ -31,10 +31,13 @@ import {
 import type { SlackMessage } from '../../slack/limits.ts';
 import type { Log } from '../log.ts';
 import { type SlackOutput, slackErrorCode } from './slack-output.ts';
+import { postRest } from './thread-rest.ts';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
-export type Checked = { ok: true; report: Report; message: SlackMessage } | { ok: false; message: SlackMessage };
+export type Checked =
+  | { ok: true; report: Report; message: SlackMessage; restKey?: string }
+  | { ok: false; message: SlackMessage };
 export type Progress = { phase: 'collect' | 'logs' | 'checks' | 'done'; message: string };
 
 export type IncidentOutcome = 'reported' | 'updated' | 'duplicate' | 'undeliverable' | 'cluster-error';
@@ -104,11 +107,14 @@ async function first(run: IncidentRun, record: IncidentRecord, note: string): Pr
   const savedPlace = await store.save(placed);
   const checked = await run.check(job.scope, (e) => out.progress(run.progress(e)));
   await out.finish(withNotes(checked.message, [note]));
+  // The rest of the report goes to its thread once, before anything else is said there.
+  if (checked.ok && out.ts()) await postRest((message) => out.reply(message), checked, job.lang);
   const saved =
     savedPlace &&
     (await store.save({
       ...placed,
       findings: checked.ok ? failingFindings(checked.report) : [],
+      ...(checked.ok ? { restKey: checked.restKey ?? '' } : {}),
       version: placed.version + 1,
     }));
   // A follow-up that came in during the check wrote its own, newer findings.
@@ -148,8 +154,16 @@ async function followUp(run: IncidentRun, found: IncidentRecord, note: string): 
   const after = checked.ok ? failingFindings(checked.report) : record.findings;
   const diff = diffFindings(record.findings, after);
 
+  const thread = record.threadTs ?? record.reportTs ?? job.threadTs;
   if (record.reportTs && checked.ok) {
     await update(run, record.reportTs, withNotes(checked.message, [note, recheckedNote(new Date(now()), job.lang)]));
+    // The report changed in place: its thread gets the new rest only if the rest changed too. While the first
+    // report is still being written (no restKey yet), its own rest is on the way: nothing to add.
+    if (record.restKey !== undefined)
+      await postRest((message) => post(run, thread, message), checked, job.lang, {
+        previous: record.restKey || undefined,
+        at: new Date(now()),
+      });
   }
   const t = labels(job.lang);
   const titles = new Map(
@@ -157,7 +171,6 @@ async function followUp(run: IncidentRun, found: IncidentRecord, note: string): 
   );
   const lines = (ids: string[]): FindingLine[] =>
     ids.map((id) => ({ id, ...(titles.get(id) ? { title: titles.get(id) } : {}) }));
-  const thread = record.threadTs ?? record.reportTs ?? job.threadTs;
 
   if (kind === 'resolved' && alert) {
     await post(run, thread, resolutionMessage(run, checked, alert.name, alert.scope));
@@ -190,13 +203,14 @@ async function followUp(run: IncidentRun, found: IncidentRecord, note: string): 
     log.info('alert repeat: re-checked, nothing changed', { key: record.key });
   }
 
-  const next = touch(record, {
+  const touched = touch(record, {
     ...(alert ? { alert } : {}),
     scope,
     ...(checked.ok ? { findings: after } : {}),
     now: now(),
     cooldownMs: run.cooldownMs ?? DEFAULT_COOLDOWN_MS,
   });
+  const next = record.reportTs && checked.ok ? withRestKey(touched, checked.restKey ?? '') : touched;
   if (!(await store.save(next)))
     log.warn('incident state changed concurrently; this update was not recorded', { key: record.key });
   return checked.ok ? 'updated' : 'cluster-error';
@@ -271,9 +285,18 @@ export async function recordRecheck(
   report: Report,
   now: number,
   log: Log,
+  restKey?: string,
 ): Promise<void> {
   // A narrower re-run (kube-proxy only, from a contradiction note) says nothing about the rest of the incident.
   if (mergeScope(record.scope, report.scope) !== report.scope) return;
-  const next = { ...record, findings: failingFindings(report), updatedAt: now, version: record.version + 1 };
+  const next = withRestKey(
+    { ...record, findings: failingFindings(report), updatedAt: now, version: record.version + 1 },
+    restKey ?? '',
+  );
   if (!(await store.save(next))) log.info('incident changed during the re-run; its next update diffs from there');
+}
+
+/** The record with the digest of the rest its thread now holds (none: the report shows everything). */
+function withRestKey(record: IncidentRecord, restKey: string): IncidentRecord {
+  return { ...record, restKey };
 }

@@ -27,9 +27,10 @@ import { loadConfig } from '../config/load.ts';
 import type { AppConfig, ClusterConfig } from '../config/schema.ts';
 import { createConfigSource, perConfig } from '../config/source.ts';
 import { createLog, type Log, slackLogger } from '../log.ts';
-import { awsClientConfig, slackSecretsFrom } from '../runtime.ts';
+import { awsClientConfig, parameterStoreFor, slackSecretsFrom } from '../runtime.ts';
 import { type Checked, type Progress, recordRecheck, rerunTarget, runIncident } from './incident.ts';
 import { createSlackOutput } from './slack-output.ts';
+import { postRest, restOf } from './thread-rest.ts';
 
 export interface WorkerDeps {
   config: AppConfig;
@@ -155,15 +156,18 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
         durationMs: report.durationMs,
       });
       try {
+        // What the first screen leaves out goes to the thread by itself; the report's pointer says so.
+        const { key } = restOf(report, lang);
         const message = renderReport(report, {
-          details: job.details,
+          details: true,
+          ...(key ? { restKey: key } : {}),
           requestedBy: job.kind === 'incident' ? undefined : job.userId,
           lang,
           // Fix… only where a remediation is implemented and the cluster has approvers (src/handlers/config/approvers.ts).
           remediationEnabled: remediationEnabled(deps.config, job.cluster),
           remediable: (finding) => Boolean(remediationFor(finding)),
         });
-        return { ok: true, report, message };
+        return { ok: true, report, message, ...(key ? { restKey: key } : {}) };
       } catch (error) {
         // Never leave the channel looking at "Checking…" forever.
         log.error('could not render the report', { error });
@@ -201,9 +205,19 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
     if (!delivered) return { jobId: job.jobId, outcome: 'undeliverable' };
     // A Re-run of an incident's report is its latest check: later updates say what changed since this one.
     if (target.incident && deps.incidents)
-      await recordRecheck(deps.incidents, target.incident, result.report, now(), log);
-    if (job.details) {
+      await recordRecheck(deps.incidents, target.incident, result.report, now(), log, result.restKey);
+    if (job.details && !result.restKey) {
+      // Asked for details that the report already shows in full: say so rather than stay silent.
       for (const message of renderDetails(result.report, { lang })) await out.reply(message);
+    } else if (out.ts()) {
+      // Only under a channel message: a degraded Slack that took the report through response_url gets no extras.
+      const previous = target.incident ? target.incident.restKey || undefined : job.threadRest;
+      await postRest(
+        (message) => out.reply(message),
+        result,
+        lang,
+        job.messageTs ? { previous, at: new Date(now()) } : undefined,
+      );
     }
     return { jobId: job.jobId, outcome: 'reported' };
   };
@@ -262,29 +276,32 @@ export function workerHandlerFromEnv(
   const incidents = options.incidents ?? createIncidentStore({ client: dynamo, table: config.incidentTable });
   let describer: ReturnType<typeof createEksDescriber> | undefined;
   // The clusters may live in a run-time document: connections are rebuilt with it when it changes.
-  return perConfig(createConfigSource(config, secrets), (current) => {
-    const connector = createClusterConnector({
-      secrets,
-      // Only for EKS clusters configured without endpoint/CA; built on first use.
-      describeCluster: (auth) => {
-        describer ??= createEksDescriber();
-        return describer(auth);
-      },
-    });
-    return createWorkerHandler({
-      config: current,
-      log,
-      botToken: async () => (await slackSecretsFrom(current, secrets)).botToken,
-      dedupe,
-      incidents,
-      connect: (cluster) => connector.connect(cluster),
-      forget: (name) => {
-        connector.invalidate(name);
-        const auth = current.clusters.find((c) => c.name === name)?.auth;
-        if (auth && 'secretId' in auth) secrets.invalidate(auth.secretId);
-      },
-    });
-  });
+  return perConfig(
+    createConfigSource(config, secrets, () => parameterStoreFor(config, env)),
+    (current) => {
+      const connector = createClusterConnector({
+        secrets,
+        // Only for EKS clusters configured without endpoint/CA; built on first use.
+        describeCluster: (auth) => {
+          describer ??= createEksDescriber();
+          return describer(auth);
+        },
+      });
+      return createWorkerHandler({
+        config: current,
+        log,
+        botToken: async () => (await slackSecretsFrom(current, secrets)).botToken,
+        dedupe,
+        incidents,
+        connect: (cluster) => connector.connect(cluster),
+        forget: (name) => {
+          connector.invalidate(name);
+          const auth = current.clusters.find((c) => c.name === name)?.auth;
+          if (auth && 'secretId' in auth) secrets.invalidate(auth.secretId);
+        },
+      });
+    },
+  );
 }
 
 let fromEnv: WorkerHandler | undefined;

@@ -1,0 +1,76 @@
+// An SSM Parameter Store endpoint on 127.0.0.1 speaking awsJson1.1, enough for the real SSMClient's GetParameter
+// (String and SecureString; a SecureString is returned in plain text only WithDecryption, as AWS does). Tests use
+// it so the configuration document travels the production path; loopback only.
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface LocalSsm {
+  endpoint: string;
+  calls: { target: string; name: string; withDecryption: boolean }[];
+  set(name: string, value: string, type?: 'String' | 'SecureString'): void;
+  close(): Promise<void>;
+}
+
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+
+export async function startLocalSsm(
+  parameters: Record<string, { value: string; type?: 'String' | 'SecureString' }> = {},
+): Promise<LocalSsm> {
+  const store = new Map<string, { value: string; type: 'String' | 'SecureString'; version: number }>();
+  const set = (name: string, value: string, type: 'String' | 'SecureString' = 'SecureString') =>
+    store.set(name, { value, type, version: (store.get(name)?.version ?? 0) + 1 });
+  for (const [name, p] of Object.entries(parameters)) set(name, p.value, p.type);
+  const calls: LocalSsm['calls'] = [];
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() });
+        res.end(JSON.stringify(body));
+      };
+      const target = String(req.headers['x-amz-target'] ?? '');
+      let input: { Name?: string; WithDecryption?: boolean } = {};
+      try {
+        input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      } catch {
+        return reply(400, { __type: 'SerializationException', message: 'invalid JSON body' });
+      }
+      const name = input.Name ?? '';
+      calls.push({ target, name, withDecryption: input.WithDecryption === true });
+      if (req.method !== 'POST' || target !== 'AmazonSSM.GetParameter') {
+        return reply(400, { __type: 'UnknownOperationException', message: `unsupported target ${target}` });
+      }
+      const parameter = store.get(name);
+      if (!parameter) return reply(400, { __type: 'ParameterNotFound', message: `Parameter ${name} not found.` });
+      const hidden = parameter.type === 'SecureString' && input.WithDecryption !== true;
+      reply(200, {
+        Parameter: {
+          Name: name,
+          Type: parameter.type,
+          // Without decryption AWS returns the ciphertext; any opaque text stands in for it here.
+          Value: hidden ? Buffer.from(`kms:${randomUUID()}`).toString('base64') : parameter.value,
+          Version: parameter.version,
+          ARN: `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter${name.startsWith('/') ? '' : '/'}${name}`,
+          DataType: 'text',
+          LastModifiedDate: Date.now() / 1000,
+        },
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    calls,
+    set,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((e) => (e ? reject(e) : resolve()));
+      }),
+  };
+}
