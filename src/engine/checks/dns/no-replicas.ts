@@ -3,7 +3,7 @@ import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import type { Finding } from '../../report.ts';
 import { collected } from '../../snapshot.ts';
-import { dnsWorkload, verifySteps } from './workload.ts';
+import { dnsService, dnsWorkload, verifySteps } from './workload.ts';
 
 export const noReplicasCheck: RegisteredCheck = {
   name: 'coredns-no-replicas',
@@ -36,6 +36,7 @@ export const noReplicasCheck: RegisteredCheck = {
     if (fp.flavor === 'gke' && w.kind === 'kube-dns') return [];
     const target = fp.flavor === 'k3s' ? 1 : 2;
     const ref = `${w.namespace}/${w.name}`;
+    const service = dnsService(snapshot, w.namespace)?.metadata.name ?? 'kube-dns';
     const autoscaled = w.kind === 'kube-dns';
     return [
       makeFinding({
@@ -83,10 +84,10 @@ export const noReplicasCheck: RegisteredCheck = {
           ),
           step(
             ctx.tr(
-              'Check that Service kube-dns has endpoints again.',
-              'kube-dns 서비스에 엔드포인트가 다시 생겼는지 확인합니다.',
+              `Check that Service ${service} has endpoints again.`,
+              `${service} 서비스에 엔드포인트가 다시 생겼는지 확인합니다.`,
             ),
-            `kubectl -n ${w.namespace} get ep kube-dns`,
+            `kubectl -n ${w.namespace} get ep ${service}`,
           ),
           ...verifySteps(ctx, w),
         ],
