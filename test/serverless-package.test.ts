@@ -243,7 +243,7 @@ describe('osls package', () => {
     ]);
   });
 
-  it('gives the worker exactly: its logs, the named secrets, dedupe and incident items, DescribeCluster on EKS clusters without endpoint', () => {
+  it('gives the worker exactly: its logs, the named secrets, dedupe and incident items, Fix offers, DescribeCluster on EKS clusters without endpoint', () => {
     expect(statementsOf('WorkerRole')).toEqual([
       {
         Effect: 'Allow',
@@ -262,6 +262,12 @@ describe('osls package', () => {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         Resource: { 'Fn::GetAtt': ['IncidentTable', 'Arn'] },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:PutItem',
+        Resource: { 'Fn::GetAtt': ['PlansTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['offer:*'] } },
       },
       {
         Effect: 'Allow',

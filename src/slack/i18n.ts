@@ -109,9 +109,10 @@ const en: Labels = {
   couldNotRead: 'Could not read',
   rerun: 'Re-run',
   fix: (title) => `Fix: ${title}`,
-  fixConfirmTitle: 'Apply the fix?',
-  fixConfirmText: (title, cluster) => `netcheck will apply "${title}" on ${cluster}. Read the runbook first.`,
-  fixConfirm: 'Apply',
+  fixConfirmTitle: 'Make a fix plan?',
+  fixConfirmText: (title, cluster) =>
+    `netcheck will read ${cluster} again and post a plan for "${title}" with a dry-run diff in the thread. Nothing changes until someone else approves it.`,
+  fixConfirm: 'Make the plan',
   fixDeny: 'Cancel',
   fixNotEnabled: (title) => `Automated fix available but not enabled here: ${title}`,
   leftOut: (count, command) =>
@@ -219,9 +220,10 @@ const ko: Labels = {
   couldNotRead: '읽지 못함',
   rerun: '다시 실행',
   fix: (title) => `조치: ${title}`,
-  fixConfirmTitle: '조치를 적용할까요?',
-  fixConfirmText: (title, cluster) => `netcheck가 ${cluster}에 "${title}" 조치를 적용합니다. 먼저 런북을 확인하세요.`,
-  fixConfirm: '적용',
+  fixConfirmTitle: '수정 계획을 만들까요?',
+  fixConfirmText: (title, cluster) =>
+    `netcheck가 클러스터 ${cluster}의 오브젝트를 다시 읽고 "${title}" 수정 계획과 dry-run diff를 스레드에 올립니다. 다른 사람이 승인하기 전에는 아무것도 바뀌지 않습니다.`,
+  fixConfirm: '계획 만들기',
   fixDeny: '취소',
   fixNotEnabled: (title) => `자동 조치가 가능하지만 여기서는 활성화되지 않았습니다: ${title}`,
   leftOut: (count, command) =>
