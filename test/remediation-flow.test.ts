@@ -170,7 +170,7 @@ describe('a fix end to end: coredns.corefile-removed-plugin', () => {
   afterAll(async () => flow?.close());
 
   it('report → Fix → diff → self-approval refused → approved by another → applied → verified', async () => {
-    const { card, planId, cardText } = await requestFix(flow, 'dns', 'coredns.corefile-removed-plugin');
+    const { card, planId, cardText, report: r } = await requestFix(flow, 'dns', 'coredns.corefile-removed-plugin');
     expect(planId).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(cardText).toContain('```');
     expect(cardText).toMatch(/\+\s+forward \./);
@@ -192,6 +192,15 @@ describe('a fix end to end: coredns.corefile-removed-plugin', () => {
     const last = JSON.stringify(updates.at(-1)?.body);
     expect(last).toContain('Fixed and verified: `coredns.corefile-removed-plugin` is gone, DNS OK');
     for (const u of updates) expect(checkLimits(u.body as never)).toEqual([]);
+
+    // The original report is updated too: re-checked after the fix, the finding gone, marked who approved it.
+    const reportUpdates = flow.slack.calls.filter((c) => c.method === 'chat.update' && c.body.ts === r.ts);
+    const updated = JSON.stringify(reportUpdates.at(-1)?.body);
+    expect(updated).toContain('after fix `coredns.replace-proxy-with-forward` by <@UBOB000002>');
+    expect(updated).toContain(':recycle: Re-checked at <!date^');
+    expect(updated).not.toContain('coredns.corefile-removed-plugin');
+    expect(updated).not.toContain('netcheck_fix');
+    expect(checkLimits(reportUpdates.at(-1)?.body as never)).toEqual([]);
 
     const fresh = await report(flow, 'dns');
     expect(fresh.text).not.toContain('coredns.corefile-removed-plugin');
@@ -248,11 +257,13 @@ describe('a fix end to end: coredns.corefile-removed-plugin', () => {
 
 async function rollbackFlow(flow: Flow): Promise<void> {
   {
-    const { planId } = await requestFix(flow, 'dns', 'coredns.corefile-removed-plugin');
+    const { planId, card: planCard } = await requestFix(flow, 'dns', 'coredns.corefile-removed-plugin');
     await click(flow, BOB, APPROVAL_ACTIONS.approve, planId);
-    expect(JSON.stringify(flow.slack.calls.filter((c) => c.method === 'chat.update').at(-1)?.body)).toContain(
-      'Fixed and verified',
-    );
+    expect(
+      JSON.stringify(
+        flow.slack.calls.filter((c) => c.method === 'chat.update' && c.body.ts === planCard.response.ts).at(-1)?.body,
+      ),
+    ).toContain('Fixed and verified');
     const before = flow.slack.calls.length;
     const asked = await click(flow, CAROL, APPROVAL_ACTIONS.rollback, planId);
     expect(JSON.stringify(asked.answers.at(-1)?.body)).toContain('Making the plan');

@@ -51,6 +51,8 @@ export interface PlanRecord {
   reportTs?: string;
   /** The offer (src/aws/offers.ts) the plan was opened from. */
   offerId?: string;
+  /** The report's scope (from the offer). */
+  reportScope?: 'dns' | 'cni' | 'proxy' | 'all';
   lang: 'en' | 'ko';
   inputs?: Record<string, string[]>;
   state: PlanState;
@@ -90,6 +92,7 @@ export interface NewRequest {
   threadTs?: string;
   reportTs?: string;
   offerId?: string;
+  reportScope?: 'dns' | 'cni' | 'proxy' | 'all';
   lang: 'en' | 'ko';
   inputs?: Record<string, string[]>;
   rollbackOf?: string;

@@ -19,6 +19,8 @@ export interface FixOffer {
   channelId: string;
   /** The report message the button is on: the plan card goes in its thread, and it is updated once verified. */
   reportTs?: string;
+  /** The report's scope, so the report can be re-rendered whole once a fix is verified. */
+  scope?: 'dns' | 'cni' | 'proxy' | 'all';
   finding: string;
   /** What the finding is about (a namespace/name), for the log and the card. */
   subject?: string;

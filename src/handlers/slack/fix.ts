@@ -123,6 +123,7 @@ export function registerFix(app: App, deps: ListenerDeps, rem?: RemediationDeps)
         channelId: offer.channelId,
         ...(threadTs ? { threadTs } : {}),
         ...(offer.reportTs ? { reportTs: offer.reportTs } : {}),
+        ...(offer.scope ? { reportScope: offer.scope } : {}),
         offerId: offer.id,
         lang,
       });

@@ -180,6 +180,7 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
                       cluster: job.cluster,
                       channelId: job.channelId,
                       ...(reportTs ? { reportTs } : {}),
+                      scope,
                       finding: finding.id,
                       ...subjectOf(finding),
                       remediation,
