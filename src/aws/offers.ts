@@ -101,7 +101,7 @@ export function createOfferStore(opts: OfferStoreOptions): OfferStore {
         new GetItemCommand({ TableName: opts.table, Key: keyOf(id), ConsistentRead: true }),
       );
       const item = res.Item;
-      if (!item || item.kind?.S !== 'offer') return undefined;
+      if (item?.kind?.S !== 'offer') return undefined;
       const expiresAt = Number(item.expiresAt?.N ?? 0);
       if (expiresAt * 1000 <= now()) return undefined;
       const rest = JSON.parse(item.body?.S ?? '{}') as Omit<FixOffer, 'id' | 'teamId' | 'expiresAt' | 'planId'>;
