@@ -24,6 +24,8 @@ export const REMEDIATION_IDS = [
   'kube-proxy.recreate-node-proxier-binding',
   'kube-proxy.reset-mode',
   'kube-proxy.restore-configmap',
+  'kube-proxy.switch-to-iptables',
+  'kube-proxy.fix-apiserver-endpoint',
 ] as const;
 
 export type RemediationId = (typeof REMEDIATION_IDS)[number];

@@ -22,6 +22,7 @@ import {
   restoreServiceSelector,
 } from './fixes/dns-service.ts';
 import { fixConfigPath, resetMode } from './fixes/kube-proxy-config.ts';
+import { fixApiserverEndpoint, switchToIptables } from './fixes/kube-proxy-repairs.ts';
 import { restoreKubeProxyConfigMap } from './fixes/kube-proxy-restore-configmap.ts';
 import { recreateNodeProxierBinding, restoreCorednsRbac } from './fixes/rbac-bindings.ts';
 import { corednsServiceAccount, kubeProxyServiceAccount } from './fixes/service-accounts.ts';
@@ -52,6 +53,8 @@ export const REMEDIATIONS: readonly Remediation[] = [
   restartFlannel,
   alignFlannelNetwork,
   restoreKubeProxyConfigMap,
+  switchToIptables,
+  fixApiserverEndpoint,
 ];
 
 const BY_ID = new Map(REMEDIATIONS.map((r) => [r.id, r]));

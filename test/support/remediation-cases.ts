@@ -46,6 +46,11 @@ export const CASES: Record<string, { scenario: string; finding: string; args?: s
   'cni.flannel.align-network': { scenario: 'flannel-network-mismatch', finding: 'cni.flannel.network-mismatch' },
   'kube-proxy.restore-configmap': { scenario: 'kube-proxy-configmap-missing', finding: 'kube-proxy.configmap-missing' },
   'cni.calico.restart-node-agent': { scenario: 'cni-crashloop', finding: 'cni.calico.node-agent-down' },
+  'kube-proxy.switch-to-iptables': { scenario: 'kube-proxy-ipvs-unavailable', finding: 'kube-proxy.ipvs-unavailable' },
+  'kube-proxy.fix-apiserver-endpoint': {
+    scenario: 'kube-proxy-wrong-apiserver',
+    finding: 'kube-proxy.apiserver-unreachable',
+  },
 };
 
 /** Remediations without a broken sandbox scenario yet (no scenario models the failure). */
