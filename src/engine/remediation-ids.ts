@@ -26,6 +26,7 @@ export const REMEDIATION_IDS = [
   'kube-proxy.restore-configmap',
   'kube-proxy.switch-to-iptables',
   'kube-proxy.fix-apiserver-endpoint',
+  'coredns.revert-image-to-kubeadm-default',
 ] as const;
 
 export type RemediationId = (typeof REMEDIATION_IDS)[number];

@@ -9,6 +9,7 @@ import {
   restartWeaveRouter,
 } from './fixes/cni-restarts.ts';
 import { addClusterDomain } from './fixes/coredns-add-cluster-domain.ts';
+import { revertCorednsImage } from './fixes/coredns-default-image.ts';
 import { forwardUpstream } from './fixes/coredns-forward-upstream.ts';
 import { removeObsoleteOption } from './fixes/coredns-remove-obsolete-option.ts';
 import { replaceProxyWithForward } from './fixes/coredns-replace-proxy-with-forward.ts';
@@ -55,6 +56,7 @@ export const REMEDIATIONS: readonly Remediation[] = [
   restoreKubeProxyConfigMap,
   switchToIptables,
   fixApiserverEndpoint,
+  revertCorednsImage,
 ];
 
 const BY_ID = new Map(REMEDIATIONS.map((r) => [r.id, r]));

@@ -51,6 +51,7 @@ export const CASES: Record<string, { scenario: string; finding: string; args?: s
     scenario: 'kube-proxy-wrong-apiserver',
     finding: 'kube-proxy.apiserver-unreachable',
   },
+  'coredns.revert-image-to-kubeadm-default': { scenario: 'coredns-image-pull', finding: 'coredns.image-pull' },
 };
 
 /** Remediations without a broken sandbox scenario yet (no scenario models the failure). */
