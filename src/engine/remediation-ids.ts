@@ -27,6 +27,7 @@ export const REMEDIATION_IDS = [
   'kube-proxy.switch-to-iptables',
   'kube-proxy.fix-apiserver-endpoint',
   'coredns.revert-image-to-kubeadm-default',
+  'kube-proxy.conntrack-leave-max',
 ] as const;
 
 export type RemediationId = (typeof REMEDIATION_IDS)[number];

@@ -23,6 +23,7 @@ import {
   restoreServiceSelector,
 } from './fixes/dns-service.ts';
 import { fixConfigPath, resetMode } from './fixes/kube-proxy-config.ts';
+import { conntrackLeaveMax } from './fixes/kube-proxy-conntrack.ts';
 import { fixApiserverEndpoint, switchToIptables } from './fixes/kube-proxy-repairs.ts';
 import { restoreKubeProxyConfigMap } from './fixes/kube-proxy-restore-configmap.ts';
 import { recreateNodeProxierBinding, restoreCorednsRbac } from './fixes/rbac-bindings.ts';
@@ -57,6 +58,7 @@ export const REMEDIATIONS: readonly Remediation[] = [
   switchToIptables,
   fixApiserverEndpoint,
   revertCorednsImage,
+  conntrackLeaveMax,
 ];
 
 const BY_ID = new Map(REMEDIATIONS.map((r) => [r.id, r]));

@@ -52,6 +52,10 @@ export const CASES: Record<string, { scenario: string; finding: string; args?: s
     finding: 'kube-proxy.apiserver-unreachable',
   },
   'coredns.revert-image-to-kubeadm-default': { scenario: 'coredns-image-pull', finding: 'coredns.image-pull' },
+  'kube-proxy.conntrack-leave-max': {
+    scenario: 'kube-proxy-conntrack-permission',
+    finding: 'kube-proxy.conntrack-sysctl-permission',
+  },
 };
 
 /** Remediations without a broken sandbox scenario yet (no scenario models the failure). */
