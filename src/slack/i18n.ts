@@ -35,7 +35,7 @@ export interface Labels {
   ackSuffix: string;
   phase: Record<string, string>;
   usageTitle: string;
-  subcommands: Record<Scope | 'help', string>;
+  subcommands: Record<Scope | 'audit' | 'help', string>;
   options: string[];
   clustersYouMayCheck: string;
   noClusters: string;
@@ -132,6 +132,7 @@ const en: Labels = {
     cni: 'the pod network: CNI add-on, node readiness',
     proxy: 'kube-proxy: DaemonSet, configuration, Service rules',
     all: 'all of the above',
+    audit: 'the last 20 remediation actions on the cluster (Fix…, approvals, applies), only to you',
     help: 'this help',
   },
   options: [
@@ -243,6 +244,7 @@ const ko: Labels = {
     cni: '파드 네트워크: CNI 애드온, 노드 Ready 상태',
     proxy: 'kube-proxy: DaemonSet, 설정, Service 규칙',
     all: '위의 모든 항목',
+    audit: '클러스터의 최근 조치 기록 20건(Fix 요청, 승인, 적용). 나에게만 보입니다',
     help: '이 도움말',
   },
   options: [
