@@ -15,7 +15,9 @@ export function renderUsage(options: { clusters: string[]; error?: string; lang?
   const L = labels(options.lang);
   const blocks: KnownBlock[] = [];
   if (options.error) blocks.push(section(`:warning: ${safe(options.error, 1000)}`));
-  const subcommands = (['dns', 'cni', 'proxy', 'all', 'audit', 'help'] as const).map((s) => `• \`${s}\` — ${L.subcommands[s]}`);
+  const subcommands = (['dns', 'cni', 'proxy', 'all', 'audit', 'help'] as const).map(
+    (s) => `• \`${s}\` — ${L.subcommands[s]}`,
+  );
   blocks.push(section([`*${L.usageTitle}*`, `\`${escapeMrkdwn(USAGE)}\``, ...subcommands].join('\n')));
   blocks.push(section(L.options.map((o) => `• ${o}`).join('\n')));
   if (options.clusters.length === 0) blocks.push(section(L.noClusters));

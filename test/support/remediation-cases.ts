@@ -56,7 +56,8 @@ export const CASES: Record<string, { scenario: string; finding: string; args?: s
     scenario: 'kube-proxy-conntrack-permission',
     finding: 'kube-proxy.conntrack-sysctl-permission',
   },
+  'cni.flannel.restart': { scenario: 'flannel-agent-stuck', finding: 'cni.flannel.subnet-env-missing' },
 };
 
 /** Remediations without a broken sandbox scenario yet (no scenario models the failure). */
-export const NO_SCENARIO = ['cni.flannel.restart'];
+export const NO_SCENARIO: string[] = [];
