@@ -55,11 +55,15 @@ export const agentHealthCheck: RegisteredCheck = {
       severities: ['critical'],
       summary: 'The CNI agent DaemonSet pods keep restarting for a reason no specific check recognises.',
       fix: 'Read the agent log of the crashed container and its events, fix the cause, then restart the agents.',
+      safety: 'manual',
+      manual: 'diagnose-first',
     },
     'cni.agent-not-ready': {
       severities: ['critical', 'warning'],
       summary: 'The CNI agent is missing or not Ready on some nodes, so pods there may get no network.',
       fix: 'Check the DaemonSet rollout and its scheduling rules against the affected nodes, then restart the agent there.',
+      safety: 'manual',
+      manual: 'diagnose-first',
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

@@ -103,6 +103,8 @@ export const configErrorsCheck: RegisteredCheck = {
       summary: 'The kube-proxy configuration is not a valid KubeProxyConfiguration, so kube-proxy exits.',
       fix: 'Restore the configuration key to a valid KubeProxyConfiguration, then restart kube-proxy.',
       safety: 'auto-guarded',
+      notAutomated:
+        'Not implemented yet: restoring config.conf from the kubeadm template must keep the tuned fields that still decode, which needs its own guard and scenario.',
     },
     [VALIDATE]: {
       severities: ['critical'],

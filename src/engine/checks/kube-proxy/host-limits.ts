@@ -29,6 +29,7 @@ export const hostLimitsCheck: RegisteredCheck = {
         'The node ran out of inotify instances, so kube-proxy exits with "too many open files" while watching its config.',
       fix: 'Raise fs.inotify.max_user_instances and max_user_watches on the host, then restart kube-proxy.',
       safety: 'manual',
+      manual: 'node',
     },
   },
   run(snapshot, { tr }) {

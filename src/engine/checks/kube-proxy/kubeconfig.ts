@@ -65,6 +65,8 @@ export const kubeconfigCheck: RegisteredCheck = {
         'clientConnection.kubeconfig points at a missing file or an invalid kubeconfig, so kube-proxy cannot talk to the API server.',
       fix: 'Restore kubeconfig.conf in the ConfigMap and clientConnection.kubeconfig, then restart kube-proxy.',
       safety: 'auto-guarded',
+      notAutomated:
+        'Not implemented yet: restoring kubeconfig.conf and clientConnection.kubeconfig from the kubeadm template needs a sandbox scenario of its own first.',
     },
   },
   run(snapshot, { tr }) {
