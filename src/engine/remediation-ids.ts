@@ -28,6 +28,7 @@ export const REMEDIATION_IDS = [
   'kube-proxy.fix-apiserver-endpoint',
   'coredns.revert-image-to-kubeadm-default',
   'kube-proxy.conntrack-leave-max',
+  'kube-proxy.restore-kubeconfig',
 ] as const;
 
 export type RemediationId = (typeof REMEDIATION_IDS)[number];

@@ -24,7 +24,7 @@ import {
 } from './fixes/dns-service.ts';
 import { fixConfigPath, resetMode } from './fixes/kube-proxy-config.ts';
 import { conntrackLeaveMax } from './fixes/kube-proxy-conntrack.ts';
-import { fixApiserverEndpoint, switchToIptables } from './fixes/kube-proxy-repairs.ts';
+import { fixApiserverEndpoint, restoreKubeconfig, switchToIptables } from './fixes/kube-proxy-repairs.ts';
 import { restoreKubeProxyConfigMap } from './fixes/kube-proxy-restore-configmap.ts';
 import { recreateNodeProxierBinding, restoreCorednsRbac } from './fixes/rbac-bindings.ts';
 import { corednsServiceAccount, kubeProxyServiceAccount } from './fixes/service-accounts.ts';
@@ -59,6 +59,7 @@ export const REMEDIATIONS: readonly Remediation[] = [
   fixApiserverEndpoint,
   revertCorednsImage,
   conntrackLeaveMax,
+  restoreKubeconfig,
 ];
 
 const BY_ID = new Map(REMEDIATIONS.map((r) => [r.id, r]));

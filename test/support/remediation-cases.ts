@@ -57,6 +57,10 @@ export const CASES: Record<string, { scenario: string; finding: string; args?: s
     finding: 'kube-proxy.conntrack-sysctl-permission',
   },
   'cni.flannel.restart': { scenario: 'flannel-agent-stuck', finding: 'cni.flannel.subnet-env-missing' },
+  'kube-proxy.restore-kubeconfig': {
+    scenario: 'kube-proxy-kubeconfig-invalid',
+    finding: 'kube-proxy.kubeconfig-missing-or-invalid',
+  },
 };
 
 /** Remediations without a broken sandbox scenario yet (no scenario models the failure). */

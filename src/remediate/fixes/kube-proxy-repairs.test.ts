@@ -3,7 +3,7 @@ import type { KubeObject } from '../../engine/cluster-reader.ts';
 import type { Finding } from '../../engine/report.ts';
 import { planFix } from '../registry.ts';
 import type { Plan, PlanResult } from '../types.ts';
-import { controlPlaneServer, fixApiserverEndpoint, switchToIptables } from './kube-proxy-repairs.ts';
+import { controlPlaneServer, fixApiserverEndpoint, restoreKubeconfig, switchToIptables } from './kube-proxy-repairs.ts';
 
 const finding = (id: string, params: Record<string, string> = {}): Finding => ({
   id,
@@ -105,5 +105,40 @@ describe('kube-proxy.fix-apiserver-endpoint', () => {
     expect(controlPlaneServer(kubeadm('10.0.0.10:8443'))).toBe('https://10.0.0.10:8443');
     expect(controlPlaneServer(configMap('kubeadm-config', { ClusterConfiguration: '{{' }))).toBeUndefined();
     expect(controlPlaneServer(kubeadm('http://x; rm -rf /'))).toBeUndefined();
+  });
+});
+
+describe('kube-proxy.restore-kubeconfig', () => {
+  const f = finding('kube-proxy.kubeconfig-missing-or-invalid', { key: 'kubeconfig.conf' });
+  const objects = (data: Record<string, string>, endpoint?: string) => ({
+    'configmaps/kube-system/kube-proxy': configMap('kube-proxy', data),
+    'daemonsets/kube-system/kube-proxy': ds,
+    'configmaps/kube-system/kubeadm-config': kubeadm(endpoint),
+  });
+
+  it('writes the kubeadm kubeconfig with the controlPlaneEndpoint server, then restarts kube-proxy', () => {
+    const plan = ok(
+      planFix(restoreKubeconfig, {
+        finding: f,
+        objects: objects({ 'kubeconfig.conf': 'kind: Config\n' }, '10.0.0.10:6443'),
+      }),
+    );
+    const patch = plan.changes[0] as { body: { data: Record<string, string> } };
+    expect(patch.body.data['kubeconfig.conf']).toContain('server: https://10.0.0.10:6443');
+    expect(patch.body.data['kubeconfig.conf']).toContain(
+      'tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token',
+    );
+    expect(plan.changes[1]?.verb).toBe('restart');
+  });
+
+  it('refuses to replace a kubeconfig that names a server, or without a known endpoint', () => {
+    const reason = (o: ReturnType<typeof objects>) => {
+      const r = planFix(restoreKubeconfig, { finding: f, objects: o });
+      return r.ok ? 'planned' : r.reason;
+    };
+    expect(reason(objects({ 'kubeconfig.conf': kubeconfig('https://10.0.0.99:6443') }, '10.0.0.10:6443'))).toMatch(
+      /names a server; nothing to restore/,
+    );
+    expect(reason(objects({}))).toMatch(/names no controlPlaneEndpoint/);
   });
 });

@@ -7,6 +7,7 @@ import type { KubeObject } from '../../engine/cluster-reader.ts';
 import type { Finding } from '../../engine/report.ts';
 import { mergePatch, objectAt, param, read, ref, refuse, restart } from '../objects.ts';
 import type { Remediation, RemediationContext, TargetRead } from '../types.ts';
+import { kubeProxyKubeconfig } from './kube-proxy-restore-configmap.ts';
 
 const cmRead = (f: Finding): TargetRead =>
   read('configmaps', param(f, 'configMap') ?? 'kube-proxy', param(f, 'namespace') ?? 'kube-system');
@@ -128,6 +129,61 @@ export const fixApiserverEndpoint: Remediation = {
           restart('daemonsets', ds),
         ],
         clears: ['kube-proxy.apiserver-unreachable'],
+      },
+    };
+  },
+};
+
+/** Whether a kubeconfig text names a cluster with a server (what kube-proxy needs to start). */
+function usableKubeconfig(text: string | undefined): boolean {
+  if (typeof text !== 'string') return false;
+  let doc: { clusters?: { cluster?: { server?: unknown } }[] } | undefined;
+  try {
+    doc = parse(text) ?? undefined;
+  } catch {
+    return false;
+  }
+  return Array.isArray(doc?.clusters) && doc.clusters.some((c) => typeof c?.cluster?.server === 'string');
+}
+
+export const restoreKubeconfig: Remediation = {
+  id: 'kube-proxy.restore-kubeconfig',
+  answers: ['kube-proxy.kubeconfig-missing-or-invalid'],
+  safety: 'auto-guarded',
+  reads: (f) => [cmRead(f), dsRead(f), read('configmaps', 'kubeadm-config', 'kube-system')],
+  plan(ctx) {
+    const cmRef = cmRead(ctx.finding);
+    const cm = objectAt(ctx, cmRef);
+    const ds = objectAt(ctx, dsRead(ctx.finding));
+    if (!cm) return refuse(`ConfigMap ${ref(cmRef)} does not exist.`);
+    if (!ds) return refuse(`DaemonSet ${ref(dsRead(ctx.finding))} does not exist.`);
+    const key = param(ctx.finding, 'key') ?? 'kubeconfig.conf';
+    const current = cm.data?.[key];
+    // Guard: only a kubeconfig that is missing or unusable is replaced; a working one is a human's to change.
+    if (usableKubeconfig(current)) return refuse(`${key} in ${ref(cmRef)} names a server; nothing to restore.`);
+    const server = controlPlaneServer(objectAt(ctx, read('configmaps', 'kubeadm-config', 'kube-system')));
+    if (!server) {
+      return refuse('kubeadm-config names no controlPlaneEndpoint, so the API server address is not known.');
+    }
+    return {
+      ok: true,
+      plan: {
+        remediation: this.id,
+        finding: ctx.finding.id,
+        title: `Restore ${key} in ${ref(cmRef)} from the kubeadm template (server ${server}) and restart kube-proxy`,
+        risk: 'kube-proxy restarts node by node with the in-pod ServiceAccount token and CA, as kubeadm sets it up.',
+        rollback:
+          current === undefined
+            ? `Remove the ${key} key from ConfigMap ${ref(cmRef)} and restart kube-proxy.`
+            : `Put the previous ${key} back in ConfigMap ${ref(cmRef)} (kept in the audit record) and restart kube-proxy.`,
+        changes: [
+          mergePatch('configmaps', cm, {
+            metadata: { resourceVersion: cm.metadata.resourceVersion },
+            data: { [key]: kubeProxyKubeconfig(server) },
+          }),
+          restart('daemonsets', ds),
+        ],
+        clears: ['kube-proxy.kubeconfig-missing-or-invalid'],
       },
     };
   },
