@@ -359,8 +359,18 @@ describe('osls package', () => {
         Resource: [sub('arn:aws:eks:eu-west-1:${AWS::AccountId}:cluster/prod-eks')],
       },
     ]);
-    // The diagnosing worker and the ack function get nothing that could reach the remediator's rights.
-    expect(JSON.stringify(statementsOf('WorkerRole'))).not.toMatch(/PlansTable|remediator/);
+    // The diagnosing worker gets nothing that could reach the remediator's rights: in the plans table it may only
+    // put Fix offers (keys `offer:*`), never read, update or create a plan.
+    const worker = statementsOf('WorkerRole');
+    expect(JSON.stringify(worker)).not.toMatch(/remediator/);
+    expect(worker.filter((st) => JSON.stringify(st).includes('PlansTable'))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:PutItem',
+        Resource: { 'Fn::GetAtt': ['PlansTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['offer:*'] } },
+      },
+    ]);
   });
 
   it('creates the plans table with its by-cluster index for the audit', () => {

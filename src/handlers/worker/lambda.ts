@@ -162,7 +162,9 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
         // and only as an offer recorded here: the button carries its random id, nothing else.
         const offers: (NewOffer & { id: string })[] = [];
         const { offers: offerStore } = deps;
-        const teamId = job.teamId;
+        // Incident jobs carry no team: with exactly one configured workspace, it is that one.
+        const teams = deps.config.slack.teamIds ?? [];
+        const teamId = job.teamId ?? (teams.length === 1 ? teams[0] : undefined);
         const render = (withFixes: boolean) =>
           renderReport(report, {
             details: job.details,
