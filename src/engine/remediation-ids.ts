@@ -29,6 +29,7 @@ export const REMEDIATION_IDS = [
   'coredns.revert-image-to-kubeadm-default',
   'kube-proxy.conntrack-leave-max',
   'kube-proxy.restore-kubeconfig',
+  'kube-proxy.restore-config',
 ] as const;
 
 export type RemediationId = (typeof REMEDIATION_IDS)[number];

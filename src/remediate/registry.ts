@@ -24,7 +24,12 @@ import {
 } from './fixes/dns-service.ts';
 import { fixConfigPath, resetMode } from './fixes/kube-proxy-config.ts';
 import { conntrackLeaveMax } from './fixes/kube-proxy-conntrack.ts';
-import { fixApiserverEndpoint, restoreKubeconfig, switchToIptables } from './fixes/kube-proxy-repairs.ts';
+import {
+  fixApiserverEndpoint,
+  restoreConfig,
+  restoreKubeconfig,
+  switchToIptables,
+} from './fixes/kube-proxy-repairs.ts';
 import { restoreKubeProxyConfigMap } from './fixes/kube-proxy-restore-configmap.ts';
 import { recreateNodeProxierBinding, restoreCorednsRbac } from './fixes/rbac-bindings.ts';
 import { corednsServiceAccount, kubeProxyServiceAccount } from './fixes/service-accounts.ts';
@@ -60,6 +65,7 @@ export const REMEDIATIONS: readonly Remediation[] = [
   revertCorednsImage,
   conntrackLeaveMax,
   restoreKubeconfig,
+  restoreConfig,
 ];
 
 const BY_ID = new Map(REMEDIATIONS.map((r) => [r.id, r]));

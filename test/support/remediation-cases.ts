@@ -61,6 +61,7 @@ export const CASES: Record<string, { scenario: string; finding: string; args?: s
     scenario: 'kube-proxy-kubeconfig-invalid',
     finding: 'kube-proxy.kubeconfig-missing-or-invalid',
   },
+  'kube-proxy.restore-config': { scenario: 'kube-proxy-config-decode', finding: 'kube-proxy.config-decode-error' },
 };
 
 /** Remediations without a broken sandbox scenario yet (no scenario models the failure). */

@@ -3,7 +3,13 @@ import type { KubeObject } from '../../engine/cluster-reader.ts';
 import type { Finding } from '../../engine/report.ts';
 import { planFix } from '../registry.ts';
 import type { Plan, PlanResult } from '../types.ts';
-import { controlPlaneServer, fixApiserverEndpoint, restoreKubeconfig, switchToIptables } from './kube-proxy-repairs.ts';
+import {
+  controlPlaneServer,
+  fixApiserverEndpoint,
+  restoreConfig,
+  restoreKubeconfig,
+  switchToIptables,
+} from './kube-proxy-repairs.ts';
 
 const finding = (id: string, params: Record<string, string> = {}): Finding => ({
   id,
@@ -140,5 +146,33 @@ describe('kube-proxy.restore-kubeconfig', () => {
       /names a server; nothing to restore/,
     );
     expect(reason(objects({}))).toMatch(/names no controlPlaneEndpoint/);
+  });
+});
+
+describe('kube-proxy.restore-config', () => {
+  const f = finding('kube-proxy.config-decode-error', { key: 'config.conf' });
+  const objects = (text: string, podSubnet?: string) => ({
+    'configmaps/kube-system/kube-proxy': configMap('kube-proxy', { 'config.conf': text }),
+    'daemonsets/kube-system/kube-proxy': ds,
+    'configmaps/kube-system/kubeadm-config': configMap('kubeadm-config', {
+      ClusterConfiguration: `kind: ClusterConfiguration\n${podSubnet ? `networking:\n  podSubnet: ${podSubnet}\n` : ''}`,
+    }),
+  });
+  const reason = (o: ReturnType<typeof objects>) => {
+    const r = planFix(restoreConfig, { finding: f, objects: o });
+    return r.ok ? r.plan : r.reason;
+  };
+
+  it('replaces a file that is not a KubeProxyConfiguration with the kubeadm one (clusterCIDR from podSubnet)', () => {
+    const plan = reason(objects(kubeconfig('https://10.0.0.10:6443'), '10.244.0.0/16')) as Plan;
+    const patch = plan.changes[0] as { body: { data: Record<string, string> } };
+    expect(patch.body.data['config.conf']).toContain('kind: KubeProxyConfiguration');
+    expect(patch.body.data['config.conf']).toContain('clusterCIDR: 10.244.0.0/16');
+    expect(plan.risk).toMatch(/not carried over/);
+  });
+
+  it('refuses to replace a KubeProxyConfiguration, or without a known podSubnet', () => {
+    expect(reason(objects(config('"ipvs"'), '10.244.0.0/16'))).toMatch(/fix the rejected field by hand/);
+    expect(reason(objects('kind: Config\n'))).toMatch(/names no podSubnet/);
   });
 });

@@ -7,7 +7,7 @@ import type { KubeObject } from '../../engine/cluster-reader.ts';
 import type { Finding } from '../../engine/report.ts';
 import { mergePatch, objectAt, param, read, ref, refuse, restart } from '../objects.ts';
 import type { Remediation, RemediationContext, TargetRead } from '../types.ts';
-import { kubeProxyKubeconfig } from './kube-proxy-restore-configmap.ts';
+import { kubeProxyConfig, kubeProxyKubeconfig } from './kube-proxy-restore-configmap.ts';
 
 const cmRead = (f: Finding): TargetRead =>
   read('configmaps', param(f, 'configMap') ?? 'kube-proxy', param(f, 'namespace') ?? 'kube-system');
@@ -184,6 +184,64 @@ export const restoreKubeconfig: Remediation = {
           restart('daemonsets', ds),
         ],
         clears: ['kube-proxy.kubeconfig-missing-or-invalid'],
+      },
+    };
+  },
+};
+
+const CIDR = /^[0-9a-fA-F.:]+\/\d{1,3}$/;
+
+/** kubeadm-config's networking.podSubnet (kube-proxy's clusterCIDR), or undefined. */
+function podSubnetOf(kubeadmConfig: KubeObject | null | undefined): string | undefined {
+  try {
+    const cc = parse(String(kubeadmConfig?.data?.ClusterConfiguration ?? '')) as
+      | { networking?: { podSubnet?: unknown } }
+      | undefined;
+    const subnet = cc?.networking?.podSubnet;
+    return typeof subnet === 'string' && CIDR.test(subnet) ? subnet : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const restoreConfig: Remediation = {
+  id: 'kube-proxy.restore-config',
+  answers: ['kube-proxy.config-decode-error'],
+  safety: 'auto-guarded',
+  reads: (f) => [cmRead(f), dsRead(f), read('configmaps', 'kubeadm-config', 'kube-system')],
+  plan(ctx) {
+    const found = configAndDaemonSet(ctx, 'config.conf');
+    if ('reason' in found) return refuse(found.reason);
+    const { cm, ds, key, text, cmRef } = found;
+    // Guard: only a configuration that is not a KubeProxyConfiguration at all is replaced; one that decodes keeps
+    // its tuned fields and is a human's to edit.
+    let doc: { kind?: unknown } | undefined;
+    try {
+      doc = parse(text) ?? undefined;
+    } catch {
+      doc = undefined;
+    }
+    if (doc?.kind === 'KubeProxyConfiguration') {
+      return refuse(`${key} in ${ref(cmRef)} is a KubeProxyConfiguration; fix the rejected field by hand.`);
+    }
+    const clusterCIDR = podSubnetOf(objectAt(ctx, read('configmaps', 'kubeadm-config', 'kube-system')));
+    if (!clusterCIDR) return refuse('kubeadm-config names no podSubnet, so the clusterCIDR is not known.');
+    return {
+      ok: true,
+      plan: {
+        remediation: this.id,
+        finding: ctx.finding.id,
+        title: `Restore ${key} in ${ref(cmRef)} from the kubeadm template (clusterCIDR ${clusterCIDR}, mode "") and restart kube-proxy`,
+        risk: 'kube-proxy restarts node by node with the kubeadm defaults: anything the broken file meant to tune (mode, conntrack, IPVS) is not carried over.',
+        rollback: `Put the previous ${key} back in ConfigMap ${ref(cmRef)} (kept in the audit record) and restart kube-proxy.`,
+        changes: [
+          mergePatch('configmaps', cm, {
+            metadata: { resourceVersion: cm.metadata.resourceVersion },
+            data: { [key]: kubeProxyConfig(clusterCIDR) },
+          }),
+          restart('daemonsets', ds),
+        ],
+        clears: ['kube-proxy.config-decode-error'],
       },
     };
   },

@@ -96,15 +96,13 @@ export const configErrorsCheck: RegisteredCheck = {
   name: 'kube-proxy-config-errors',
   component: 'kube-proxy',
   emits: [DECODE, VALIDATE],
-  remediations: ['kube-proxy.reset-mode'],
+  remediations: ['kube-proxy.reset-mode', 'kube-proxy.restore-config'],
   describe: {
     [DECODE]: {
       severities: ['critical'],
       summary: 'The kube-proxy configuration is not a valid KubeProxyConfiguration, so kube-proxy exits.',
       fix: 'Restore the configuration key to a valid KubeProxyConfiguration, then restart kube-proxy.',
       safety: 'auto-guarded',
-      notAutomated:
-        'Not implemented yet: restoring config.conf from the kubeadm template must keep the tuned fields that still decode, which needs its own guard and scenario.',
     },
     [VALIDATE]: {
       severities: ['critical'],
@@ -164,6 +162,14 @@ export const configErrorsCheck: RegisteredCheck = {
             ),
             step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
           ],
+          // Offered only when the ConfigMap itself is proven unreadable as a KubeProxyConfiguration.
+          remediation: decode
+            ? {
+                id: 'kube-proxy.restore-config',
+                params: { namespace: 'kube-system', configMap: cm, key },
+                title: tr(`Restore ${key} from the kubeadm template`, `kubeadm 템플릿으로 ${key} 복원`),
+              }
+            : undefined,
         }),
       );
     }
