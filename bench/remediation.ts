@@ -2,15 +2,26 @@
 // "Fixed and verified" update of the plan card (apply, rollout wait, verification diagnosis), and from Fix… to the
 // posted plan card (fresh diagnosis, reads, dry runs). The sandbox's reactions are immediate, so no scenario delay
 // is in these numbers; the remediator polls rollouts every 250 ms, as deployed.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createOfferStore } from '../src/aws/offers.ts';
 import { startDevServer } from '../src/dev/dev-server.ts';
 import { createLog } from '../src/handlers/log.ts';
 import { APPROVAL_ACTIONS } from '../src/slack/approval-blocks.ts';
+import { localAwsClientConfig } from '../test/fakes/aws-local.ts';
 import { type SlackApiFake, startSlackApiFake } from '../test/fakes/slack-api.ts';
 import { CASES } from '../test/support/remediation-cases.ts';
 import { buttonRequest, commandRequest } from '../test/support/slack-request.ts';
 
 const SIGNING_SECRET = 'bench-remediation-signing-secret';
-const BENCHED = ['coredns.replace-proxy-with-forward', 'coredns.scale-up', 'cni.restart-agent-on-node'];
+const BENCHED = [
+  'coredns.replace-proxy-with-forward',
+  'coredns.scale-up',
+  'cni.restart-agent-on-node',
+  'kube-proxy.switch-to-iptables',
+  'kube-proxy.fix-apiserver-endpoint',
+  'coredns.revert-image-to-kubeadm-default',
+  'kube-proxy.conntrack-leave-max',
+];
 
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON read back from the fake.
 type Json = any;
@@ -48,10 +59,17 @@ async function once(slack: SlackApiFake, remediation: string): Promise<{ planMs:
       .slice(start)
       .filter((x) => x.method === 'chat.update')
       .at(-1);
-    const fix = ((reportMsg?.body.blocks ?? []) as Json[])
-      .filter((b) => b.type === 'actions')
-      .flatMap((b) => b.elements)
-      .find((b: Json) => b.action_id.startsWith('netcheck_fix') && JSON.parse(b.value).remediation === remediation);
+    // The button holds only an opaque offer id: what it stands for is in the table the worker recorded it in.
+    const dynamo = new DynamoDBClient(localAwsClientConfig(dev.plans.endpoint));
+    const offers = createOfferStore({ client: dynamo, table: dev.plans.table });
+    let fix: Json;
+    for (const b of ((reportMsg?.body.blocks ?? []) as Json[])
+      .filter((x) => x.type === 'actions')
+      .flatMap((x) => x.elements)
+      .filter((x: Json) => x.action_id.startsWith('netcheck_fix'))) {
+      if ((await offers.get(b.value))?.remediation === remediation) fix = b;
+    }
+    dynamo.destroy();
     const t0 = performance.now();
     const mark = slack.calls.length;
     await post(

@@ -29,6 +29,10 @@ export interface CatalogueEntry {
   unimplemented?: string[];
   /** How far its fix may be automated, where the failure catalogue says. */
   safety?: RemediationSafety;
+  /** MANUAL: why there is no Fix button. */
+  manual?: string;
+  /** AUTO class without an implemented fix: why. */
+  notAutomated?: string;
   /** Sandbox scenarios that reproduce it (`netcheck sandbox --scenario NAME`). */
   scenarios: string[];
 }
@@ -78,6 +82,8 @@ export function catalogueOf(
       if (meta?.summary) entry.summary = meta.summary;
       if (meta?.fix) entry.fix = meta.fix;
       if (meta?.safety) entry.safety = meta.safety;
+      if (meta?.manual) entry.manual = meta.manual;
+      if (meta?.notAutomated) entry.notAutomated = meta.notAutomated;
       entries.push(entry);
     }
   }
@@ -90,6 +96,18 @@ export function sandboxScenarios(): ScenarioExpectation[] {
     return { name, expect };
   });
 }
+
+/** How the table names each reason a MANUAL finding has no Fix button (src/engine/manual-reasons.ts says it in full). */
+const MANUAL_LABEL: Record<string, string> = {
+  node: 'node access',
+  design: 'design decision',
+  outside: 'outside the cluster API',
+  'diagnose-first': 'cause to read first',
+  consequence: 'fix the root cause',
+  intent: 'may be intended',
+  distribution: 'distribution-managed',
+  nothing: 'nothing to change',
+};
 
 const COMPONENTS: { name: ComponentName; title: string }[] = [
   { name: 'cni', title: 'Pod network (CNI)' },
@@ -114,7 +132,8 @@ export function renderChecksDoc(entries: readonly CatalogueEntry[]): string {
     '- **Severity**: as the finding is reported; `—` when no check metadata or sandbox scenario states it yet.',
     '- **Remediation**: the automated fixes (`netcheck fix ID`, the Slack Fix button) that answer this finding, and the',
     '  safety class of the fix (auto-safe, auto-guarded, manual) where the failure catalogue gives one; an id marked',
-    '  "not implemented" is offered by the check but has no fix in src/remediate yet.',
+    '  "not implemented" is offered by the check but has no fix in src/remediate yet. A manual class names why there is',
+    '  no Fix button (the runbook says it in full); an automatable class without a fix says why after the dash.',
     '- **Scenario**: a sandbox scenario that reproduces it: `netcheck sandbox --scenario NAME`.',
     '',
     `${entries.length} finding ids from ${new Set(entries.map((e) => e.check)).size} checks.`,
@@ -135,7 +154,9 @@ export function renderChecksDoc(entries: readonly CatalogueEntry[]): string {
         ...(e.unimplemented ?? []).map((r) => `\`${r}\` (not implemented)`),
       ];
       const offered = listed.length === 0 ? 'no' : listed.join(', ');
-      const remediation = e.safety ? `${offered} (${e.safety})` : offered;
+      const why = e.manual ? `: ${MANUAL_LABEL[e.manual] ?? e.manual}` : '';
+      const remediation =
+        (e.safety ? `${offered} (${e.safety}${why})` : offered) + (e.notAutomated ? ` — ${e.notAutomated}` : '');
       out.push(
         `| \`${e.id}\` | \`${e.check}\` | ${e.severities.join(' / ') || '—'} | ${cell(e.summary ?? '—')} | ${cell(
           e.fix ?? '—',

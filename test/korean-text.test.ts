@@ -46,7 +46,10 @@ describe('every Korean report', () => {
   for (const name of scenarioNames()) {
     it(`${name}: text and Slack (report and thread)`, async () => {
       const report = await scenarioReport(name, 'ko');
-      const slack = [renderReport(report, { remediationEnabled: true }), ...renderDetails(report, {})];
+      const slack = [
+        renderReport(report, { remediationEnabled: true, offerFix: () => 'AAAAAAAAAAAAAAAAAAAAAA' }),
+        ...renderDetails(report, {}),
+      ];
       expect([
         ...problems(proseOfText(renderText(report, { color: false }))),
         ...problems(proseOfSlack(slack)),

@@ -218,13 +218,13 @@ describe('the Slack preview page', () => {
     await card.locator('.sk-button', { hasText: 'Approve' }).click();
     await dialog.locator('.sk-button', { hasText: 'Apply' }).click();
     // The real fix listener answered Bob through the click's response_url, as an ephemeral only he sees: this
-    // hand-made button names no finding, so it requests nothing.
-    await page.locator('.is-ephemeral', { hasText: 'no longer valid' }).first().waitFor(WAIT);
+    // hand-made button carries no recorded offer id, so it requests nothing.
+    await page.locator('.is-ephemeral', { hasText: 'not known here or has expired' }).first().waitFor(WAIT);
     const answers = dev.slackApi!.calls.slice(before).filter((c) => c.method === 'response_url');
     expect(answers).toHaveLength(1);
     expect(answers[0]!.body.response_type).toBe('ephemeral');
     await actAs(DEV_USERS.alice);
-    expect(await page.locator('.is-ephemeral', { hasText: 'no longer valid' }).count()).toBe(0);
+    expect(await page.locator('.is-ephemeral', { hasText: 'not known here or has expired' }).count()).toBe(0);
   });
 
   it('Re-run re-checks the cluster as the clicker', async () => {

@@ -2,12 +2,15 @@
 // the sandbox over HTTPS, the Slack Web API fake, dynalite for the plans table, the remediator behind the local
 // Lambda endpoint. report → Fix… → plan with a dry-run diff → self-approval refused → approved by someone else →
 // applied → verified, and the finding gone in a fresh diagnosis; then every refusal.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOfferStore, type FixOffer } from '../src/aws/offers.ts';
 import { type DevServer, startDevServer } from '../src/dev/dev-server.ts';
 import { createLog } from '../src/handlers/log.ts';
 import { REMEDIATIONS } from '../src/remediate/registry.ts';
 import { APPROVAL_ACTIONS } from '../src/slack/approval-blocks.ts';
 import { checkLimits } from '../src/slack/limits.ts';
+import { localAwsClientConfig } from './fakes/aws-local.ts';
 import { type SlackApiCall, type SlackApiFake, startSlackApiFake } from './fakes/slack-api.ts';
 import { CASES, NO_SCENARIO } from './support/remediation-cases.ts';
 import { buttonRequest, commandRequest, type SignedRequest, signedRequest } from './support/slack-request.ts';
@@ -86,6 +89,26 @@ async function report(flow: Flow, scope: string): Promise<{ ts: string; blocks: 
 
 const buttons = (blocks: Json[]): Json[] => blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements);
 
+/** What a Fix… button stands for, read from the table the worker recorded it in (the button holds only its id). */
+async function offerOf(flow: Flow, value: string, now?: () => number): Promise<FixOffer | undefined> {
+  const client = new DynamoDBClient(localAwsClientConfig(flow.dev.plans.endpoint));
+  try {
+    return await createOfferStore({ client, table: flow.dev.plans.table, ...(now ? { now } : {}) }).get(value);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The report's Fix… button whose offer matches, checking that its value is only an opaque id. */
+async function fixButton(flow: Flow, blocks: Json[], match: (o: FixOffer) => boolean): Promise<Json | undefined> {
+  for (const b of buttons(blocks).filter((x) => x.action_id.startsWith('netcheck_fix'))) {
+    expect(b.value).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const offer = await offerOf(flow, b.value);
+    if (offer && match(offer)) return b;
+  }
+  return undefined;
+}
+
 async function click(
   flow: Flow,
   user: string,
@@ -118,9 +141,7 @@ async function click(
 async function requestFix(flow: Flow, scope: string, findingId: string) {
   const r = await report(flow, scope);
   expect(r.text).toContain(findingId);
-  const fix = buttons(r.blocks).find(
-    (b) => b.action_id.startsWith('netcheck_fix') && JSON.parse(b.value).finding === findingId,
-  );
+  const fix = await fixButton(flow, r.blocks, (o) => o.finding === findingId);
   expect(fix, `a Fix button for ${findingId}`).toBeDefined();
   const before = flow.slack.calls.length;
   const answer = await click(flow, ALICE, fix.action_id, fix.value, { messageTs: r.ts });
@@ -149,7 +170,7 @@ describe('a fix end to end: coredns.corefile-removed-plugin', () => {
   afterAll(async () => flow?.close());
 
   it('report → Fix → diff → self-approval refused → approved by another → applied → verified', async () => {
-    const { card, planId, cardText } = await requestFix(flow, 'dns', 'coredns.corefile-removed-plugin');
+    const { card, planId, cardText, report: r } = await requestFix(flow, 'dns', 'coredns.corefile-removed-plugin');
     expect(planId).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(cardText).toContain('```');
     expect(cardText).toMatch(/\+\s+forward \./);
@@ -171,6 +192,15 @@ describe('a fix end to end: coredns.corefile-removed-plugin', () => {
     const last = JSON.stringify(updates.at(-1)?.body);
     expect(last).toContain('Fixed and verified: `coredns.corefile-removed-plugin` is gone, DNS OK');
     for (const u of updates) expect(checkLimits(u.body as never)).toEqual([]);
+
+    // The original report is updated too: re-checked after the fix, the finding gone, marked who approved it.
+    const reportUpdates = flow.slack.calls.filter((c) => c.method === 'chat.update' && c.body.ts === r.ts);
+    const updated = JSON.stringify(reportUpdates.at(-1)?.body);
+    expect(updated).toContain('after fix `coredns.replace-proxy-with-forward` by <@UBOB000002>');
+    expect(updated).toContain(':recycle: Re-checked at <!date^');
+    expect(updated).not.toContain('coredns.corefile-removed-plugin');
+    expect(updated).not.toContain('netcheck_fix');
+    expect(checkLimits(reportUpdates.at(-1)?.body as never)).toEqual([]);
 
     const fresh = await report(flow, 'dns');
     expect(fresh.text).not.toContain('coredns.corefile-removed-plugin');
@@ -227,11 +257,13 @@ describe('a fix end to end: coredns.corefile-removed-plugin', () => {
 
 async function rollbackFlow(flow: Flow): Promise<void> {
   {
-    const { planId } = await requestFix(flow, 'dns', 'coredns.corefile-removed-plugin');
+    const { planId, card: planCard } = await requestFix(flow, 'dns', 'coredns.corefile-removed-plugin');
     await click(flow, BOB, APPROVAL_ACTIONS.approve, planId);
-    expect(JSON.stringify(flow.slack.calls.filter((c) => c.method === 'chat.update').at(-1)?.body)).toContain(
-      'Fixed and verified',
-    );
+    expect(
+      JSON.stringify(
+        flow.slack.calls.filter((c) => c.method === 'chat.update' && c.body.ts === planCard.response.ts).at(-1)?.body,
+      ),
+    ).toContain('Fixed and verified');
     const before = flow.slack.calls.length;
     const asked = await click(flow, CAROL, APPROVAL_ACTIONS.rollback, planId);
     expect(JSON.stringify(asked.answers.at(-1)?.body)).toContain('Making the plan');
@@ -284,21 +316,23 @@ const DAVE = 'UDAVE00004';
 
 describe('refusals (approvers configured: a non-approver cannot approve)', () => {
   let flow: Flow;
-  let base: Awaited<ReturnType<typeof report>>;
   beforeAll(async () => {
     flow = await startFlow('coredns-proxy-plugin', { NETCHECK_DEV_APPROVERS: APPROVERS.join(',') });
-    base = await report(flow, 'dns');
   }, 60_000);
   afterAll(async () => flow?.close());
 
-  /** A fresh plan from the same report (the cluster stays broken: none of these is applied). */
+  /**
+   * A fresh plan from a fresh report (the cluster stays broken: none of these is applied). A report's Fix… button
+   * opens one plan at a time, so each plan needs a report of its own.
+   */
   async function plan() {
-    const fix = buttons(base.blocks).find((b) => b.action_id.startsWith('netcheck_fix'));
+    const r = await report(flow, 'dns');
+    const fix = buttons(r.blocks).find((b) => b.action_id.startsWith('netcheck_fix'));
     const before = flow.slack.calls.length;
-    await click(flow, ALICE, fix.action_id, fix.value, { messageTs: base.ts });
+    await click(flow, ALICE, fix.action_id, fix.value, { messageTs: r.ts });
     const card = flow.slack.calls
       .slice(before)
-      .find((c) => c.method === 'chat.postMessage' && c.body.thread_ts === base.ts);
+      .find((c) => c.method === 'chat.postMessage' && c.body.thread_ts === r.ts);
     const approve = buttons((card?.body.blocks as Json[]) ?? []).find((b) => b.action_id === APPROVAL_ACTIONS.approve);
     expect(approve?.value).toMatch(/^[A-Za-z0-9_-]{22}$/);
     return String(approve.value);
@@ -400,6 +434,85 @@ describe('refusals (approvers configured: a non-approver cannot approve)', () =>
   }, 60_000);
 });
 
+describe('the Fix… button carries only an opaque offer id', () => {
+  let flow: Flow;
+  beforeAll(async () => {
+    flow = await startFlow('coredns-proxy-plugin');
+  }, 60_000);
+  afterAll(async () => flow?.close());
+  const said = (r: { answers: SlackApiCall[] }) => JSON.stringify(r.answers.at(-1)?.body ?? {});
+  const cards = () => flow.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.body.thread_ts);
+  const plansOpened = () => flow.dev.lambda.invocations.filter((i) => (i.payload as { kind?: string }).kind === 'plan');
+
+  it('the worker recorded what the button stands for: team, cluster, channel, report, finding, fix, times', async () => {
+    const r = await report(flow, 'dns');
+    const fix = buttons(r.blocks).find((b) => b.action_id.startsWith('netcheck_fix'));
+    expect(fix.value).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    const offer = await offerOf(flow, fix.value);
+    expect(offer).toMatchObject({
+      teamId: TEAM,
+      cluster: 'sandbox',
+      channelId: CHANNEL,
+      reportTs: r.ts,
+      finding: 'coredns.corefile-removed-plugin',
+      remediation: 'coredns.replace-proxy-with-forward',
+    });
+    expect(Date.parse(offer!.observedAt)).toBeGreaterThan(0);
+    expect(offer!.expiresAt * 1000).toBeGreaterThan(Date.now());
+  }, 30_000);
+
+  it('a forged or made-up value, an old-style JSON value and an expired offer are refused; nothing is opened', async () => {
+    const r = await report(flow, 'dns');
+    const fix = buttons(r.blocks).find((b) => b.action_id.startsWith('netcheck_fix'));
+    const opened = plansOpened().length;
+    const cardCount = cards().length;
+    for (const value of [
+      'AAAAAAAAAAAAAAAAAAAAAA',
+      '{"cluster":"sandbox","scope":"dns","remediation":"coredns.replace-proxy-with-forward","finding":"coredns.corefile-removed-plugin"}',
+      '',
+    ]) {
+      expect(said(await click(flow, ALICE, fix.action_id, value, { messageTs: r.ts }))).toContain(
+        'This Fix button is not known here or has expired',
+      );
+    }
+    // An offer outlives no report for long: 12 h later the same button is refused.
+    flow.skewMs = 13 * 60 * 60_000;
+    try {
+      expect(said(await click(flow, ALICE, fix.action_id, fix.value, { messageTs: r.ts }))).toContain(
+        'This Fix button is not known here or has expired',
+      );
+    } finally {
+      flow.skewMs = 0;
+    }
+    // Another workspace's click never reaches the offer: refused before any work.
+    expect(said(await click(flow, ALICE, fix.action_id, fix.value, { teamId: 'T0OTHER' }))).toBe('{}');
+    expect(plansOpened().length).toBe(opened);
+    expect(cards().length).toBe(cardCount);
+    expect(writes(flow)).toEqual([]);
+  }, 30_000);
+
+  it('a replayed Fix click opens no second plan while the first is open; once it ended, the button works again', async () => {
+    const r = await report(flow, 'dns');
+    const fix = buttons(r.blocks).find((b) => b.action_id.startsWith('netcheck_fix'));
+    const opened = plansOpened().length;
+    await click(flow, ALICE, fix.action_id, fix.value, { messageTs: r.ts });
+    expect(plansOpened().length).toBe(opened + 1);
+    const replay = await click(flow, CAROL, fix.action_id, fix.value, { messageTs: r.ts });
+    expect(said(replay)).toContain(`A fix was already requested from this button by <@${ALICE}>`);
+    const concurrent = await Promise.all(
+      [ALICE, BOB, CAROL].map((u) => click(flow, u, fix.action_id, fix.value, { messageTs: r.ts })),
+    );
+    for (const c of concurrent) expect(said(c)).toContain('A fix was already requested');
+    expect(plansOpened().length).toBe(opened + 1);
+    const planId = String((plansOpened().at(-1)?.payload as { planId?: string } | undefined)?.planId);
+    expect((await offerOf(flow, fix.value))?.planId).toBe(planId);
+    expect(said(await click(flow, ALICE, APPROVAL_ACTIONS.cancel, planId))).toContain('Cancelled by');
+    await click(flow, ALICE, fix.action_id, fix.value, { messageTs: r.ts });
+    expect(plansOpened().length).toBe(opened + 2);
+    expect(writes(flow)).toEqual([]);
+  }, 60_000);
+});
+
 /** The modal submission for a remediation's inputs: form-encoded `payload=<JSON>` like block_actions. */
 function viewSubmission(user: string, view: Json, values: Record<string, string>): SignedRequest {
   const payload = {
@@ -451,9 +564,7 @@ describe('every implemented remediation, on the sandbox scenario that breaks wha
       try {
         const scope = SCOPE_OF(c.finding);
         const r = await report(flow, scope);
-        const fix = buttons(r.blocks).find(
-          (b) => b.action_id.startsWith('netcheck_fix') && JSON.parse(b.value).remediation === id,
-        );
+        const fix = await fixButton(flow, r.blocks, (o) => o.remediation === id);
         expect(fix, `a Fix button for ${id} on ${c.scenario}`).toBeDefined();
         const before = flow.slack.calls.length;
         await click(flow, ALICE, fix.action_id, fix.value, { messageTs: r.ts });

@@ -248,7 +248,7 @@ describe('osls package', () => {
     ]);
   });
 
-  it('gives the worker exactly: its logs, the named secrets, dedupe and incident items, DescribeCluster on EKS clusters without endpoint', () => {
+  it('gives the worker exactly: its logs, the named secrets, dedupe and incident items, Fix offers, DescribeCluster on EKS clusters without endpoint', () => {
     expect(statementsOf('WorkerRole')).toEqual([
       {
         Effect: 'Allow',
@@ -272,6 +272,12 @@ describe('osls package', () => {
         Effect: 'Allow',
         Action: 'ssm:GetParameter',
         Resource: sub('arn:aws:ssm:${AWS::Region}:${AWS::AccountId}:parameter/netcheck/test/*'),
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:PutItem',
+        Resource: { 'Fn::GetAtt': ['PlansTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['offer:*'] } },
       },
       {
         Effect: 'Allow',
@@ -375,8 +381,18 @@ describe('osls package', () => {
         Resource: [sub('arn:aws:eks:eu-west-1:${AWS::AccountId}:cluster/prod-eks')],
       },
     ]);
-    // The diagnosing worker and the ack function get nothing that could reach the remediator's rights.
-    expect(JSON.stringify(statementsOf('WorkerRole'))).not.toMatch(/PlansTable|remediator/);
+    // The diagnosing worker gets nothing that could reach the remediator's rights: in the plans table it may only
+    // put Fix offers (keys `offer:*`), never read, update or create a plan.
+    const worker = statementsOf('WorkerRole');
+    expect(JSON.stringify(worker)).not.toMatch(/remediator/);
+    expect(worker.filter((st) => JSON.stringify(st).includes('PlansTable'))).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:PutItem',
+        Resource: { 'Fn::GetAtt': ['PlansTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['offer:*'] } },
+      },
+    ]);
   });
 
   it('creates the plans table with its by-cluster index for the audit', () => {

@@ -84,6 +84,13 @@ module.exports = async ({ resolveVariable }) => {
       Action: 'ssm:GetParameter',
       Resource: { 'Fn::Sub': `arn:aws:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${service}/${stage}/*` },
     },
+    // Fix offers: what each Fix… button stands for, put with the report; nothing else in the plans table.
+    {
+      Effect: 'Allow',
+      Action: 'dynamodb:PutItem',
+      Resource: { 'Fn::GetAtt': ['PlansTable', 'Arn'] },
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['offer:*'] } },
+    },
   );
   if (!clusters) {
     // Only EKS clusters configured without endpoint/CA are described; which ones is known at run time only.

@@ -47,6 +47,12 @@ export interface PlanRecord {
   threadTs?: string;
   /** The plan card's own message, once posted. */
   cardTs?: string;
+  /** The report the Fix… button was on (from its offer): updated in place once the fix is verified. */
+  reportTs?: string;
+  /** The offer (src/aws/offers.ts) the plan was opened from. */
+  offerId?: string;
+  /** The report's scope (from the offer). */
+  reportScope?: 'dns' | 'cni' | 'proxy' | 'all';
   lang: 'en' | 'ko';
   inputs?: Record<string, string[]>;
   state: PlanState;
@@ -75,6 +81,8 @@ export interface PlanRecord {
 }
 
 export interface NewRequest {
+  /** A fresh id chosen by the caller (newPlanId), e.g. to link it first; generated when absent. */
+  id?: string;
   teamId: string;
   cluster: string;
   finding: string;
@@ -82,6 +90,9 @@ export interface NewRequest {
   requester: string;
   channelId: string;
   threadTs?: string;
+  reportTs?: string;
+  offerId?: string;
+  reportScope?: 'dns' | 'cni' | 'proxy' | 'all';
   lang: 'en' | 'ko';
   inputs?: Record<string, string[]>;
   rollbackOf?: string;
@@ -229,7 +240,9 @@ export function createApprovalStore(opts: ApprovalStoreOptions): ApprovalStore {
   return {
     async request(input) {
       const at = now();
-      const id = newPlanId();
+      const { id: chosen, ...fields } = input;
+      if (chosen !== undefined && !isPlanId(chosen)) throw new Error('not a plan id');
+      const id = chosen ?? newPlanId();
       const entry: AuditEntry = {
         planId: id,
         cluster: input.cluster,
@@ -239,7 +252,7 @@ export function createApprovalStore(opts: ApprovalStoreOptions): ApprovalStore {
         to: 'pending',
       };
       const record: PlanRecord = {
-        ...input,
+        ...fields,
         id,
         state: 'pending',
         createdAt: at,

@@ -19,6 +19,7 @@ Usage:
   ${program} sandbox start --scenario NAME --write-kubeconfig PATH [--port N] [--latency-ms N]
   ${program} dev [--scenario NAME] [--port N]   the Slack bot and its preview page on http://127.0.0.1:PORT/
   ${program} fix <finding-or-remediation-id> [--kubeconfig PATH] [--context NAME] [--dry-run] [--yes]
+  /netcheck audit [--cluster NAME]   in Slack: the last 20 remediation actions (Fix…, approvals, applies)
   ${program} completion bash|zsh|fish
   ${program} schema                   print the report's JSON Schema
   ${program} --version

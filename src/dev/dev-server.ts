@@ -71,6 +71,8 @@ export interface DevServer {
   signingSecretFile: string;
   /** A response_url the sample curl can hand the handler. */
   sampleResponseUrl: string;
+  /** The local DynamoDB endpoint and table holding plans and Fix offers (to inspect what a button stands for). */
+  plans: { endpoint: string; table: string };
   close(): Promise<void>;
 }
 
@@ -242,6 +244,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     sampleResponseUrl: slackApi
       ? slackApi.responseUrl('curl', { channel: DEV_OPS_CHANNEL, user: DEV_USERS.alice })
       : `${apiBase}/response/dev`,
+    plans: { endpoint: backend.env.AWS_ENDPOINT_URL_DYNAMODB as string, table: DEV_PLANS },
     async close() {
       preview?.close();
       await closeServer(server);

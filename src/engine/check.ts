@@ -124,7 +124,22 @@ export interface FindingDoc {
   fix: string;
   /** How far the fix may be automated, where that is known. */
   safety?: RemediationSafety;
+  /** Why a `manual` finding has no Fix button; its runbook says so (src/engine/manual-reasons.ts). */
+  manual?: ManualReason;
+  /** Why an `auto-*` finding has no implemented fix (yet): shown in docs/checks.md. */
+  notAutomated?: string;
 }
+
+/** Why netcheck offers no automated fix for a MANUAL finding. */
+export type ManualReason =
+  | 'node'
+  | 'design'
+  | 'outside'
+  | 'diagnose-first'
+  | 'consequence'
+  | 'intent'
+  | 'distribution'
+  | 'nothing';
 
 /** What a diagnosis needs to run a check. */
 export interface Check {

@@ -1,13 +1,14 @@
 // The diagnosis: collect a snapshot, run the checks for the scope, link root causes, and fold everything into the
 // Report contract. Status order (documented in the report): critical > unknown > warning > ok — "we could not look"
 // outranks a warning because a hidden critical problem is possible, but not a critical one we did find.
-import type { Check } from './check.ts';
+import type { Check, RegisteredCheck } from './check.ts';
 import type { ClusterReader } from './cluster-reader.ts';
 import { collect, collectedNothing } from './collect.ts';
 import { describeComponent } from './describe.ts';
 import { findingOf, isFinding } from './finding-shape.ts';
 import { translator } from './i18n.ts';
 import { dropExplainedFallbacks, type Located, linkRootCauses } from './link.ts';
+import { manualStep } from './manual-reasons.ts';
 import { presentTense } from './recency.ts';
 import { allChecks, componentOfFinding } from './registry.ts';
 import type { ComponentName, ComponentReport, Finding, Lang, Report, Scope, Status } from './report.ts';
@@ -74,6 +75,11 @@ function runChecks(
         continue;
       }
       const copy = findingOf(finding);
+      // A MANUAL finding says why there is no Fix button, as the last step of its runbook.
+      const doc = (check as Partial<RegisteredCheck>).describe?.[copy.id];
+      if (doc?.safety === 'manual' && doc.manual && !copy.remediation) {
+        copy.runbook = [...copy.runbook, manualStep(doc.manual, ctx.lang)];
+      }
       // Evidence has a time: unless the check dated it itself, it was observed when the snapshot was taken.
       if (!copy.observedAt && snapshot.now) copy.observedAt = snapshot.now;
       out.push({ component: componentOfFinding(copy.id, checks) ?? check.component, finding: copy });

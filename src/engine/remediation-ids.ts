@@ -24,6 +24,12 @@ export const REMEDIATION_IDS = [
   'kube-proxy.recreate-node-proxier-binding',
   'kube-proxy.reset-mode',
   'kube-proxy.restore-configmap',
+  'kube-proxy.switch-to-iptables',
+  'kube-proxy.fix-apiserver-endpoint',
+  'coredns.revert-image-to-kubeadm-default',
+  'kube-proxy.conntrack-leave-max',
+  'kube-proxy.restore-kubeconfig',
+  'kube-proxy.restore-config',
 ] as const;
 
 export type RemediationId = (typeof REMEDIATION_IDS)[number];

@@ -4,13 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { configMapOf, notReady, setLogs, withChanges } from '#test/fixtures/changes.ts';
 import { COREDNS_PODS, kubeadmCalico, kubeadmCorefile } from '#test/fixtures/clusters.ts';
 import { checkContext } from '#test/support/checks.ts';
+import { scenarioReport } from '#test/support/scenario-reports.ts';
 import type { Snapshot } from '../engine/check.ts';
 import type { KubeObject } from '../engine/cluster-reader.ts';
+import { MANUAL_REASONS } from '../engine/manual-reasons.ts';
 import { allChecks } from '../engine/registry.ts';
 import { REMEDIATION_IDS } from '../engine/remediation-ids.ts';
 import type { Finding } from '../engine/report.ts';
 import { objectKey } from './objects.ts';
-import { planFix, REMEDIATIONS, remediationById, remediationFor } from './registry.ts';
+import { planFix, REMEDIATIONS, remediationById, remediationFor, remediationsAnswering } from './registry.ts';
 import type { Plan, PlanResult } from './types.ts';
 
 const BUCKETS: Record<string, keyof Snapshot> = {
@@ -219,5 +221,43 @@ describe('Corefile guard', () => {
       ok: false,
       reason: 'ConfigMap kube-system/coredns changed since the diagnosis; run the check again before fixing it.',
     });
+  });
+});
+
+describe('every finding id has a remediation safety class', () => {
+  const docs = allChecks.flatMap((c) => c.emits.map((id) => ({ id, check: c.name, doc: c.describe[id] })));
+
+  it('names it in its check metadata, once', () => {
+    expect(docs.filter((d) => !d.doc?.safety).map((d) => d.id)).toEqual([]);
+    expect(new Set(docs.map((d) => d.id)).size).toBe(docs.length);
+  });
+
+  it('an automatable class has an implemented fix answering it, or says why not', () => {
+    const missing = docs.filter(
+      (d) => d.doc?.safety !== 'manual' && remediationsAnswering(d.id).length === 0 && !d.doc?.notAutomated?.trim(),
+    );
+    expect(missing.map((d) => d.id)).toEqual([]);
+    // A stated reason is not left behind once a fix exists.
+    const stale = docs.filter((d) => d.doc?.notAutomated && remediationsAnswering(d.id).length > 0);
+    expect(stale.map((d) => d.id)).toEqual([]);
+  });
+
+  it('a MANUAL finding says why there is no Fix button, in its runbook, in English and Korean', () => {
+    expect(docs.filter((d) => d.doc?.safety === 'manual' && !d.doc.manual).map((d) => d.id)).toEqual([]);
+    for (const reason of Object.values(MANUAL_REASONS)) {
+      expect(reason.en).toMatch(/^No Fix button: /);
+      expect(reason.ko).toMatch(/^Fix 버튼이 없는 이유: /);
+    }
+  });
+
+  it('a diagnosis of a MANUAL finding ends its runbook with that reason; a fixable one does not', async () => {
+    for (const lang of ['en', 'ko'] as const) {
+      const report = await scenarioReport('kube-proxy-daemonset-missing', lang);
+      const findings = report.components.flatMap((c) => c.findings);
+      const missing = findings.find((f) => f.id === 'kube-proxy.daemonset-missing');
+      expect(missing?.runbook.at(-1)?.text).toBe(MANUAL_REASONS.intent[lang]);
+    }
+    const fixable = (await scenarioReport('kube-proxy-invalid-mode')).components.flatMap((c) => c.findings);
+    for (const f of fixable) expect(f.runbook.at(-1)?.text).not.toMatch(/^No Fix button/);
   });
 });

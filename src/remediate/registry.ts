@@ -9,6 +9,7 @@ import {
   restartWeaveRouter,
 } from './fixes/cni-restarts.ts';
 import { addClusterDomain } from './fixes/coredns-add-cluster-domain.ts';
+import { revertCorednsImage } from './fixes/coredns-default-image.ts';
 import { forwardUpstream } from './fixes/coredns-forward-upstream.ts';
 import { removeObsoleteOption } from './fixes/coredns-remove-obsolete-option.ts';
 import { replaceProxyWithForward } from './fixes/coredns-replace-proxy-with-forward.ts';
@@ -22,6 +23,13 @@ import {
   restoreServiceSelector,
 } from './fixes/dns-service.ts';
 import { fixConfigPath, resetMode } from './fixes/kube-proxy-config.ts';
+import { conntrackLeaveMax } from './fixes/kube-proxy-conntrack.ts';
+import {
+  fixApiserverEndpoint,
+  restoreConfig,
+  restoreKubeconfig,
+  switchToIptables,
+} from './fixes/kube-proxy-repairs.ts';
 import { restoreKubeProxyConfigMap } from './fixes/kube-proxy-restore-configmap.ts';
 import { recreateNodeProxierBinding, restoreCorednsRbac } from './fixes/rbac-bindings.ts';
 import { corednsServiceAccount, kubeProxyServiceAccount } from './fixes/service-accounts.ts';
@@ -52,6 +60,12 @@ export const REMEDIATIONS: readonly Remediation[] = [
   restartFlannel,
   alignFlannelNetwork,
   restoreKubeProxyConfigMap,
+  switchToIptables,
+  fixApiserverEndpoint,
+  revertCorednsImage,
+  conntrackLeaveMax,
+  restoreKubeconfig,
+  restoreConfig,
 ];
 
 const BY_ID = new Map(REMEDIATIONS.map((r) => [r.id, r]));

@@ -53,7 +53,12 @@ export type Refusal =
   | { why: 'finished'; state: PlanState }
   | { why: 'not-requester' }
   | { why: 'unknown' }
-  | { why: 'not-allowed'; reason: string };
+  | { why: 'not-allowed'; reason: string }
+  /** A Fix… button whose offer is unknown here, of another team, or expired. */
+  | { why: 'offer-unknown' }
+  /** A Fix… button already used for a plan that is still open. */
+  | { why: 'already-requested'; by: string }
+  | { why: 'already-fixed'; by: string };
 
 interface ApprovalLabels {
   plan: (title: string, cluster: string) => string;
@@ -95,6 +100,8 @@ interface ApprovalLabels {
   notEnabled: string;
   auditHeading: (cluster: string) => string;
   auditEmpty: (cluster: string) => string;
+  /** The note on the original report once a fix was verified (or not): when, which fix, who approved. */
+  recheckedAfterFix: (at: string, remediation: string, approver: string) => string;
 }
 
 const COMPONENT_OK: Record<string, Record<Lang, string>> = {
@@ -156,6 +163,12 @@ const EN: ApprovalLabels = {
         return 'This plan is not known here.';
       case 'not-allowed':
         return r.reason;
+      case 'offer-unknown':
+        return 'This Fix button is not known here or has expired; run /netcheck again for a fresh report.';
+      case 'already-requested':
+        return `A fix was already requested from this button by ${r.by}; its plan is in the report's thread.`;
+      case 'already-fixed':
+        return `This fix was already applied and verified (approved by ${r.by}); run /netcheck again to check.`;
     }
   },
   modalTitle: 'Fix: choose upstreams',
@@ -167,6 +180,8 @@ const EN: ApprovalLabels = {
   notEnabled: 'Automated fixes need approvers configured for this cluster. Follow the runbook steps in the report.',
   auditHeading: (cluster) => `Last remediation actions on ${cluster}`,
   auditEmpty: (cluster) => `No remediation actions recorded on ${cluster}.`,
+  recheckedAfterFix: (at, remediation, approver) =>
+    `:recycle: Re-checked at ${at} after fix \`${remediation}\` by ${approver}`,
 };
 
 const KO: ApprovalLabels = {
@@ -222,6 +237,12 @@ const KO: ApprovalLabels = {
         return '알 수 없는 계획입니다.';
       case 'not-allowed':
         return r.reason;
+      case 'offer-unknown':
+        return '알 수 없거나 만료된 Fix 버튼입니다. /netcheck 를 다시 실행해 새 보고서를 받으세요.';
+      case 'already-requested':
+        return `${r.by} 님이 이 버튼으로 이미 수정을 요청했습니다. 계획은 보고서 스레드에 있습니다.`;
+      case 'already-fixed':
+        return `이미 적용하고 확인까지 끝난 수정입니다(승인: ${r.by}). /netcheck 를 다시 실행해 확인하세요.`;
     }
   },
   modalTitle: 'Fix: 업스트림 선택',
@@ -234,6 +255,8 @@ const KO: ApprovalLabels = {
     '이 클러스터에는 승인자가 설정되어 있지 않아 자동 조치를 쓸 수 없습니다. 보고서의 런북 단계를 따라 주세요.',
   auditHeading: (cluster) => `${cluster} 최근 조치 기록`,
   auditEmpty: (cluster) => `${cluster}에 기록된 조치가 없습니다.`,
+  recheckedAfterFix: (at, remediation, approver) =>
+    `:recycle: ${approver} 님이 승인한 수정 \`${remediation}\` 적용 후 ${at}에 다시 점검했습니다`,
 };
 
 export function approvalLabels(lang: Lang): ApprovalLabels {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { expectGolden as expectGoldenFile } from '#test/support/golden.ts';
 import type { Finding, Report } from '../engine/report.ts';
@@ -16,6 +17,17 @@ const base = {
   durationMs: 2430,
   requests: 37,
 };
+/** Fix offers as the worker records them: an opaque id per button, and here what each id stands for. */
+const offered = new Map<string, { finding: string; remediation: string }>();
+const FIXES = {
+  remediationEnabled: true,
+  offerFix: (finding: Finding, remediation: string) => {
+    const id = createHash('sha256').update(`${finding.id} ${remediation}`).digest('base64url').slice(0, 22);
+    offered.set(id, { finding: finding.id, remediation });
+    return id;
+  },
+};
+
 const kubeadm = { name: 'prod-eu', server: 'https://10.0.0.10:6443', flavor: 'kubeadm', cni: 'calico' };
 
 const okProxy = {
@@ -363,12 +375,12 @@ const footerOf = (m: SlackMessage) => blocksOf(m).at(-1);
 
 describe('golden Block Kit output', () => {
   const cases: [string, SlackMessage][] = [
-    ['coredns-loop', renderReport(corednsLoop, { requestedBy: 'UALICE0001', remediationEnabled: true })],
+    ['coredns-loop', renderReport(corednsLoop, { requestedBy: 'UALICE0001', ...FIXES })],
     ['no-cni', renderReport(noCni, {})],
-    ['kube-proxy-config-path', renderReport(proxyConfigPath, { remediationEnabled: true })],
+    ['kube-proxy-config-path', renderReport(proxyConfigPath, FIXES)],
     ['healthy', renderReport(healthy, {})],
     ['unknown-403', renderReport(forbidden, {})],
-    ['korean', renderReport(korean, { remediationEnabled: true })],
+    ['korean', renderReport(korean, FIXES)],
     ['huge-trimmed', renderReport(hugeReport(), {})],
     ['huge-details', { thread: renderDetails(hugeReport(), {}) } as unknown as SlackMessage],
     ['coredns-loop-thread', { thread: renderDetails(corednsLoop, {}) } as unknown as SlackMessage],
@@ -378,7 +390,7 @@ describe('golden Block Kit output', () => {
 });
 
 describe('a critical report (CoreDNS forwarding loop)', () => {
-  const message = renderReport(corednsLoop, { requestedBy: 'UALICE0001', remediationEnabled: true });
+  const message = renderReport(corednsLoop, { requestedBy: 'UALICE0001', ...FIXES });
 
   it('notifies with cluster, check, verdict and root cause in one line', () => {
     expect(message.text).toBe(
@@ -408,24 +420,27 @@ describe('a critical report (CoreDNS forwarding loop)', () => {
     expect(renderedLines(message)).toBeLessThanOrEqual(SLACK_FIRST_SCREEN_LINES);
   });
 
-  it('offers Re-run and the automated fix as buttons whose values name the target', () => {
+  it('offers Re-run (its value names the target) and the automated fix (its value only an opaque offer id)', () => {
     const [rerun, fix] = buttons(message);
     expect(rerun.action_id).toBe(ACTIONS.rerun);
     expect(parseButtonValue(rerun.value)).toEqual({ cluster: 'prod-eu', scope: 'dns' });
     expect(fix.action_id).toBe(ACTIONS.fix);
     expect(fix.text.text).toBe(':wrench: Fix: Forward to the upstream resolvers');
     expect(fix.confirm).toBeDefined();
-    expect(parseButtonValue(fix.value)).toEqual({
-      cluster: 'prod-eu',
-      scope: 'dns',
+    expect(fix.value).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(fix.value).not.toContain('coredns');
+    expect(offered.get(fix.value)).toEqual({
       remediation: 'coredns.forward-upstream',
       finding: 'coredns.loop-detected',
     });
+    expect(fix.confirm.text.text).toContain('Nothing changes until someone else approves it.');
   });
 
-  it('offers no Fix button unless remediation is enabled', () => {
+  it('offers no Fix button unless remediation is enabled and each button is an offer', () => {
     const plain = renderReport(corednsLoop, {});
     expect(buttons(plain).map((b: AnyBlock) => b.action_id)).toEqual([ACTIONS.rerun]);
+    const noOffers = renderReport(corednsLoop, { remediationEnabled: true });
+    expect(buttons(noOffers).map((b: AnyBlock) => b.action_id)).toEqual([ACTIONS.rerun]);
   });
 
   it('ends with a footer: who asked, what was checked, API calls, duration, a localized date, flavor and CNI', () => {
@@ -457,10 +472,10 @@ describe('root cause first', () => {
   });
 
   it('kube-proxy config path: kube-proxy is explained first although DNS is listed first in the report', () => {
-    const message = renderReport(proxyConfigPath, { remediationEnabled: true });
+    const message = renderReport(proxyConfigPath, FIXES);
     expect(allText(message)).toContain('*Root cause: kube-proxy --config points');
     expect(allText(message)).not.toContain('CoreDNS cannot reach the API server through');
-    expect(buttons(message).map((b: AnyBlock) => parseButtonValue(b.value)?.remediation)).toEqual([
+    expect(buttons(message).map((b: AnyBlock) => offered.get(b.value)?.remediation)).toEqual([
       undefined,
       'kube-proxy.fix-config-path',
     ]);
@@ -499,7 +514,7 @@ describe('an unknown component (403)', () => {
 });
 
 describe('a Korean report', () => {
-  const message = renderReport(korean, { remediationEnabled: true });
+  const message = renderReport(korean, FIXES);
   it('renders headings, labels and footer in Korean', () => {
     expect(blocksOf(message)[0].text.text).toBe(':rotating_light: netcheck — prod-eu: 심각');
     const text = sectionTexts(message).join('\n');
@@ -616,7 +631,7 @@ describe('details for the thread', () => {
 describe('every rendered message passes checkLimits', () => {
   const reports = { corednsLoop, noCni, proxyConfigPath, healthy, forbidden, korean, huge: hugeReport() };
   it.each(Object.entries(reports))('%s', (_name, report) => {
-    for (const options of [{}, { details: true, remediationEnabled: true, requestedBy: 'UBOB000001' }]) {
+    for (const options of [{}, { details: true, ...FIXES, requestedBy: 'UBOB000001' }]) {
       expect(checkLimits(renderReport(report, options))).toEqual([]);
     }
     for (const part of renderDetails(report, {})) expect(checkLimits(part)).toEqual([]);
@@ -644,7 +659,7 @@ describe('hostile and oversized report texts', () => {
       },
     ],
   });
-  const message = renderReport(nasty, { remediationEnabled: true });
+  const message = renderReport(nasty, FIXES);
 
   it('escapes mentions and control characters', () => {
     expect(allText(message)).not.toContain('<!channel>');

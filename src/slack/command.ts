@@ -1,4 +1,4 @@
-// `/netcheck <dns|cni|proxy|all|help> [--cluster NAME] [--lang en|ko] [--details]`, parsed tolerantly: people type
+// `/netcheck <dns|cni|proxy|all|audit|help> [--cluster NAME] [--lang en|ko] [--details]`, parsed tolerantly: people type
 // this on phones, Slack escapes `&<>`, auto-links names that look like hosts, and some clients turn `--` into `—`.
 // zod/mini: this module is in the Slack function's bundle (src/jobs/vocabulary.ts).
 import * as z from 'zod/mini';

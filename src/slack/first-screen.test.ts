@@ -31,7 +31,7 @@ describe('the Slack first screen of every scenario', () => {
     for (const lang of ['en', 'ko'] as const) {
       it(`${name} (${lang})`, async () => {
         const report = await scenarioReport(name, lang);
-        const message = renderReport(report, { remediationEnabled: true });
+        const message = renderReport(report, { remediationEnabled: true, offerFix: () => 'AAAAAAAAAAAAAAAAAAAAAA' });
         expect(checkLimits(message)).toEqual([]);
         expect(renderedLines(message)).toBeLessThanOrEqual(SLACK_FIRST_SCREEN_LINES);
         const top = text(message.blocks);

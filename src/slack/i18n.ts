@@ -35,7 +35,7 @@ export interface Labels {
   ackSuffix: string;
   phase: Record<string, string>;
   usageTitle: string;
-  subcommands: Record<Scope | 'help', string>;
+  subcommands: Record<Scope | 'audit' | 'help', string>;
   options: string[];
   clustersYouMayCheck: string;
   noClusters: string;
@@ -113,9 +113,10 @@ const en: Labels = {
   couldNotRead: 'Could not read',
   rerun: 'Re-run',
   fix: (title) => `Fix: ${title}`,
-  fixConfirmTitle: 'Apply the fix?',
-  fixConfirmText: (title, cluster) => `netcheck will apply "${title}" on ${cluster}. Read the runbook first.`,
-  fixConfirm: 'Apply',
+  fixConfirmTitle: 'Make a fix plan?',
+  fixConfirmText: (title, cluster) =>
+    `netcheck will read ${cluster} again and post a plan for "${title}" with a dry-run diff in the thread. Nothing changes until someone else approves it.`,
+  fixConfirm: 'Make the plan',
   fixDeny: 'Cancel',
   fixNotEnabled: (title) => `Automated fix available but not enabled here: ${title}`,
   leftOut: (count, command) =>
@@ -135,6 +136,7 @@ const en: Labels = {
     cni: 'the pod network: CNI add-on, node readiness',
     proxy: 'kube-proxy: DaemonSet, configuration, Service rules',
     all: 'all of the above',
+    audit: 'the last 20 remediation actions on the cluster (Fix…, approvals, applies), only to you',
     help: 'this help',
   },
   options: [
@@ -225,9 +227,10 @@ const ko: Labels = {
   couldNotRead: '읽지 못함',
   rerun: '다시 실행',
   fix: (title) => `조치: ${title}`,
-  fixConfirmTitle: '조치를 적용할까요?',
-  fixConfirmText: (title, cluster) => `netcheck가 ${cluster}에 "${title}" 조치를 적용합니다. 먼저 런북을 확인하세요.`,
-  fixConfirm: '적용',
+  fixConfirmTitle: '수정 계획을 만들까요?',
+  fixConfirmText: (title, cluster) =>
+    `netcheck가 클러스터 ${cluster}의 오브젝트를 다시 읽고 "${title}" 수정 계획과 dry-run diff를 스레드에 올립니다. 다른 사람이 승인하기 전에는 아무것도 바뀌지 않습니다.`,
+  fixConfirm: '계획 만들기',
   fixDeny: '취소',
   fixNotEnabled: (title) => `자동 조치가 가능하지만 여기서는 활성화되지 않았습니다: ${title}`,
   leftOut: (count, command) =>
@@ -247,6 +250,7 @@ const ko: Labels = {
     cni: '파드 네트워크: CNI 애드온, 노드 Ready 상태',
     proxy: 'kube-proxy: DaemonSet, 설정, Service 규칙',
     all: '위의 모든 항목',
+    audit: '클러스터의 최근 조치 기록 20건(Fix 요청, 승인, 적용). 나에게만 보입니다',
     help: '이 도움말',
   },
   options: [

@@ -50,7 +50,7 @@ describe('usage', () => {
     const usage = renderUsage({ clusters: ['prod-eu', 'staging'], error: 'Unknown check "dsn". Did you mean "dns"?' });
     expect(usage.response_type).toBe('ephemeral');
     expect(usage.text).toMatch(
-      /^Unknown check "dsn"\. Did you mean "dns"\? — \/netcheck &lt;dns\|cni\|proxy\|all\|help&gt;/,
+      /^Unknown check "dsn"\. Did you mean "dns"\? — \/netcheck &lt;dns\|cni\|proxy\|all\|audit\|help&gt;/,
     );
     expect(usage.blocks[0]).toEqual({
       type: 'section',
@@ -61,6 +61,7 @@ describe('usage', () => {
       '`cni`',
       '`proxy`',
       '`all`',
+      '`audit` — the last 20 remediation actions',
       '`--cluster NAME`',
       '*Clusters you may check:* `prod-eu`, `staging`',
     ]) {

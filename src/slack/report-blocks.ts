@@ -33,6 +33,11 @@ export interface RenderOptions {
   remediable?: (finding: Report['components'][number]['findings'][number]) => boolean;
   /** Digest of the rest posted in the thread; the Re-run button carries it back (see handlers/worker/thread-rest.ts). */
   restKey?: string;
+  /**
+   * The opaque id a Fix… button carries for this finding (an offer the caller records), or undefined for no
+   * button. Without it there are no Fix buttons: a button never carries the finding or remediation itself.
+   */
+  offerFix?: (finding: Report['components'][number]['findings'][number], remediationId: string) => string | undefined;
 }
 
 const MAX_FIX_BUTTONS = 5;
@@ -251,19 +256,19 @@ function actionButtons(report: Report, shown: FindingView[], options: RenderOpti
       value: JSON.stringify(options.restKey ? { ...target, rest: options.restKey } : target),
     },
   ];
-  if (!options.remediationEnabled) return buttons;
+  if (!options.remediationEnabled || !options.offerFix) return buttons;
   const seen = new Set<string>();
   for (const { finding } of shown) {
     const remediation = finding.remediation;
     if (!remediation || seen.has(remediation.id) || seen.size >= MAX_FIX_BUTTONS) continue;
     if (options.remediable && !options.remediable(finding)) continue;
-    const value = ButtonValue.safeParse({ ...target, remediation: remediation.id, finding: finding.id });
-    if (!value.success) continue;
+    const offerId = options.offerFix(finding, remediation.id);
+    if (!offerId) continue;
     buttons.push({
       type: 'button',
       action_id: fixActionId(seen.size),
       text: plain(`:wrench: ${L.fix(remediation.title)}`, LIMITS.buttonText),
-      value: JSON.stringify(value.data),
+      value: offerId,
       style: 'primary',
       confirm: {
         title: plain(L.fixConfirmTitle, LIMITS.confirmTitle),

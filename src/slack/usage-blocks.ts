@@ -5,7 +5,7 @@ import { labels } from './i18n.ts';
 import { LIMITS } from './limits.ts';
 import { clip, escapeMrkdwn, safe } from './mrkdwn.ts';
 
-const USAGE = '/netcheck <dns|cni|proxy|all|help> [--cluster NAME] [--lang en|ko] [--details]';
+const USAGE = '/netcheck <dns|cni|proxy|all|audit|help> [--cluster NAME] [--lang en|ko] [--details]';
 
 export function renderUsage(options: { clusters: string[]; error?: string; lang?: Lang }): {
   response_type: 'ephemeral';
@@ -15,7 +15,9 @@ export function renderUsage(options: { clusters: string[]; error?: string; lang?
   const L = labels(options.lang);
   const blocks: KnownBlock[] = [];
   if (options.error) blocks.push(section(`:warning: ${safe(options.error, 1000)}`));
-  const subcommands = (['dns', 'cni', 'proxy', 'all', 'help'] as const).map((s) => `• \`${s}\` — ${L.subcommands[s]}`);
+  const subcommands = (['dns', 'cni', 'proxy', 'all', 'audit', 'help'] as const).map(
+    (s) => `• \`${s}\` — ${L.subcommands[s]}`,
+  );
   blocks.push(section([`*${L.usageTitle}*`, `\`${escapeMrkdwn(USAGE)}\``, ...subcommands].join('\n')));
   blocks.push(section(L.options.map((o) => `• ${o}`).join('\n')));
   if (options.clusters.length === 0) blocks.push(section(L.noClusters));

@@ -46,7 +46,23 @@ export const CASES: Record<string, { scenario: string; finding: string; args?: s
   'cni.flannel.align-network': { scenario: 'flannel-network-mismatch', finding: 'cni.flannel.network-mismatch' },
   'kube-proxy.restore-configmap': { scenario: 'kube-proxy-configmap-missing', finding: 'kube-proxy.configmap-missing' },
   'cni.calico.restart-node-agent': { scenario: 'cni-crashloop', finding: 'cni.calico.node-agent-down' },
+  'kube-proxy.switch-to-iptables': { scenario: 'kube-proxy-ipvs-unavailable', finding: 'kube-proxy.ipvs-unavailable' },
+  'kube-proxy.fix-apiserver-endpoint': {
+    scenario: 'kube-proxy-wrong-apiserver',
+    finding: 'kube-proxy.apiserver-unreachable',
+  },
+  'coredns.revert-image-to-kubeadm-default': { scenario: 'coredns-image-pull', finding: 'coredns.image-pull' },
+  'kube-proxy.conntrack-leave-max': {
+    scenario: 'kube-proxy-conntrack-permission',
+    finding: 'kube-proxy.conntrack-sysctl-permission',
+  },
+  'cni.flannel.restart': { scenario: 'flannel-agent-stuck', finding: 'cni.flannel.subnet-env-missing' },
+  'kube-proxy.restore-kubeconfig': {
+    scenario: 'kube-proxy-kubeconfig-invalid',
+    finding: 'kube-proxy.kubeconfig-missing-or-invalid',
+  },
+  'kube-proxy.restore-config': { scenario: 'kube-proxy-config-decode', finding: 'kube-proxy.config-decode-error' },
 };
 
 /** Remediations without a broken sandbox scenario yet (no scenario models the failure). */
-export const NO_SCENARIO = ['cni.flannel.restart'];
+export const NO_SCENARIO: string[] = [];

@@ -13,8 +13,10 @@ import { applyPlan, dryRunPlan, readTargets, rollbackPlan } from '../../remediat
 import { planFix, remediationById, remediationFor } from '../../remediate/registry.ts';
 import type { ClusterWriter, Plan, TargetRead } from '../../remediate/types.ts';
 import { componentsToRecheck, rolloutComplete, rolloutTargets, verifyCleared } from '../../remediate/verify.ts';
-import { planCard } from '../../slack/approval-blocks.ts';
+import { approvalLabels, planCard } from '../../slack/approval-blocks.ts';
+import { withNotes } from '../../slack/incident-blocks.ts';
 import type { SlackMessage } from '../../slack/limits.ts';
+import { renderReport } from '../../slack/report-blocks.ts';
 import type { AppConfig, ClusterConfig } from '../config/schema.ts';
 import { createLog, type Log } from '../log.ts';
 
@@ -303,8 +305,43 @@ export function createRemediator(deps: RemediatorDeps): (event: unknown) => Prom
     if (done.ok) {
       await card(client, done.record).catch((error) => log.warn('could not update the plan card', { error }));
     }
+    if (report && r.reportTs) {
+      await updateReport(client, r, cluster, conn, report, scope).catch((error) =>
+        log.warn('could not update the original report', { error }),
+      );
+    }
     log.info('apply finished', { verified: ok, remaining });
     return { planId: r.id, outcome: ok ? 'verified' : 'not-verified' };
+  }
+
+  /**
+   * The report the Fix… button was on, re-rendered from the verification's fresh diagnosis (or, when the report
+   * covered more than the fixed component, a fresh one of its whole scope), marked with when, which fix and who
+   * approved it. Without Fix buttons: a Re-run gives fresh ones.
+   */
+  async function updateReport(
+    client: WebClient,
+    r: PlanRecord,
+    cluster: ClusterConfig,
+    conn: RemediatorConnection,
+    verification: Report,
+    scope: Scope,
+  ): Promise<void> {
+    const wanted = r.reportScope ?? scope;
+    const fresh = wanted === scope ? verification : await run(conn.reader, cluster, conn.server, wanted, r.lang);
+    const at = new Date(now());
+    const note = approvalLabels(r.lang).recheckedAfterFix(
+      `<!date^${Math.floor(at.getTime() / 1000)}^{time}|${at.toISOString().slice(11, 16)} UTC>`,
+      r.remediation,
+      r.approver ? `<@${r.approver}>` : REMEDIATOR,
+    );
+    const message = withNotes(renderReport(fresh, { lang: r.lang }), [note]);
+    await client.chat.update({
+      channel: r.channelId,
+      ts: r.reportTs,
+      text: message.text,
+      blocks: message.blocks,
+    } as never);
   }
 
   return async (event) => {

@@ -9,6 +9,7 @@ import { App, AwsLambdaReceiver, webApi } from '@slack/bolt';
 import type { Context } from 'aws-lambda';
 import { createApprovalStore } from '../../aws/approvals.ts';
 import { createDedupeStore } from '../../aws/dedupe.ts';
+import { createOfferStore } from '../../aws/offers.ts';
 import { createRemediatorInvoker } from '../../aws/remediator-invoker.ts';
 import { createSecretStore } from '../../aws/secrets.ts';
 import { createWorkerInvoker } from '../../aws/worker-invoker.ts';
@@ -217,14 +218,16 @@ export function remediationFromEnv(
   now?: () => number,
 ): RemediationDeps {
   const r = config.remediation!;
+  const dynamo = new DynamoDBClient(awsClientConfig(config, env, 'dynamodb'));
   return {
     store: createApprovalStore({
-      client: new DynamoDBClient(awsClientConfig(config, env, 'dynamodb')),
+      client: dynamo,
       table: r.plansTable,
       ttlSeconds: r.planTtlSeconds,
       ...(now ? { now } : {}),
       auditLog: (entry) => log.info('plan transition', { audit: entry }),
     }),
+    offers: createOfferStore({ client: dynamo, table: r.plansTable, ...(now ? { now } : {}) }),
     remediator: createRemediatorInvoker({
       client: new LambdaClient(awsClientConfig(config, env, 'lambda')),
       functionName: r.remediatorFunctionName,

@@ -3,6 +3,7 @@
 // client sent besides the id is used. Refusals are ephemeral and change nothing.
 import type { BlockAction, SlackActionMiddlewareArgs, webApi } from '@slack/bolt';
 import { type ApprovalStore, isPlanId, type PlanRecord } from '../../aws/approvals.ts';
+import type { OfferStore } from '../../aws/offers.ts';
 import type { Lang } from '../../engine/report.ts';
 import type { RemediatorInvoker } from '../../jobs/ports.ts';
 import { planCard, type Refusal, refusalMessage } from '../../slack/approval-blocks.ts';
@@ -12,6 +13,8 @@ type WebClient = InstanceType<typeof webApi.WebClient>;
 
 export interface RemediationDeps {
   store: ApprovalStore;
+  /** What each Fix… button stands for (recorded by the worker with the report). */
+  offers: OfferStore;
   remediator: RemediatorInvoker;
   now?: () => number;
 }

@@ -7,6 +7,7 @@ import type { Context } from 'aws-lambda';
 import { createDedupeStore } from '../../aws/dedupe.ts';
 import { createEksDescriber } from '../../aws/eks-describe.ts';
 import { createIncidentStore } from '../../aws/incidents.ts';
+import { createOfferStore, type NewOffer, type OfferStore } from '../../aws/offers.ts';
 import { createSecretStore } from '../../aws/secrets.ts';
 import { type ClusterConnection, createClusterConnector } from '../../cluster/connect.ts';
 import { createKubeReader } from '../../cluster/k8s-reader.ts';
@@ -49,6 +50,8 @@ export interface WorkerDeps {
   clusterTimeoutMs?: number;
   /** Per-call timeout of Slack Web API calls (default 3 s; retried within the Lambda's deadline). */
   slackTimeoutMs?: number;
+  /** Fix… offers (src/aws/offers.ts): without it a report has no Fix buttons, whatever the approvers. */
+  offers?: OfferStore;
   /** Incident state (one report per incident); without it, every incident trigger posts its own report. */
   incidents?: IncidentStore;
   now?: () => number;
@@ -156,17 +159,55 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
         durationMs: report.durationMs,
       });
       try {
+        // Fix… only where a remediation is implemented and the cluster has approvers (src/handlers/config/approvers.ts),
+        // and only as an offer recorded here: the button carries its random id, nothing else.
         // What the first screen leaves out goes to the thread by itself; the report's pointer says so.
         const { key } = restOf(report, lang);
-        const message = renderReport(report, {
-          details: true,
-          ...(key ? { restKey: key } : {}),
-          requestedBy: job.kind === 'incident' ? undefined : job.userId,
-          lang,
-          // Fix… only where a remediation is implemented and the cluster has approvers (src/handlers/config/approvers.ts).
-          remediationEnabled: remediationEnabled(deps.config, job.cluster),
-          remediable: (finding) => Boolean(remediationFor(finding)),
-        });
+        const offers: (NewOffer & { id: string })[] = [];
+        const { offers: offerStore } = deps;
+        // Incident jobs carry no team: with exactly one configured workspace, it is that one.
+        const teams = deps.config.slack.teamIds ?? [];
+        const teamId = job.teamId ?? (teams.length === 1 ? teams[0] : undefined);
+        const render = (withFixes: boolean) =>
+          renderReport(report, {
+            details: true,
+            ...(key ? { restKey: key } : {}),
+            requestedBy: job.kind === 'incident' ? undefined : job.userId,
+            lang,
+            remediationEnabled: withFixes && remediationEnabled(deps.config, job.cluster),
+            remediable: (finding) => Boolean(remediationFor(finding)),
+            ...(offerStore && teamId
+              ? {
+                  offerFix: (finding, remediation) => {
+                    const reportTs = out.ts();
+                    const offer = {
+                      id: offerStore.newId(),
+                      teamId,
+                      cluster: job.cluster,
+                      channelId: job.channelId,
+                      ...(reportTs ? { reportTs } : {}),
+                      scope,
+                      finding: finding.id,
+                      ...subjectOf(finding),
+                      remediation,
+                      observedAt: finding.observedAt ?? report.startedAt,
+                    };
+                    offers.push(offer);
+                    return offer.id;
+                  },
+                }
+              : {}),
+          });
+        let message = render(true);
+        if (offers.length && offerStore) {
+          try {
+            await offerStore.record(offers);
+          } catch (error) {
+            // A report without Fix buttons beats no report.
+            log.warn('could not record the Fix offers; the report goes without Fix buttons', { error });
+            message = render(false);
+          }
+        }
         return { ok: true, report, message, ...(key ? { restKey: key } : {}) };
       } catch (error) {
         // Never leave the channel looking at "Checking…" forever.
@@ -223,6 +264,14 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
   };
 }
 
+/** What a finding's fix is about (its namespace/name or node), for the offer's record. */
+function subjectOf(finding: Report['components'][number]['findings'][number]): { subject?: string } {
+  const p = finding.remediation?.params ?? {};
+  const name = p.name ?? p.configMap ?? p.daemonSet ?? p.pod ?? p.node;
+  if (!name) return {};
+  return { subject: (p.namespace ? `${p.namespace}/${name}` : name).slice(0, 200) };
+}
+
 /** Time kept in reserve to write the final message before Lambda stops the function. */
 const FINISH_RESERVE_MS = 5000;
 /** The reader's deadline comes this much earlier still, so a partial report is ready before the backstop fires. */
@@ -274,6 +323,10 @@ export function workerHandlerFromEnv(
   const dynamo = new DynamoDBClient(awsClientConfig(config, env, 'dynamodb'));
   const dedupe = options.dedupe ?? createDedupeStore({ client: dynamo, table: config.dedupeTable });
   const incidents = options.incidents ?? createIncidentStore({ client: dynamo, table: config.incidentTable });
+  // Fix offers live in the plans table (the worker may only put `offer:` items there, infra/iam/worker-statements.cjs).
+  const offers = config.remediation
+    ? createOfferStore({ client: dynamo, table: config.remediation.plansTable })
+    : undefined;
   let describer: ReturnType<typeof createEksDescriber> | undefined;
   // The clusters may live in a run-time document: connections are rebuilt with it when it changes.
   return perConfig(
@@ -293,6 +346,7 @@ export function workerHandlerFromEnv(
         botToken: async () => (await slackSecretsFrom(current, secrets)).botToken,
         dedupe,
         incidents,
+        ...(offers ? { offers } : {}),
         connect: (cluster) => connector.connect(cluster),
         forget: (name) => {
           connector.invalidate(name);

@@ -10,7 +10,7 @@ import { nodeCondition } from '../../objects/nodes.ts';
 import { containerStatus, failingContainer, isCrashLooping, podReady, podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
 import { CILIUM_UNREACHABLE } from './cilium.ts';
-import { MISMATCH_LOG, PODCIDR_LOG } from './flannel.ts';
+import { MISMATCH_LOG, PODCIDR_LOG, SUBNET_ENV } from './flannel.ts';
 import { networkNotReadyNodes } from './not-installed.ts';
 import {
   agentLogStep,
@@ -35,6 +35,10 @@ function explained(snapshot: Snapshot, agent: CniAgent, pod: KubeObject): boolea
   // cni.weave.router-unreachable owns a weave container that is down; weave-npc trouble stays generic here.
   if (agent.kind === 'weave' && containerStatus(pod, 'weave')?.ready !== true) return true;
   const node = pod.spec?.nodeName;
+  // cni.flannel.subnet-env-missing owns a flannel pod that is down on a node whose sandboxes miss subnet.env.
+  if (agent.kind === 'flannel') {
+    return nodesOf(sandboxFailures(snapshot).filter((f) => SUBNET_ENV.test(f.message))).includes(node ?? '');
+  }
   return (
     (agent.kind === 'cilium' || agent.kind === 'gke-dataplane-v2') &&
     nodesOf(sandboxFailures(snapshot).filter((f) => CILIUM_UNREACHABLE.test(f.message))).includes(node ?? '')
@@ -51,11 +55,15 @@ export const agentHealthCheck: RegisteredCheck = {
       severities: ['critical'],
       summary: 'The CNI agent DaemonSet pods keep restarting for a reason no specific check recognises.',
       fix: 'Read the agent log of the crashed container and its events, fix the cause, then restart the agents.',
+      safety: 'manual',
+      manual: 'diagnose-first',
     },
     'cni.agent-not-ready': {
       severities: ['critical', 'warning'],
       summary: 'The CNI agent is missing or not Ready on some nodes, so pods there may get no network.',
       fix: 'Check the DaemonSet rollout and its scheduling rules against the affected nodes, then restart the agent there.',
+      safety: 'manual',
+      manual: 'diagnose-first',
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

@@ -21,6 +21,7 @@ export const awsCheck: RegisteredCheck = {
       summary: 'aws-node (ipamd) is not ready, or the node or subnet has no free IPs or ENIs, so pods get no IP.',
       fix: 'Read the aws-node log, check subnet free IPs and instance ENI limits, and consider prefix delegation.',
       safety: 'manual',
+      manual: 'outside',
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

@@ -50,6 +50,7 @@ export const calicoCheck: RegisteredCheck = {
       summary: 'calico-node runs but BIRD has no established BGP sessions, so routes between nodes are missing.',
       fix: 'Allow TCP 179 between nodes, or set IP_AUTODETECTION_METHOD on the calico-node DaemonSet.',
       safety: 'manual',
+      manual: 'node',
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

@@ -48,6 +48,8 @@ export const conflictingCheck: RegisteredCheck = {
         'Two CNIs are installed, or a removed CNI left its config on the nodes, so pods fail or get IPs from the wrong plugin.',
       fix: "Delete the unwanted CNI's objects and its conflist on every node, then restart the affected pods.",
       safety: 'auto-guarded',
+      notAutomated:
+        "Deleting another CNI's objects is not a change the fix catalogue makes (it deletes only agent pods), and which CNI stays is a human choice; the node file cleanup is MANUAL.",
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

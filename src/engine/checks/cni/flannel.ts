@@ -82,6 +82,7 @@ export const flannelCheck: RegisteredCheck = {
       summary: 'Nodes have no spec.podCIDR, so Flannel (kube-subnet-mgr) cannot acquire a lease and crash-loops.',
       fix: 'Enable node CIDR allocation (kubeadm networking.podSubnet / --allocate-node-cidrs with --cluster-cidr), or set spec.podCIDR on each node while unset.',
       safety: 'manual',
+      manual: 'design',
     },
     'cni.flannel.network-mismatch': {
       severities: ['critical'],

@@ -20,6 +20,7 @@ export const kubeControllersCheck: RegisteredCheck = {
         'Calico kube-controllers has no Ready pod: IPAM garbage collection and node cleanup stop, so the IP pool slowly leaks.',
       fix: 'Read the calico-kube-controllers log and events, fix the cause (usually API access or datastore), then restart it.',
       safety: 'manual',
+      manual: 'diagnose-first',
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

@@ -15,6 +15,8 @@ export const networkPolicyCheck: RegisteredCheck = {
       severities: ['warning'],
       summary: 'NetworkPolicy objects exist but the only CNI is Flannel, which accepts and silently ignores them.',
       fix: 'Move to a CNI that enforces NetworkPolicy (Canal, Calico or Cilium) instead of installing a second CNI next to Flannel.',
+      safety: 'manual',
+      manual: 'design',
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

@@ -41,6 +41,7 @@ export const notInstalledCheck: RegisteredCheck = {
       summary: 'No CNI is installed, so nodes stay NotReady with NetworkPluginNotReady and no pod gets a network.',
       fix: 'Install exactly one CNI whose pod CIDR matches the cluster pod subnet, then watch the nodes become Ready.',
       safety: 'manual',
+      manual: 'design',
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

@@ -35,6 +35,8 @@ export const sandboxFailedCheck: RegisteredCheck = {
       severities: ['critical', 'warning'],
       summary: 'Pods cannot create their sandbox because the CNI plugin fails, so they stay in ContainerCreating.',
       fix: 'Read the full sandbox error on an affected pod and check the CNI config and binaries on the node.',
+      safety: 'manual',
+      manual: 'diagnose-first',
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

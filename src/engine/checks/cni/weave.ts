@@ -40,6 +40,7 @@ export const weaveCheck: RegisteredCheck = {
       summary: "Weave's IPALLOC_RANGE overlaps a host route, so the weave container exits.",
       fix: 'Set IPALLOC_RANGE on the weave-net DaemonSet to a non-overlapping CIDR that matches the kube-proxy clusterCIDR.',
       safety: 'manual',
+      manual: 'design',
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

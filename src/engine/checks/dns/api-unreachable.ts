@@ -28,6 +28,8 @@ export const apiUnreachableCheck: RegisteredCheck = {
       summary:
         'CoreDNS cannot reach the API server through the kubernetes Service; the cause is usually kube-proxy or the pod network.',
       fix: 'Fix the component that breaks the Service VIP (kube-proxy or CNI), then restart CoreDNS.',
+      safety: 'manual',
+      manual: 'consequence',
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

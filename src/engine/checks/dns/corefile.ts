@@ -109,6 +109,8 @@ export const corefileCheck: RegisteredCheck = {
       summary: 'The Corefile does not parse, so CoreDNS exits or keeps the old config.',
       fix: 'Fix the Corefile line CoreDNS names, or restore the kubeadm default Corefile with the site stanzas re-added.',
       safety: 'auto-guarded',
+      notAutomated:
+        'Not implemented yet: the kubeadm Corefile may replace a broken one only when the cluster had no site stanzas, which needs a last known-good copy (last-applied-configuration or a backup) that netcheck does not read yet.',
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

@@ -38,11 +38,15 @@ export const crashloopCheck: RegisteredCheck = {
       severities: ['critical', 'warning'],
       summary: 'DNS pods keep restarting for a reason no specific check recognises.',
       fix: 'Read the log of the crashed container, its exit reason and events, and fix the cause.',
+      safety: 'manual',
+      manual: 'diagnose-first',
     },
     'coredns.not-ready': {
       severities: ['critical', 'warning'],
       summary: 'DNS pods run but keep failing their readiness probe, so the kube-dns Service sends them no queries.',
       fix: 'Read the pod log and the probe failures, and fix the cause.',
+      safety: 'manual',
+      manual: 'diagnose-first',
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

@@ -30,6 +30,7 @@ export const forwardLoopbackCheck: RegisteredCheck = {
         'The Corefile forwards to a loopback or link-local address that is not NodeLocal DNSCache: inside the pod that is CoreDNS itself.',
       fix: 'Forward to /etc/resolv.conf (with a non-stub kubelet resolvConf) or to real upstream resolvers.',
       safety: 'manual',
+      manual: 'node',
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

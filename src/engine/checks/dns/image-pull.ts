@@ -3,7 +3,7 @@ import type { CheckContext, RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { josa } from '../../i18n.ts';
 import { eventLine, eventMessage, podEvents } from '../../objects/events.ts';
-import { podReady, podState, waitingReason } from '../../objects/pods.ts';
+import { containerStatus, podReady, podState, waitingReason } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
 import { dnsImage, dnsWorkload, verifySteps } from './workload.ts';
 
@@ -20,7 +20,7 @@ export const imagePullCheck: RegisteredCheck = {
   name: 'coredns-image-pull',
   component: 'dns',
   emits: ['coredns.image-pull'],
-  remediations: [],
+  remediations: ['coredns.revert-image-to-kubeadm-default'],
   describe: {
     'coredns.image-pull': {
       severities: ['critical', 'warning'],
@@ -43,6 +43,11 @@ export const imagePullCheck: RegisteredCheck = {
       '<image>';
     const nested = w.kind === 'coredns' ? nestedCorednsImage(image) : undefined;
     const anyReady = w.pods.some(podReady);
+    // "not found" from the registry proves the reference wrong; credentials or network errors do not.
+    const notFound = [
+      ...stuck.map((p) => String(containerStatus(p, w.container)?.state?.waiting?.message ?? '')),
+      ...events.map(eventMessage),
+    ].some((m) => /not found|manifest unknown|NotFound/.test(m));
     return [
       makeFinding({
         id: 'coredns.image-pull',
@@ -95,6 +100,20 @@ export const imagePullCheck: RegisteredCheck = {
             : []),
           ...verifySteps(ctx, w),
         ],
+        remediation:
+          w.kind === 'coredns' && snapshot.fingerprint.flavor === 'kubeadm' && notFound && image !== '<image>'
+            ? {
+                id: 'coredns.revert-image-to-kubeadm-default',
+                params: {
+                  namespace: w.namespace,
+                  deployment: w.name,
+                  container: w.container,
+                  image,
+                  pullError: 'not-found',
+                },
+                title: ctx.tr("Use kubeadm's CoreDNS image", 'kubeadm 기본 CoreDNS 이미지로 되돌리기'),
+              }
+            : undefined,
       }),
     ];
   },

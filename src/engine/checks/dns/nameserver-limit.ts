@@ -20,6 +20,7 @@ export const nameserverLimitCheck: RegisteredCheck = {
         'A node resolv.conf has more than 3 nameservers, so kubelet drops the extra ones; harmful only if a dropped one was the only working one.',
       fix: "Trim the node resolv.conf, or point kubelet's resolvConf at a file with at most 3 nameservers.",
       safety: 'manual',
+      manual: 'node',
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

@@ -49,6 +49,7 @@ export const nodeLocalCheck: RegisteredCheck = {
         'NodeLocal DNSCache is not Ready on some nodes; where pods are pointed at it (169.254.20.10), they have no DNS even though CoreDNS is fine.',
       fix: 'Read the node-local-dns pod log and events on the affected nodes, fix the cause, then restart that pod.',
       safety: 'manual',
+      manual: 'diagnose-first',
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

@@ -28,6 +28,8 @@ export const pendingCheck: RegisteredCheck = {
       severities: ['critical', 'warning'],
       summary: 'CoreDNS pods cannot be scheduled (taints, resources or node selectors), so DNS runs short of replicas.',
       fix: 'Read the scheduler message of a Pending pod and fix what blocks scheduling.',
+      safety: 'manual',
+      manual: 'diagnose-first',
     },
     'coredns.unschedulable-node-not-ready': {
       severities: ['critical'],
@@ -35,6 +37,7 @@ export const pendingCheck: RegisteredCheck = {
         'CoreDNS is Pending because the nodes are NotReady (usually no CNI), and it must not tolerate the not-ready taint.',
       fix: 'Fix the node network (install a CNI) instead of adding a not-ready toleration to CoreDNS.',
       safety: 'manual',
+      manual: 'node',
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

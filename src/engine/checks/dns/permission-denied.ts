@@ -19,6 +19,8 @@ export const permissionDeniedCheck: RegisteredCheck = {
       summary:
         'CoreDNS exits with "bind: permission denied" on port 53 (SELinux or an old Docker version on the node).',
       fix: 'Upgrade Docker or fix SELinux on the node; allowing privilege escalation in the Deployment is the weaker fallback.',
+      safety: 'manual',
+      manual: 'node',
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

@@ -21,6 +21,7 @@ export const upstreamUnreachableCheck: RegisteredCheck = {
       summary: 'CoreDNS serves the cluster domain but cannot reach its upstream resolvers, so external names time out.',
       fix: 'Repair egress from the pods to the upstream resolvers, or forward to reachable resolvers.',
       safety: 'manual',
+      manual: 'outside',
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

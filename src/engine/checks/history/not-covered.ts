@@ -18,6 +18,7 @@ function notCoveredCheck(component: ComponentName, id: string, label: [string, s
           "The distribution manages this component its own way (e.g. OpenShift's operators); netcheck does not judge it.",
         fix: "Use the distribution's own tooling (e.g. oc get clusteroperator dns network).",
         safety: 'manual',
+        manual: 'distribution',
       },
     },
     run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

@@ -23,6 +23,7 @@ function recoveredCheck(component: ComponentName, id: string): RegisteredCheck {
           'A past problem (an old container exit, events that stopped) that is no longer happening, with its date.',
         fix: 'Nothing to do now; if it comes back, it is reported as a current finding.',
         safety: 'manual',
+        manual: 'nothing',
       },
     },
     run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

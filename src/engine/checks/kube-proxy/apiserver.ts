@@ -80,7 +80,11 @@ function apiServerEndpoints(snapshot: Snapshot): {
   return { endpoints, controlPlane, clusterIp: svc?.spec?.clusterIP };
 }
 
-function serverMismatch(snapshot: Snapshot, view: ProxyView): { server: string; expected: string } | undefined {
+/** `known`: the expected address comes from kubeadm's controlPlaneEndpoint, so a fix can put it in. */
+function serverMismatch(
+  snapshot: Snapshot,
+  view: ProxyView,
+): { server: string; expected: string; known?: boolean } | undefined {
   const server = kubeconfigServer(view);
   const target = parseServer(server);
   if (!server || !target) return undefined;
@@ -90,7 +94,7 @@ function serverMismatch(snapshot: Snapshot, view: ProxyView): { server: string; 
   if (endpoints.some((e) => same(e, target))) return undefined;
   if (clusterIp && target.host === clusterIp) return undefined;
   // A hostname can only be judged against controlPlaneEndpoint; an IP also against the live endpoints.
-  if (controlPlane) return { server, expected: `https://${controlPlane.host}:${controlPlane.port}` };
+  if (controlPlane) return { server, expected: `https://${controlPlane.host}:${controlPlane.port}`, known: true };
   if (isIpLiteral(target.host) && endpoints.length > 0) {
     return { server, expected: endpoints.map((e) => `https://${e.host}:${e.port}`).join(', ') };
   }
@@ -101,7 +105,7 @@ export const apiServerCheck: RegisteredCheck = {
   name: 'kube-proxy-apiserver',
   component: 'kube-proxy',
   emits: [ID],
-  remediations: [],
+  remediations: ['kube-proxy.fix-apiserver-endpoint'],
   describe: {
     [ID]: {
       severities: ['critical'],
@@ -174,6 +178,16 @@ export const apiServerCheck: RegisteredCheck = {
           ),
           step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
         ],
+        remediation: mismatch?.known
+          ? {
+              id: 'kube-proxy.fix-apiserver-endpoint',
+              params: { namespace: 'kube-system', configMap: cm, key, server: mismatch.server },
+              title: tr(
+                "Point kube-proxy's kubeconfig at the API server",
+                'kube-proxy kubeconfig를 API 서버 주소로 수정',
+              ),
+            }
+          : undefined,
       }),
     ];
   },

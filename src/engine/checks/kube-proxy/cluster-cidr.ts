@@ -19,6 +19,8 @@ export const clusterCidrCheck: RegisteredCheck = {
       summary:
         "kube-proxy clusterCIDR does not contain the nodes' pod CIDRs, so pod traffic may be masqueraded as external.",
       fix: "Set clusterCIDR to the cluster's pod CIDR, then restart kube-proxy.",
+      safety: 'manual',
+      manual: 'design',
     },
   },
   run(snapshot, { tr }) {

@@ -107,7 +107,7 @@ export const configErrorsCheck: RegisteredCheck = {
   name: 'kube-proxy-config-errors',
   component: 'kube-proxy',
   emits: [DECODE, VALIDATE],
-  remediations: ['kube-proxy.reset-mode'],
+  remediations: ['kube-proxy.reset-mode', 'kube-proxy.restore-config'],
   describe: {
     [DECODE]: {
       severities: ['critical'],
@@ -173,6 +173,14 @@ export const configErrorsCheck: RegisteredCheck = {
             ),
             step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
           ],
+          // Offered only when the ConfigMap itself is proven unreadable as a KubeProxyConfiguration.
+          remediation: decode
+            ? {
+                id: 'kube-proxy.restore-config',
+                params: { namespace: 'kube-system', configMap: cm, key },
+                title: tr(`Restore ${key} from the kubeadm template`, `kubeadm 템플릿으로 ${key} 복원`),
+              }
+            : undefined,
         }),
       );
     }

@@ -18,6 +18,7 @@ export const daemonSetMissingCheck: RegisteredCheck = {
       summary: 'No kube-proxy DaemonSet and nothing replaces it, so ClusterIP Services fail on new and rebooted nodes.',
       fix: "Re-install the kube-proxy add-on (kubeadm init phase addon kube-proxy, or the provider's add-on).",
       safety: 'manual',
+      manual: 'intent',
     },
   },
   run(snapshot, { tr }) {

@@ -14,7 +14,7 @@ export const hostLimitsCheck: RegisteredCheck = {
   name: 'kube-proxy-host-limits',
   component: 'kube-proxy',
   emits: [CONNTRACK, INOTIFY],
-  remediations: [],
+  remediations: ['kube-proxy.conntrack-leave-max'],
   describe: {
     [CONNTRACK]: {
       severities: ['critical'],
@@ -29,6 +29,7 @@ export const hostLimitsCheck: RegisteredCheck = {
         'The node ran out of inotify instances, so kube-proxy exits with "too many open files" while watching its config.',
       fix: 'Raise fs.inotify.max_user_instances and max_user_watches on the host, then restart kube-proxy.',
       safety: 'manual',
+      manual: 'node',
     },
   },
   run(snapshot, { tr }) {
@@ -63,6 +64,11 @@ export const hostLimitsCheck: RegisteredCheck = {
             ),
             step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
           ],
+          remediation: {
+            id: 'kube-proxy.conntrack-leave-max',
+            params: { namespace: 'kube-system', configMap: cm, key: view.configSource?.key ?? 'config.conf' },
+            title: tr('Leave nf_conntrack_max as-is (maxPerCore: 0)', 'nf_conntrack_max 그대로 두기(maxPerCore: 0)'),
+          },
         }),
       );
     }

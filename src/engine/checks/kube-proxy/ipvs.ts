@@ -14,7 +14,7 @@ export const ipvsCheck: RegisteredCheck = {
   name: 'kube-proxy-ipvs',
   component: 'kube-proxy',
   emits: [ID],
-  remediations: [],
+  remediations: ['kube-proxy.switch-to-iptables'],
   describe: {
     [ID]: {
       severities: ['critical', 'warning'],
@@ -33,6 +33,7 @@ export const ipvsCheck: RegisteredCheck = {
     const hit = fallback ?? fatal;
     if (!hit) return [];
     const cm = snapshot.fingerprint.proxyConfig?.configMap ?? 'kube-proxy';
+    const key = view.configSource?.key ?? 'config.conf';
     const scheduler = view.config?.value?.ipvs?.scheduler;
     return [
       makeFinding({
@@ -93,6 +94,15 @@ export const ipvsCheck: RegisteredCheck = {
             step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
           ]),
         ],
+        // Leaving IPVS is an API-object change (AUTO-GUARDED); loading kernel modules needs the node (MANUAL).
+        remediation:
+          view.config?.value?.mode === 'ipvs'
+            ? {
+                id: 'kube-proxy.switch-to-iptables',
+                params: { namespace: 'kube-system', configMap: cm, key },
+                title: tr('Switch kube-proxy to iptables mode', 'kube-proxy를 iptables 모드로 전환'),
+              }
+            : undefined,
       }),
     ];
   },

@@ -14,6 +14,7 @@ import {
 } from './view.ts';
 
 const ID = 'kube-proxy.kubeconfig-missing-or-invalid';
+const KUBEADM_KUBECONFIG = '/var/lib/kube-proxy/kubeconfig.conf';
 const LOG =
   /error loading config file|invalid configuration: no configuration has been provided|invalid configuration: no server found for cluster|"Error running ProxyServer" err="stat \S+: no such file or directory|^Error: stat \S+: no such file or directory/;
 
@@ -57,7 +58,7 @@ export const kubeconfigCheck: RegisteredCheck = {
   name: 'kube-proxy-kubeconfig',
   component: 'kube-proxy',
   emits: [ID],
-  remediations: [],
+  remediations: ['kube-proxy.restore-kubeconfig'],
   describe: {
     [ID]: {
       severities: ['critical'],
@@ -111,6 +112,15 @@ export const kubeconfigCheck: RegisteredCheck = {
           ),
           step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
         ],
+        // Offered in the kubeadm shape only: the kubeconfig comes from kubeconfig.conf of this ConfigMap.
+        remediation:
+          problem && view.kubeconfigPath === KUBEADM_KUBECONFIG && view.kubeconfigSource?.key === 'kubeconfig.conf'
+            ? {
+                id: 'kube-proxy.restore-kubeconfig',
+                params: { namespace: 'kube-system', configMap: cm, key: 'kubeconfig.conf' },
+                title: tr("Restore kube-proxy's kubeconfig.conf", 'kube-proxy kubeconfig.conf 복원'),
+              }
+            : undefined,
       }),
     ];
   },

@@ -32,11 +32,15 @@ export const podHealthCheck: RegisteredCheck = {
       summary:
         'kube-proxy pods keep crashing for a reason no specific check recognises, so Service rules are not maintained there.',
       fix: 'Read the log of a failing pod (and the previous container), fix the cause, then restart kube-proxy.',
+      safety: 'manual',
+      manual: 'diagnose-first',
     },
     [NOT_READY]: {
       severities: ['critical'],
       summary: 'kube-proxy pods are not running or not ready, so Service rules are not maintained on those nodes.',
       fix: "Read the pods' events and logs, fix the cause, then restart kube-proxy.",
+      safety: 'manual',
+      manual: 'diagnose-first',
     },
   },
   run(snapshot, { tr }) {

@@ -1,0 +1,100 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localAwsClientConfig } from '#test/fakes/aws-local.ts';
+import { type DynaliteFake, startDynalite } from '#test/fakes/dynalite.ts';
+import { createPlansTable } from '#test/fakes/plans-table.ts';
+import { createApprovalStore } from './approvals.ts';
+import { createOfferStore, type NewOffer } from './offers.ts';
+
+const TABLE = 'netcheck-test-offers';
+let db: DynaliteFake;
+let client: DynamoDBClient;
+
+beforeAll(async () => {
+  db = await startDynalite();
+  await createPlansTable(db.endpoint, TABLE);
+  client = new DynamoDBClient(localAwsClientConfig(db.endpoint));
+});
+afterAll(async () => {
+  client.destroy();
+  await db.close();
+});
+
+const offer = (over: Partial<NewOffer> = {}): NewOffer => ({
+  teamId: 'T0001',
+  cluster: 'prod-eu',
+  channelId: 'COPS',
+  reportTs: '1700000000.000100',
+  finding: 'coredns.corefile-removed-plugin',
+  subject: 'kube-system/coredns',
+  remediation: 'coredns.replace-proxy-with-forward',
+  observedAt: '2026-12-01T10:00:00.000Z',
+  ...over,
+});
+
+describe('Fix offers in the plans table', () => {
+  it('records an offer under a random id and reads it back whole until it expires', async () => {
+    let now = Date.parse('2026-12-01T10:00:00Z');
+    const store = createOfferStore({ client, table: TABLE, ttlSeconds: 3600, now: () => now });
+    const id = store.newId();
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(store.newId()).not.toBe(id);
+    await store.record([{ id, ...offer() }]);
+    expect(await store.get(id)).toEqual({ id, ...offer(), createdAt: now, expiresAt: now / 1000 + 3600 });
+    now += 3600_000;
+    expect(await store.get(id)).toBeUndefined();
+  });
+
+  it('never overwrites an offer, and unknown or malformed ids read as nothing', async () => {
+    const store = createOfferStore({ client, table: TABLE });
+    const id = store.newId();
+    await store.record([{ id, ...offer() }]);
+    await expect(store.record([{ id, ...offer({ cluster: 'other' }) }])).rejects.toThrow();
+    expect((await store.get(id))?.cluster).toBe('prod-eu');
+    expect(await store.get(store.newId())).toBeUndefined();
+    expect(await store.get('{"cluster":"prod-eu"}')).toBeUndefined();
+  });
+
+  it('links one plan at a time: of concurrent claims exactly one wins; another team or a stale link loses', async () => {
+    const store = createOfferStore({ client, table: TABLE });
+    const id = store.newId();
+    await store.record([{ id, ...offer() }]);
+    expect((await store.claim(id, { teamId: 'T0OTHER', previous: undefined, planId: store.newId() })).ok).toBe(false);
+    const plans = Array.from({ length: 10 }, () => store.newId());
+    const results = await Promise.all(
+      plans.map((planId) => store.claim(id, { teamId: 'T0001', previous: undefined, planId })),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    const linked = (await store.get(id))?.planId;
+    expect(plans).toContain(linked);
+    expect((await store.claim(id, { teamId: 'T0001', previous: store.newId(), planId: store.newId() })).ok).toBe(false);
+    const next = store.newId();
+    expect((await store.claim(id, { teamId: 'T0001', previous: linked, planId: next })).ok).toBe(true);
+    expect((await store.get(id))?.planId).toBe(next);
+  });
+
+  it('an expired offer cannot be claimed', async () => {
+    let now = Date.parse('2026-12-01T10:00:00Z');
+    const store = createOfferStore({ client, table: TABLE, ttlSeconds: 60, now: () => now });
+    const id = store.newId();
+    await store.record([{ id, ...offer() }]);
+    now += 61_000;
+    expect(await store.claim(id, { teamId: 'T0001', previous: undefined, planId: store.newId() })).toEqual({
+      ok: false,
+      offer: undefined,
+    });
+  });
+
+  it('offers stay out of the audit index and are not plans', async () => {
+    const store = createOfferStore({ client, table: TABLE });
+    const id = store.newId();
+    await store.record([{ id, ...offer({ cluster: 'audit-only' }) }]);
+    const plans = createApprovalStore({ client, table: TABLE });
+    expect(await plans.audit('audit-only')).toEqual([]);
+    expect(await plans.get(id)).toBeUndefined();
+    const items = await client.send(new ScanCommand({ TableName: TABLE }));
+    const item = items.Items?.find((i) => i.pk?.S === `offer:${id}`);
+    expect(item?.cluster).toBeUndefined();
+    expect(item?.updatedAt).toBeUndefined();
+  });
+});

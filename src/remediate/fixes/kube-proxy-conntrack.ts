@@ -1,0 +1,56 @@
+// kube-proxy.conntrack-sysctl-permission: where /proc/sys is read-only (nested containers, kind/minikube), tell
+// kube-proxy to leave nf_conntrack_max as it is (`conntrack.maxPerCore: 0`) instead of failing to raise it.
+// AUTO-GUARDED: only for a configuration that parses as a KubeProxyConfiguration, and only that one field changes
+// (the YAML document is edited in place, comments and order kept).
+import { parseDocument } from 'yaml';
+import type { Finding } from '../../engine/report.ts';
+import { mergePatch, objectAt, param, read, ref, refuse, restart } from '../objects.ts';
+import type { Remediation, TargetRead } from '../types.ts';
+
+const cmRead = (f: Finding): TargetRead =>
+  read('configmaps', param(f, 'configMap') ?? 'kube-proxy', param(f, 'namespace') ?? 'kube-system');
+const dsRead = (f: Finding): TargetRead =>
+  read('daemonsets', param(f, 'daemonSet') ?? 'kube-proxy', param(f, 'namespace') ?? 'kube-system');
+
+export const conntrackLeaveMax: Remediation = {
+  id: 'kube-proxy.conntrack-leave-max',
+  answers: ['kube-proxy.conntrack-sysctl-permission'],
+  safety: 'auto-guarded',
+  reads: (f) => [cmRead(f), dsRead(f)],
+  plan(ctx) {
+    const cmRef = cmRead(ctx.finding);
+    const cm = objectAt(ctx, cmRef);
+    const ds = objectAt(ctx, dsRead(ctx.finding));
+    if (!cm) return refuse(`ConfigMap ${ref(cmRef)} does not exist.`);
+    if (!ds) return refuse(`DaemonSet ${ref(dsRead(ctx.finding))} does not exist.`);
+    const key = param(ctx.finding, 'key') ?? 'config.conf';
+    const text = cm.data?.[key];
+    if (typeof text !== 'string') return refuse(`ConfigMap ${ref(cmRef)} has no ${key} key.`);
+    const doc = parseDocument(text);
+    if (doc.errors.length || doc.get('kind') !== 'KubeProxyConfiguration') {
+      return refuse(`${key} in ${ref(cmRef)} is not a readable KubeProxyConfiguration; editing it is a human call.`);
+    }
+    const current = doc.getIn(['conntrack', 'maxPerCore']);
+    if (current === 0) return refuse(`conntrack.maxPerCore is 0 already in ${key} of ${ref(cmRef)}.`);
+    doc.setIn(['conntrack', 'maxPerCore'], 0);
+    const shown = current === undefined || current === null ? 'unset (32768 per core)' : String(current);
+    return {
+      ok: true,
+      plan: {
+        remediation: this.id,
+        finding: ctx.finding.id,
+        title: `Set conntrack.maxPerCore: 0 (leave nf_conntrack_max as-is) in ${ref(cmRef)} and restart kube-proxy`,
+        risk: "kube-proxy stops sizing the node's conntrack table; nodes keep the limit the host gives them, which may be lower under heavy traffic.",
+        rollback: `Set conntrack.maxPerCore back to ${shown} in ${key} of ConfigMap ${ref(cmRef)} and restart kube-proxy.`,
+        changes: [
+          mergePatch('configmaps', cm, {
+            metadata: { resourceVersion: cm.metadata.resourceVersion },
+            data: { [key]: doc.toString().replace(/\n$/, text.endsWith('\n') ? '\n' : '') },
+          }),
+          restart('daemonsets', ds),
+        ],
+        clears: ['kube-proxy.conntrack-sysctl-permission'],
+      },
+    };
+  },
+};
