@@ -49,6 +49,7 @@ export const awsNetworkPolicyCheck: RegisteredCheck = {
         'The aws-node network-policy agent (aws-eks-nodeagent) crash-loops or fails to program its eBPF maps, so NetworkPolicies are not enforced on those nodes.',
       fix: "Read the agent's log (kubectl logs -c aws-eks-nodeagent, and /var/log/aws-routed-eni/network-policy-agent.log on the node), upgrade the VPC CNI add-on if it is a known agent bug, then restart the aws-node pod there.",
       safety: 'manual',
+      manual: 'diagnose-first',
     },
     [DISABLED]: {
       severities: ['warning'],
@@ -56,6 +57,7 @@ export const awsNetworkPolicyCheck: RegisteredCheck = {
         'NetworkPolicy objects exist but the VPC CNI network-policy agent runs with --enable-network-policy=false, so they are not enforced.',
       fix: 'Enable network policy in the VPC CNI add-on (enableNetworkPolicy: "true") or install another policy engine.',
       safety: 'manual',
+      manual: 'distribution',
     },
   },
   run(snapshot: Snapshot, ctx: CheckContext): Finding[] {

@@ -64,6 +64,7 @@ export const syncErrorsCheck: RegisteredCheck = {
         'kube-proxy runs but every rule sync fails (iptables-restore / nftables errors), so Services are not programmed on those nodes.',
       fix: 'Read the restore error on the node (iptables/nft binary or kernel mismatch, conflicting rules), fix the node, then restart its kube-proxy pod.',
       safety: 'manual',
+      manual: 'node',
     },
   },
   run(snapshot, { tr }) {
