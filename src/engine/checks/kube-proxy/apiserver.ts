@@ -4,6 +4,7 @@ import type { RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { configMapData } from '../../objects/configmaps.ts';
 import {
+  configEditStep,
   findInLogs,
   GREP_PODS,
   logsCommand,
@@ -11,7 +12,7 @@ import {
   parseDoc,
   podEvidence,
   proxyView,
-  RESTART_DS,
+  restartStep,
 } from './view.ts';
 
 const ID = 'kube-proxy.apiserver-unreachable';
@@ -165,14 +166,16 @@ export const apiServerCheck: RegisteredCheck = {
             ),
             "kubectl -n kube-system get configmap kubeadm-config -o jsonpath='{.data.ClusterConfiguration}' | grep controlPlaneEndpoint",
           ),
-          step(
+          configEditStep(
+            tr,
+            view,
             tr(
               `Set server: in ${key} to the API server address, keeping --hostname-override=$(NODE_NAME).`,
               `${key}의 server:를 API 서버 주소로 고치고 --hostname-override=$(NODE_NAME)는 그대로 둡니다.`,
             ),
-            `kubectl -n kube-system edit configmap ${cm}`,
+            cm,
           ),
-          step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
+          restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.']),
         ],
       }),
     ];
