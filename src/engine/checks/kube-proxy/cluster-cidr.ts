@@ -72,7 +72,7 @@ export const clusterCidrCheck: RegisteredCheck = {
             tr("Set clusterCIDR to the cluster's pod CIDR.", 'clusterCIDR를 클러스터 파드 CIDR로 맞춥니다.'),
             cm,
           ),
-          restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.']),
+          restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.'], undefined, true),
         ],
       }),
     ];

@@ -7,7 +7,7 @@ import { isValidCidr } from '../../objects/cidr.ts';
 import type { Finding } from '../../report.ts';
 import {
   configEditStep,
-  describeConfigMapCommand,
+  configLookSteps,
   findInLogs,
   type ProxyView,
   podEvidence,
@@ -130,17 +130,7 @@ export const configErrorsCheck: RegisteredCheck = {
     const view = proxyView(snapshot);
     const { cm, key } = location(snapshot, view);
     const findings: Finding[] = [];
-    const common = [
-      ...triageSteps(tr, view),
-      step(
-        tr(`Look at ${key} in ConfigMap ${cm}.`, `컨피그맵 ${cm}의 ${key}를 확인합니다.`),
-        describeConfigMapCommand(cm),
-      ),
-      step(
-        tr('Back up the ConfigMap.', '컨피그맵을 백업합니다.'),
-        `kubectl -n kube-system get configmap ${cm} -o yaml > ${cm}-cm.bak.yaml`,
-      ),
-    ];
+    const common = [...triageSteps(tr, view), ...configLookSteps(tr, view, cm, key)];
 
     const decode = decodeProblem(view, tr);
     const decodeLog = findInLogs(view, DECODE_LOG);
@@ -175,7 +165,7 @@ export const configErrorsCheck: RegisteredCheck = {
               ),
               cm,
             ),
-            restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.']),
+            restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.'], undefined, true),
           ],
         }),
       );
@@ -242,7 +232,7 @@ export const configErrorsCheck: RegisteredCheck = {
                   : tr('Correct the rejected field.', '거부된 필드를 수정합니다.'),
               cm,
             ),
-            restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.']),
+            restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.'], undefined, true),
             ...(nftablesRejected
               ? [
                   step(

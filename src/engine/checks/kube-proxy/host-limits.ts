@@ -63,7 +63,7 @@ export const hostLimitsCheck: RegisteredCheck = {
               ),
               cm,
             ),
-            restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.']),
+            restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.'], undefined, true),
           ],
         }),
       );

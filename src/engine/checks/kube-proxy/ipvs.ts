@@ -92,7 +92,7 @@ export const ipvsCheck: RegisteredCheck = {
               ),
               cm,
             ),
-            restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.']),
+            restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.'], undefined, true),
           ]),
         ],
       }),

@@ -112,7 +112,7 @@ export const kubeconfigCheck: RegisteredCheck = {
             ),
             cm,
           ),
-          restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.']),
+          restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.'], undefined, true),
         ],
       }),
     ];

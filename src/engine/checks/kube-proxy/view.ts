@@ -5,7 +5,7 @@ import type { Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { step } from '../../findings.ts';
 import { configFlagPath, isStaticProxyPod, resolveMountedFile } from '../../fingerprint.ts';
-import type { Translate } from '../../i18n.ts';
+import { josa, type Translate } from '../../i18n.ts';
 import { configMap } from '../../objects/configmaps.ts';
 import { allLogText, findLogLine, logsFor } from '../../objects/logs.ts';
 import { podState, podUnhealthy } from '../../objects/pods.ts';
@@ -213,6 +213,7 @@ export function restartStep(
   view: ProxyView,
   text: [en: string, ko: string],
   pod?: KubeObject,
+  afterFlagEdit = false,
 ): RunbookStep {
   const node = pod?.spec?.nodeName ?? pod?.metadata.name;
   if (view.shape === 'daemonset') {
@@ -221,6 +222,17 @@ export function restartStep(
   const onNodes = node
     ? tr(`On node ${node} (ssh), `, `${node} 노드에 ssh로 접속해 `)
     : tr('On each node (ssh), ', '각 노드에 ssh로 접속해 ');
+  if (view.shape === 'rke2-static' && afterFlagEdit) {
+    // RKE2 rewrites the manifest from kube-proxy-arg only when its service starts; cycling the old manifest is not enough.
+    return step(
+      `${tr(...text)} ${onNodes}${tr(
+        `restart rke2-agent (rke2-server on server nodes): RKE2 rewrites kube-proxy's static pod manifest ${RKE2_MANIFEST} from kube-proxy-arg when it starts, and kubelet restarts the pod.`,
+        `rke2-agent(서버 노드는 rke2-server)를 재시작합니다. RKE2는 시작할 때 kube-proxy-arg로 kube-proxy 스태틱 파드 매니페스트 ${josa(RKE2_MANIFEST, '을/를')} 다시 쓰고, kubelet이 파드를 다시 시작합니다.`,
+      )}`,
+      'sudo systemctl restart rke2-agent',
+      { where: 'node', changes: true },
+    );
+  }
   if (view.shape === 'rke2-static') {
     return step(
       `${tr(...text)} ${onNodes}${tr(
@@ -253,7 +265,17 @@ export function waitCommand(view: ProxyView): string {
  * flags, `kube-proxy-arg` in the RKE2 config file on each node.
  */
 export function configEditStep(tr: Translate, view: ProxyView, text: string, cm: string): RunbookStep {
-  if (view.shape !== 'rke2-static') return step(text, `kubectl -n kube-system edit configmap ${cm}`);
+  if (view.shape === 'daemonset') return step(text, `kubectl -n kube-system edit configmap ${cm}`);
+  if (view.shape === 'static') {
+    return step(
+      `${text} ${tr(
+        `kube-proxy runs as a static pod: on each node (ssh), change its flags in the manifest in kubelet's staticPodPath (kops and GKE: ${STATIC_MANIFEST}); kubelet restarts the pod when the file changes.`,
+        `kube-proxy가 스태틱 파드로 실행됩니다. 각 노드에 ssh로 접속해 kubelet의 staticPodPath에 있는 매니페스트(kops, GKE: ${STATIC_MANIFEST})에서 플래그를 고칩니다. 파일이 바뀌면 kubelet이 파드를 다시 시작합니다.`,
+      )}`,
+      `sudoedit ${STATIC_MANIFEST}`,
+      { where: 'node', changes: true },
+    );
+  }
   return step(
     `${text} ${tr(
       `RKE2 runs kube-proxy from flags, not a ConfigMap: on each node (ssh), set the flag under kube-proxy-arg in ${RKE2_CONFIG}.`,
@@ -262,6 +284,37 @@ export function configEditStep(tr: Translate, view: ProxyView, text: string, cm:
     `sudoedit ${RKE2_CONFIG}`,
     { where: 'node', changes: true },
   );
+}
+
+/**
+ * Looking at kube-proxy's settings and backing them up before a change: the ConfigMap, or for static pods the flags
+ * the mirror pod shows and the file on the node they come from.
+ */
+export function configLookSteps(tr: Translate, view: ProxyView, cm: string, key: string): RunbookStep[] {
+  if (view.shape === 'daemonset') {
+    return [
+      step(
+        tr(`Look at ${key} in ConfigMap ${cm}.`, `컨피그맵 ${cm}의 ${key}를 확인합니다.`),
+        describeConfigMapCommand(cm),
+      ),
+      step(
+        tr('Back up the ConfigMap.', '컨피그맵을 백업합니다.'),
+        `kubectl -n kube-system get configmap ${cm} -o yaml > ${cm}-cm.bak.yaml`,
+      ),
+    ];
+  }
+  const file = view.shape === 'rke2-static' ? RKE2_CONFIG : STATIC_MANIFEST;
+  return [
+    step(
+      tr('Look at the flags kube-proxy runs with.', 'kube-proxy가 실행되는 플래그를 확인합니다.'),
+      `kubectl -n kube-system get pod ${firstPodName(view)} -o jsonpath='{.spec.containers[0].args}'`,
+    ),
+    step(
+      tr(`On each node (ssh), back up ${file}.`, `각 노드에 ssh로 접속해 ${josa(file, '을/를')} 백업합니다.`),
+      `sudo cp ${file} ${file}.bak`,
+      { where: 'node', changes: true },
+    ),
+  ];
 }
 
 export function describeConfigMapCommand(name: string): string {
