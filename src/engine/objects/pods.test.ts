@@ -38,11 +38,12 @@ describe('the time of the last restart', () => {
     expect(restartText(restarted('2026-12-02T02:54:00Z'), NOW)).toBe('restarts 9, last exit 10s ago (02:54 UTC)');
   });
 
-  it('without a clock is an absolute time, and without an exit time only the count', () => {
+  it('without a clock, or with one behind the exit, is an absolute time; without an exit time only the count', () => {
     expect(restartText(restarted('2026-12-02T02:51:02Z'), undefined)).toBe(
       'restarts 9, last exit 2026-12-02 02:51 UTC',
     );
     expect(restartText(restarted(), NOW)).toBe('restarts 9');
+    expect(restartText(restarted('2026-12-02T03:10:00Z'), NOW)).toBe('restarts 9, last exit 03:10 UTC');
   });
 
   it('is added to the podState lines of evidence, and to nothing else', () => {

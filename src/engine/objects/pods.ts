@@ -103,7 +103,8 @@ export function restartText(pod: KubeObject, now: number | undefined): string {
   const text = `restarts ${restarts(pod)}`;
   const at = lastExitAt(pod);
   if (at === undefined) return text;
-  if (now === undefined) return `${text}, last exit ${clock(at, now)}`;
+  // No clock, or one behind the exit (skew): the time alone, never a made-up "0s ago".
+  if (now === undefined || at > now) return `${text}, last exit ${clock(at, now)}`;
   return `${text}, last exit ${ago(now - at)} ago (${clock(at, now)})`;
 }
 
