@@ -1,11 +1,12 @@
 // kube-proxy's runbooks follow how it runs: a DaemonSet is rolled out, static (mirror) pods are restarted on their
 // nodes, and RKE2's static pods take their settings from kube-proxy-arg in the RKE2 config file, not a ConfigMap.
 import { describe, expect, it } from 'vitest';
-import { crashAll, withChanges } from '#test/fixtures/changes.ts';
+import { crashAll, logAll, withChanges } from '#test/fixtures/changes.ts';
 import { kubeadmProxyCluster } from '#test/fixtures/kube-proxy.ts';
 import { checkContext, commands, runCheck } from '#test/support/checks.ts';
 import type { Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
+import { apiServerCheck } from './apiserver.ts';
 import { podHealthCheck } from './pod-health.ts';
 import {
   configEditStep,
@@ -14,6 +15,7 @@ import {
   proxyView,
   RKE2_CONFIG,
   RKE2_MANIFEST,
+  RKE2_PROXY_KUBECONFIG,
   restartStep,
   STATIC_MANIFEST,
   waitCommand,
@@ -102,5 +104,19 @@ describe('a check on static kube-proxy pods', () => {
     expect(f).toBeDefined();
     expect(commands(f)).not.toContain('ds/kube-proxy');
     expect(commands(f)).toContain(RKE2_MANIFEST);
+    expect(commands(f)).not.toContain('configmap');
+  });
+
+  it('unreachable API on RKE2: the node-local load balancer and rke2 service, not a kubeconfig edit', () => {
+    const s = staticProxyCluster('rke2');
+    logAll(
+      s,
+      'E1127 06:21:02.101010       1 server.go:1041] "Failed to retrieve node info" err="Get \\"https://127.0.0.1:6444/api/v1/nodes/rke2-agent-1\\": dial tcp 127.0.0.1:6444: connect: connection refused"',
+    );
+    const f = runCheck(apiServerCheck, s).find((x) => x.id === 'kube-proxy.apiserver-unreachable');
+    expect(f).toBeDefined();
+    expect(commands(f)).toContain(`sudo grep server: ${RKE2_PROXY_KUBECONFIG}`);
+    expect(commands(f)).toContain('sudo systemctl restart rke2-agent');
+    expect(commands(f)).not.toMatch(/configmap|kubeadm-config|ds\/kube-proxy/);
   });
 });

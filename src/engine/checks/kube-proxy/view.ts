@@ -194,6 +194,8 @@ export const RESTART_DS = 'kubectl -n kube-system rollout restart ds/kube-proxy'
 export const RKE2_MANIFEST = '/var/lib/rancher/rke2/agent/pod-manifests/kube-proxy.yaml';
 /** RKE2 takes kube-proxy's flags from `kube-proxy-arg` in its config file (docs.rke2.io, agent configuration). */
 export const RKE2_CONFIG = '/etc/rancher/rke2/config.yaml';
+/** The kubeconfig RKE2 writes for kube-proxy on each node (a hostPath in its static pod). */
+export const RKE2_PROXY_KUBECONFIG = '/var/lib/rancher/rke2/agent/kubeproxy.kubeconfig';
 /** kubelet's staticPodPath on kops and GKE nodes, where their kube-proxy manifest lives. */
 export const STATIC_MANIFEST = '/etc/kubernetes/manifests/kube-proxy.manifest';
 
