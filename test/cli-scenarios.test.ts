@@ -71,3 +71,35 @@ describe.concurrent.each(scenarios.map((s) => [s.name, s] as const))('scenario %
     }
   });
 });
+
+describe('scenario rke2-kube-proxy-invalid-mode, the runbook', () => {
+  it('sends the reader to the nodes for static kube-proxy pods, in English and Korean, with dated restarts', async () => {
+    const sandbox = await startSandbox({ scenario: await loadScenario('rke2-kube-proxy-invalid-mode') });
+    const kubeconfig = join(dir, 'rke2-kube-proxy-runbook.kubeconfig');
+    writeFileSync(kubeconfig, sandbox.kubeconfig('bot'));
+    try {
+      for (const lang of ['en', 'ko'] as const) {
+        const result = await runCli(['all', '--kubeconfig', kubeconfig, '--output', 'json', '--lang', lang]);
+        const report = Report.parse(JSON.parse(result.stdout));
+        const f = report.components
+          .flatMap((c) => c.findings)
+          .find((x) => x.id === 'kube-proxy.config-validation-error')!;
+        expect(f, lang).toBeDefined();
+        const commands = f.runbook.map((s) => s.command ?? '');
+        expect(commands).toContain('sudoedit /etc/rancher/rke2/config.yaml');
+        expect(commands).toContain('sudo systemctl restart rke2-agent');
+        expect(commands.join('\n')).not.toMatch(/ds\/kube-proxy|edit configmap|get configmap/);
+        const onNodes = f.runbook.filter((s) => s.command?.startsWith('sudo'));
+        expect(onNodes.every((s) => s.where === 'node' && s.changes === true)).toBe(true);
+        expect(f.runbook.map((s) => s.text).join(' ')).toContain('kube-proxy-arg');
+        if (lang === 'ko') expect(f.runbook.map((s) => s.text).join(' ')).toContain('스태틱 파드 매니페스트');
+        expect(f.evidence).toContain(
+          'kube-proxy-rke2-agent-1 0/1 CrashLoopBackOff (restarts 9, last exit 2m ago (06:20 UTC)) on rke2-agent-1',
+        );
+        expect(f.evidence.join('\n')).toContain('KubeProxyConfiguration.Mode: Invalid value: \\"ipvss\\"');
+      }
+    } finally {
+      await sandbox.close();
+    }
+  });
+});

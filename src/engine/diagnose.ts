@@ -9,7 +9,8 @@ import { findingOf, isFinding } from './finding-shape.ts';
 import { translator } from './i18n.ts';
 import { dropExplainedFallbacks, type Located, linkRootCauses } from './link.ts';
 import { manualStep } from './manual-reasons.ts';
-import { presentTense } from './recency.ts';
+import { datePodStates } from './objects/pods.ts';
+import { presentTense, snapshotNow } from './recency.ts';
 import { allChecks, componentOfFinding } from './registry.ts';
 import type { ComponentName, ComponentReport, Finding, Lang, Report, Scope, Status } from './report.ts';
 import {
@@ -82,6 +83,7 @@ function runChecks(
       }
       // Evidence has a time: unless the check dated it itself, it was observed when the snapshot was taken.
       if (!copy.observedAt && snapshot.now) copy.observedAt = snapshot.now;
+      copy.evidence = datePodStates(copy.evidence, snapshot.pods, snapshotNow(snapshot));
       out.push({ component: componentOfFinding(copy.id, checks) ?? check.component, finding: copy });
     }
   }

@@ -71,6 +71,58 @@ export function podState(pod: KubeObject): string {
   return parts.join(' ');
 }
 
+/** When the pod's most recent container exit happened (lastState.terminated.finishedAt), or undefined. */
+export function lastExitAt(pod: KubeObject): number | undefined {
+  const { init, main } = allStatuses(pod);
+  const times = [...init, ...main]
+    .map((s) => Date.parse(s?.lastState?.terminated?.finishedAt ?? ''))
+    .filter((t) => Number.isFinite(t));
+  return times.length > 0 ? Math.max(...times) : undefined;
+}
+
+function ago(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86_400)}d`;
+}
+
+/** `02:51 UTC` on the snapshot's day, `2026-11-27 06:20 UTC` otherwise. */
+function clock(at: number, now: number | undefined): string {
+  const iso = new Date(at).toISOString();
+  const sameDay = now !== undefined && new Date(now).toISOString().slice(0, 10) === iso.slice(0, 10);
+  return `${sameDay ? iso.slice(11, 16) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`} UTC`;
+}
+
+/**
+ * "restarts 9, last exit 3m ago (02:51 UTC)": a restart count alone cannot tell a crash now from one last week, so
+ * it carries the time of the last exit, relative to the snapshot's clock when there is one.
+ */
+export function restartText(pod: KubeObject, now: number | undefined): string {
+  const text = `restarts ${restarts(pod)}`;
+  const at = lastExitAt(pod);
+  if (at === undefined) return text;
+  // No clock, or one behind the exit (skew): the time alone, never a made-up "0s ago".
+  if (now === undefined || at > now) return `${text}, last exit ${clock(at, now)}`;
+  return `${text}, last exit ${ago(now - at)} ago (${clock(at, now)})`;
+}
+
+/**
+ * Dates the restart counts that podState lines put in evidence. Checks build evidence without the snapshot's clock
+ * (podState is mapped over pod lists), so the diagnosis adds the time here, once, for every check.
+ */
+export function datePodStates(lines: string[], pods: readonly KubeObject[], now: number | undefined): string[] {
+  if (!lines.some((l) => l.includes('(restarts '))) return lines;
+  return lines.map((line) => {
+    const match = /^(\S+) \d+\/\d+ .*?\(restarts \d+\)/.exec(line);
+    if (!match) return line;
+    const pod = pods.find((p) => p.metadata.name === match[1]);
+    if (!pod) return line;
+    return line.replace(/\(restarts \d+\)/, `(${restartText(pod, now)})`);
+  });
+}
+
 /** How long after its last exit a restarted container still counts as restarting (matches recency.ts). */
 export const RESTART_WINDOW_MS = 60 * 60_000;
 

@@ -2,8 +2,11 @@
 // logs show it cannot reach it. Pods can sit Running 1/1 (no readiness probe), so config and logs matter more than state.
 import type { RegisteredCheck, Snapshot } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
+import type { Translate } from '../../i18n.ts';
 import { configMapData } from '../../objects/configmaps.ts';
+import type { RunbookStep } from '../../report.ts';
 import {
+  configEditStep,
   findInLogs,
   GREP_PODS,
   logsCommand,
@@ -11,7 +14,8 @@ import {
   parseDoc,
   podEvidence,
   proxyView,
-  RESTART_DS,
+  RKE2_PROXY_KUBECONFIG,
+  restartStep,
 } from './view.ts';
 
 const ID = 'kube-proxy.apiserver-unreachable';
@@ -101,6 +105,30 @@ function serverMismatch(
   return undefined;
 }
 
+/**
+ * RKE2 writes kube-proxy's kubeconfig itself, pointing at the agent's local API load balancer (127.0.0.1:6444), so
+ * the fix is on the node: that load balancer and the rke2 service behind it, not a kubeconfig edit.
+ */
+function rke2Runbook(tr: Translate, view: ProxyView): RunbookStep[] {
+  return [
+    step(tr('Check the kube-proxy pods.', 'kube-proxy 파드 상태를 확인합니다.'), GREP_PODS),
+    step(tr('Read a kube-proxy log.', 'kube-proxy 로그를 확인합니다.'), logsCommand(view)),
+    step(
+      tr(
+        `On each affected node (ssh), check the server in ${RKE2_PROXY_KUBECONFIG} (RKE2's local load balancer, https://127.0.0.1:6444) and the rke2 service behind it.`,
+        `문제가 있는 각 노드에 ssh로 접속해 ${RKE2_PROXY_KUBECONFIG}의 server(RKE2 로컬 로드 밸런서, https://127.0.0.1:6444)와 그 뒤의 rke2 서비스를 확인합니다.`,
+      ),
+      `sudo grep server: ${RKE2_PROXY_KUBECONFIG}; sudo systemctl status rke2-agent rke2-server --no-pager; sudo journalctl -u rke2-agent -u rke2-server --since -15min --no-pager | tail -50`,
+      { where: 'node', changes: false },
+    ),
+    restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.'], undefined, true),
+    step(
+      tr('Check that the API server endpoints are there.', 'API 서버 엔드포인트가 있는지 확인합니다.'),
+      'kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes',
+    ),
+  ];
+}
+
 export const apiServerCheck: RegisteredCheck = {
   name: 'kube-proxy-apiserver',
   component: 'kube-proxy',
@@ -152,32 +180,37 @@ export const apiServerCheck: RegisteredCheck = {
           notFound ? `${notFound.pod.metadata.name}: ${notFound.line}` : '',
           ...podEvidence(view),
         ],
-        runbook: [
-          step(tr('Check the kube-proxy pods.', 'kube-proxy 파드 상태를 확인합니다.'), GREP_PODS),
-          step(tr('Read a kube-proxy log.', 'kube-proxy 로그를 확인합니다.'), logsCommand(view)),
-          step(
-            tr(
-              'Compare the server in the kubeconfig with the API server endpoint.',
-              'kubeconfig의 server와 API 서버 엔드포인트를 비교합니다.',
-            ),
-            `kubectl -n kube-system get configmap ${cm} -o jsonpath='{.data.${key.replace(/\./g, '\\.')}}' | grep server; kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`,
-          ),
-          step(
-            tr(
-              'Check controlPlaneEndpoint in the kubeadm configuration.',
-              'kubeadm 설정의 controlPlaneEndpoint를 확인합니다.',
-            ),
-            "kubectl -n kube-system get configmap kubeadm-config -o jsonpath='{.data.ClusterConfiguration}' | grep controlPlaneEndpoint",
-          ),
-          step(
-            tr(
-              `Set server: in ${key} to the API server address, keeping --hostname-override=$(NODE_NAME).`,
-              `${key}의 server:를 API 서버 주소로 고치고 --hostname-override=$(NODE_NAME)는 그대로 둡니다.`,
-            ),
-            `kubectl -n kube-system edit configmap ${cm}`,
-          ),
-          step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
-        ],
+        runbook:
+          view.shape === 'rke2-static'
+            ? rke2Runbook(tr, view)
+            : [
+                step(tr('Check the kube-proxy pods.', 'kube-proxy 파드 상태를 확인합니다.'), GREP_PODS),
+                step(tr('Read a kube-proxy log.', 'kube-proxy 로그를 확인합니다.'), logsCommand(view)),
+                step(
+                  tr(
+                    'Compare the server in the kubeconfig with the API server endpoint.',
+                    'kubeconfig의 server와 API 서버 엔드포인트를 비교합니다.',
+                  ),
+                  `kubectl -n kube-system get configmap ${cm} -o jsonpath='{.data.${key.replace(/\./g, '\\.')}}' | grep server; kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`,
+                ),
+                step(
+                  tr(
+                    'Check controlPlaneEndpoint in the kubeadm configuration.',
+                    'kubeadm 설정의 controlPlaneEndpoint를 확인합니다.',
+                  ),
+                  "kubectl -n kube-system get configmap kubeadm-config -o jsonpath='{.data.ClusterConfiguration}' | grep controlPlaneEndpoint",
+                ),
+                configEditStep(
+                  tr,
+                  view,
+                  tr(
+                    `Set server: in ${key} to the API server address, keeping --hostname-override=$(NODE_NAME).`,
+                    `${key}의 server:를 API 서버 주소로 고치고 --hostname-override=$(NODE_NAME)는 그대로 둡니다.`,
+                  ),
+                  cm,
+                ),
+                restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.'], undefined, true),
+              ],
         remediation: mismatch?.known
           ? {
               id: 'kube-proxy.fix-apiserver-endpoint',

@@ -4,7 +4,7 @@ import type { RegisteredCheck } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { cidrContains } from '../../objects/cidr.ts';
 import { nodePodCidrs } from '../../objects/nodes.ts';
-import { proxyView, RESTART_DS } from './view.ts';
+import { configEditStep, proxyView, restartStep } from './view.ts';
 
 const ID = 'kube-proxy.cluster-cidr-mismatch';
 
@@ -68,11 +68,13 @@ export const clusterCidrCheck: RegisteredCheck = {
             tr('Check podSubnet in the kubeadm configuration.', 'kubeadm 설정의 podSubnet을 확인합니다.'),
             "kubectl -n kube-system get configmap kubeadm-config -o jsonpath='{.data.ClusterConfiguration}' | grep podSubnet",
           ),
-          step(
+          configEditStep(
+            tr,
+            view,
             tr("Set clusterCIDR to the cluster's pod CIDR.", 'clusterCIDR를 클러스터 파드 CIDR로 맞춥니다.'),
-            `kubectl -n kube-system edit configmap ${cm}`,
+            cm,
           ),
-          step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
+          restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.'], undefined, true),
         ],
       }),
     ];

@@ -6,13 +6,15 @@ import type { Translate } from '../../i18n.ts';
 import { isValidCidr } from '../../objects/cidr.ts';
 import type { Finding } from '../../report.ts';
 import {
-  describeConfigMapCommand,
+  configEditStep,
+  configLookSteps,
   findInLogs,
   type ProxyView,
   podEvidence,
   proxyView,
-  RESTART_DS,
+  restartStep,
   triageSteps,
+  waitCommand,
 } from './view.ts';
 
 const DECODE = 'kube-proxy.config-decode-error';
@@ -128,17 +130,7 @@ export const configErrorsCheck: RegisteredCheck = {
     const view = proxyView(snapshot);
     const { cm, key } = location(snapshot, view);
     const findings: Finding[] = [];
-    const common = [
-      ...triageSteps(tr, view),
-      step(
-        tr(`Look at ${key} in ConfigMap ${cm}.`, `컨피그맵 ${cm}의 ${key}를 확인합니다.`),
-        describeConfigMapCommand(cm),
-      ),
-      step(
-        tr('Back up the ConfigMap.', '컨피그맵을 백업합니다.'),
-        `kubectl -n kube-system get configmap ${cm} -o yaml > ${cm}-cm.bak.yaml`,
-      ),
-    ];
+    const common = [...triageSteps(tr, view), ...configLookSteps(tr, view, cm, key)];
 
     const decode = decodeProblem(view, tr);
     const decodeLog = findInLogs(view, DECODE_LOG);
@@ -164,14 +156,16 @@ export const configErrorsCheck: RegisteredCheck = {
           evidence: [...podEvidence(view), decodeLog ? `${decodeLog.pod.metadata.name}: ${decodeLog.line}` : ''],
           runbook: [
             ...common,
-            step(
+            configEditStep(
+              tr,
+              view,
               tr(
                 `Restore ${key} to a valid KubeProxyConfiguration (apiVersion kubeproxy.config.k8s.io/v1alpha1, kind KubeProxyConfiguration), e.g. from kubeadm-config or the backup, then restart.`,
                 `${key}를 올바른 KubeProxyConfiguration(apiVersion kubeproxy.config.k8s.io/v1alpha1, kind KubeProxyConfiguration)으로 복원한 뒤(kubeadm-config나 백업 참고) 재시작합니다.`,
               ),
-              `kubectl -n kube-system edit configmap ${cm}`,
+              cm,
             ),
-            step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
+            restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.'], undefined, true),
           ],
           // Offered only when the ConfigMap itself is proven unreadable as a KubeProxyConfiguration.
           remediation: decode
@@ -230,7 +224,9 @@ export const configErrorsCheck: RegisteredCheck = {
           ],
           runbook: [
             ...common,
-            step(
+            configEditStep(
+              tr,
+              view,
               nftablesRejected
                 ? tr(
                     'Set mode to iptables (or "", the default) until kube-proxy is 1.31 or later; or enable the NFTablesProxyMode feature gate on 1.29/1.30.',
@@ -242,9 +238,9 @@ export const configErrorsCheck: RegisteredCheck = {
                       'mode를 ""(kubeadm 기본값, iptables), iptables, ipvs, nftables 중 하나로 설정합니다.',
                     )
                   : tr('Correct the rejected field.', '거부된 필드를 수정합니다.'),
-              `kubectl -n kube-system edit configmap ${cm}`,
+              cm,
             ),
-            step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
+            restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.'], undefined, true),
             ...(nftablesRejected
               ? [
                   step(
@@ -252,7 +248,7 @@ export const configErrorsCheck: RegisteredCheck = {
                       'Wait until every kube-proxy pod is running again.',
                       '모든 kube-proxy 파드가 다시 실행될 때까지 기다립니다.',
                     ),
-                    'kubectl -n kube-system rollout status ds/kube-proxy',
+                    waitCommand(view),
                   ),
                 ]
               : []),

@@ -2,7 +2,7 @@
 import type { RegisteredCheck } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import { eventLine, eventsFor, eventsMatching } from '../../objects/events.ts';
-import { GREP_PODS, KS, podEvidence, proxyView } from './view.ts';
+import { GREP_PODS, KS, podEvidence, proxyView, restartStep } from './view.ts';
 
 const ID = 'kube-proxy.configmap-missing';
 
@@ -102,10 +102,7 @@ export const configMapMissingCheck: RegisteredCheck = {
                     ),
                   ),
                 ]),
-            step(
-              tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'),
-              'kubectl -n kube-system rollout restart ds/kube-proxy',
-            ),
+            restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.']),
           ],
         }),
       );

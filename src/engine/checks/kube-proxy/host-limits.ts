@@ -3,7 +3,7 @@
 import type { RegisteredCheck } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import type { Finding } from '../../report.ts';
-import { findInLogs, podEvidence, podsWithLog, proxyView, RESTART_DS, triageSteps } from './view.ts';
+import { configEditStep, findInLogs, podEvidence, podsWithLog, proxyView, restartStep, triageSteps } from './view.ts';
 
 const CONNTRACK = 'kube-proxy.conntrack-sysctl-permission';
 const INOTIFY = 'kube-proxy.inotify-exhausted';
@@ -55,14 +55,16 @@ export const hostLimitsCheck: RegisteredCheck = {
           evidence: [`${conntrack.pod.metadata.name}: ${conntrack.line}`, ...podEvidence(view)],
           runbook: [
             ...triageSteps(tr, view, conntrack.pod),
-            step(
+            configEditStep(
+              tr,
+              view,
               tr(
                 'Set conntrack.maxPerCore: 0 (leave the limit as-is) in the configuration.',
                 '설정에서 conntrack.maxPerCore: 0(현재 한도 유지)으로 지정합니다.',
               ),
-              `kubectl -n kube-system edit configmap ${cm}`,
+              cm,
             ),
-            step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
+            restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.'], undefined, true),
           ],
           remediation: {
             id: 'kube-proxy.conntrack-leave-max',
@@ -97,7 +99,7 @@ export const hostLimitsCheck: RegisteredCheck = {
               tr('On the host, raise the inotify limits.', '호스트에서 inotify 한도를 올립니다.'),
               'sysctl fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=512',
             ),
-            step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
+            restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.']),
           ],
         }),
       );

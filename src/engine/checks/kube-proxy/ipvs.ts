@@ -2,7 +2,7 @@
 // instead of falling back; older releases fell back to iptables (a warning, not an outage).
 import type { RegisteredCheck } from '../../check.ts';
 import { makeFinding, option, step } from '../../findings.ts';
-import { findInLogs, podEvidence, proxyView, RESTART_DS, triageSteps } from './view.ts';
+import { configEditStep, findInLogs, podEvidence, proxyView, restartStep, triageSteps } from './view.ts';
 
 const ID = 'kube-proxy.ipvs-unavailable';
 const FATAL =
@@ -80,18 +80,20 @@ export const ipvsCheck: RegisteredCheck = {
                 'sudo modprobe -a ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh nf_conntrack',
                 'node',
               ),
-              step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
+              restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.']),
             ],
           ),
           ...option({ id: 'B', title: tr('Leave IPVS mode', 'IPVS 모드 그만 쓰기') }, [
-            step(
+            configEditStep(
+              tr,
+              view,
               tr(
                 'Switch mode to "" (iptables) or nftables in the kube-proxy ConfigMap.',
                 'kube-proxy 컨피그맵에서 mode를 ""(iptables)나 nftables로 바꿉니다.',
               ),
-              `kubectl -n kube-system edit configmap ${cm}`,
+              cm,
             ),
-            step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
+            restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.'], undefined, true),
           ]),
         ],
         // Leaving IPVS is an API-object change (AUTO-GUARDED); loading kernel modules needs the node (MANUAL).

@@ -4,12 +4,13 @@ import type { RegisteredCheck } from '../../check.ts';
 import { makeFinding, step } from '../../findings.ts';
 import type { Translate } from '../../i18n.ts';
 import {
+  configEditStep,
   describeConfigMapCommand,
   findInLogs,
   type ProxyView,
   podEvidence,
   proxyView,
-  RESTART_DS,
+  restartStep,
   triageSteps,
 } from './view.ts';
 
@@ -103,14 +104,16 @@ export const kubeconfigCheck: RegisteredCheck = {
             tr('Check the kubeconfig in the ConfigMap.', '컨피그맵에 정의된 kubeconfig를 확인합니다.'),
             describeConfigMapCommand(cm),
           ),
-          step(
+          configEditStep(
+            tr,
+            view,
             tr(
               'Restore kubeconfig.conf (server from kubeadm-config controlPlaneEndpoint, SA token and CA files) and clientConnection.kubeconfig: /var/lib/kube-proxy/kubeconfig.conf.',
               'kubeconfig.conf(server는 kubeadm-config의 controlPlaneEndpoint, SA 토큰·CA 파일 사용)와 clientConnection.kubeconfig: /var/lib/kube-proxy/kubeconfig.conf를 복원합니다.',
             ),
-            `kubectl -n kube-system edit configmap ${cm}`,
+            cm,
           ),
-          step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
+          restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.'], undefined, true),
         ],
         // Offered in the kubeadm shape only: the kubeconfig comes from kubeconfig.conf of this ConfigMap.
         remediation:

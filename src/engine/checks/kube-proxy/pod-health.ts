@@ -7,7 +7,16 @@ import { eventLine, eventsFor } from '../../objects/events.ts';
 import { lastLogLine } from '../../objects/logs.ts';
 import { isCrashLooping, podState, waitingReason } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import { GREP_PODS, isBenign, KS, logsCommand, type ProxyView, proxyView, RESTART_DS } from './view.ts';
+import {
+  configLookSteps,
+  GREP_PODS,
+  isBenign,
+  KS,
+  logsCommand,
+  type ProxyView,
+  proxyView,
+  restartStep,
+} from './view.ts';
 
 const CRASH = 'kube-proxy.crashloop';
 const NOT_READY = 'kube-proxy.pods-not-ready';
@@ -85,11 +94,16 @@ export const podHealthCheck: RegisteredCheck = {
         tr("Look at the pod's events.", '파드 이벤트를 확인합니다.'),
         `kubectl -n kube-system describe pod ${pod.metadata.name}`,
       ),
-      step(
-        tr('Check the configuration ConfigMap.', '설정 컨피그맵을 확인합니다.'),
-        `kubectl -n kube-system get configmap ${snapshot.fingerprint.proxyConfig?.configMap ?? 'kube-proxy'} -o yaml`,
-      ),
-      step(tr('After fixing the cause, restart kube-proxy.', '원인을 고친 뒤 kube-proxy를 재시작합니다.'), RESTART_DS),
+      view.shape === 'daemonset'
+        ? step(
+            tr('Check the configuration ConfigMap.', '설정 컨피그맵을 확인합니다.'),
+            `kubectl -n kube-system get configmap ${snapshot.fingerprint.proxyConfig?.configMap ?? 'kube-proxy'} -o yaml`,
+          )
+        : configLookSteps(tr, view, 'kube-proxy', 'config.conf')[0]!,
+      restartStep(tr, view, [
+        'After fixing the cause, restart kube-proxy.',
+        '원인을 고친 뒤 kube-proxy를 재시작합니다.',
+      ]),
     ];
     if (crashing.length > 0) {
       findings.push(

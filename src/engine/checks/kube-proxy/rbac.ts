@@ -6,7 +6,7 @@ import { makeFinding, step } from '../../findings.ts';
 import { josa } from '../../i18n.ts';
 import { findObject } from '../../objects/workloads.ts';
 import { isAbsent } from '../../snapshot.ts';
-import { findInLogs, GREP_PODS, logsCommand, podEvidence, proxyView, RESTART_DS } from './view.ts';
+import { findInLogs, GREP_PODS, logsCommand, podEvidence, proxyView, restartStep } from './view.ts';
 
 const ID = 'kube-proxy.rbac-forbidden';
 const CRB = 'kubeadm:node-proxier';
@@ -106,7 +106,7 @@ export const rbacCheck: RegisteredCheck = {
             tr('Re-create the kubeadm binding.', 'kubeadm 바인딩을 다시 만듭니다.'),
             `kubectl create clusterrolebinding ${CRB} --clusterrole=${ROLE} --serviceaccount=kube-system:${serviceAccount}`,
           ),
-          step(tr('Restart kube-proxy.', 'kube-proxy를 재시작합니다.'), RESTART_DS),
+          restartStep(tr, view, ['Restart kube-proxy.', 'kube-proxy를 재시작합니다.']),
         ],
         remediation:
           kubeadm && (crbMissing || problem)

@@ -10,7 +10,7 @@ import { makeFinding, step, truncate } from '../../findings.ts';
 import { logsFor } from '../../objects/logs.ts';
 import { podState } from '../../objects/pods.ts';
 import type { Finding } from '../../report.ts';
-import { PROXY, proxyView, RESTART_DS } from './view.ts';
+import { PROXY, proxyView, restartStep } from './view.ts';
 
 const ID = 'kube-proxy.sync-failing';
 /** A failed rule restore or transaction (the error line, with the first line of its err=). */
@@ -108,14 +108,13 @@ export const syncErrorsCheck: RegisteredCheck = {
             ),
             'iptables --version; iptables-save | head -50',
           ),
-          step(
-            tr(
-              'After fixing the node, restart kube-proxy there.',
-              '노드를 고친 뒤 그 노드의 kube-proxy를 재시작합니다.',
-            ),
-            `kubectl -n kube-system delete pod ${first.pod.metadata.name}`,
+          restartStep(
+            tr,
+            view,
+            ['After fixing the node, restart kube-proxy there.', '노드를 고친 뒤 그 노드의 kube-proxy를 재시작합니다.'],
+            first.pod,
           ),
-          step(tr('Or restart every kube-proxy pod.', '또는 모든 kube-proxy 파드를 재시작합니다.'), RESTART_DS),
+          restartStep(tr, view, ['Or restart every kube-proxy pod.', '또는 모든 kube-proxy 파드를 재시작합니다.']),
         ],
       }),
     ];
