@@ -2,7 +2,7 @@
 // Dev tooling (`netcheck dev`) and tests use it so secrets travel the production path; loopback only.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback.ts';
 
 export interface LocalSecretsManager {
   endpoint: string;
@@ -65,16 +65,5 @@ export async function startLocalSecretsManager(secrets: Record<string, string>):
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    calls,
-    set,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((e) => (e ? reject(e) : resolve()));
-      }),
-  };
+  return { ...(await listenOnLoopback(server)), calls, set };
 }

@@ -3,14 +3,9 @@
 // AUTO-GUARDED: only for a configuration that parses as a KubeProxyConfiguration, and only that one field changes
 // (the YAML document is edited in place, comments and order kept).
 import { parseDocument } from 'yaml';
-import type { Finding } from '../../engine/report.ts';
-import { mergePatch, objectAt, param, read, ref, refuse, restart } from '../objects.ts';
-import type { Remediation, TargetRead } from '../types.ts';
-
-const cmRead = (f: Finding): TargetRead =>
-  read('configmaps', param(f, 'configMap') ?? 'kube-proxy', param(f, 'namespace') ?? 'kube-system');
-const dsRead = (f: Finding): TargetRead =>
-  read('daemonsets', param(f, 'daemonSet') ?? 'kube-proxy', param(f, 'namespace') ?? 'kube-system');
+import { mergePatch, ref, refuse, restart } from '../objects.ts';
+import type { Remediation } from '../types.ts';
+import { cmRead, configAndDaemonSet, dsRead } from './kube-proxy-repairs.ts';
 
 export const conntrackLeaveMax: Remediation = {
   id: 'kube-proxy.conntrack-leave-max',
@@ -18,14 +13,9 @@ export const conntrackLeaveMax: Remediation = {
   safety: 'auto-guarded',
   reads: (f) => [cmRead(f), dsRead(f)],
   plan(ctx) {
-    const cmRef = cmRead(ctx.finding);
-    const cm = objectAt(ctx, cmRef);
-    const ds = objectAt(ctx, dsRead(ctx.finding));
-    if (!cm) return refuse(`ConfigMap ${ref(cmRef)} does not exist.`);
-    if (!ds) return refuse(`DaemonSet ${ref(dsRead(ctx.finding))} does not exist.`);
-    const key = param(ctx.finding, 'key') ?? 'config.conf';
-    const text = cm.data?.[key];
-    if (typeof text !== 'string') return refuse(`ConfigMap ${ref(cmRef)} has no ${key} key.`);
+    const found = configAndDaemonSet(ctx, 'config.conf');
+    if ('reason' in found) return refuse(found.reason);
+    const { cm, ds, key, text, cmRef } = found;
     const doc = parseDocument(text);
     if (doc.errors.length || doc.get('kind') !== 'KubeProxyConfiguration') {
       return refuse(`${key} in ${ref(cmRef)} is not a readable KubeProxyConfiguration; editing it is a human call.`);

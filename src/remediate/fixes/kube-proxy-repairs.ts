@@ -9,25 +9,32 @@ import { mergePatch, objectAt, param, read, ref, refuse, restart } from '../obje
 import type { Remediation, RemediationContext, TargetRead } from '../types.ts';
 import { kubeProxyConfig, kubeProxyKubeconfig } from './kube-proxy-restore-configmap.ts';
 
-const cmRead = (f: Finding): TargetRead =>
+export const cmRead = (f: Finding): TargetRead =>
   read('configmaps', param(f, 'configMap') ?? 'kube-proxy', param(f, 'namespace') ?? 'kube-system');
-const dsRead = (f: Finding): TargetRead =>
+export const dsRead = (f: Finding): TargetRead =>
   read('daemonsets', param(f, 'daemonSet') ?? 'kube-proxy', param(f, 'namespace') ?? 'kube-system');
 
-/** The ConfigMap, its key's text and the DaemonSet, or why they cannot be changed. */
-function configAndDaemonSet(
-  ctx: RemediationContext,
-  defaultKey: string,
-): { cm: KubeObject; ds: KubeObject; key: string; text: string; cmRef: TargetRead } | { reason: string } {
+/** kube-proxy's ConfigMap and DaemonSet as the finding names them, or why they cannot be changed. */
+function targets(ctx: RemediationContext): { cm: KubeObject; ds: KubeObject; cmRef: TargetRead } | { reason: string } {
   const cmRef = cmRead(ctx.finding);
   const cm = objectAt(ctx, cmRef);
   const ds = objectAt(ctx, dsRead(ctx.finding));
   if (!cm) return { reason: `ConfigMap ${ref(cmRef)} does not exist.` };
   if (!ds) return { reason: `DaemonSet ${ref(dsRead(ctx.finding))} does not exist.` };
+  return { cm, ds, cmRef };
+}
+
+/** The ConfigMap, its key's text and the DaemonSet, or why they cannot be changed. */
+export function configAndDaemonSet(
+  ctx: RemediationContext,
+  defaultKey: string,
+): { cm: KubeObject; ds: KubeObject; key: string; text: string; cmRef: TargetRead } | { reason: string } {
+  const found = targets(ctx);
+  if ('reason' in found) return found;
   const key = param(ctx.finding, 'key') ?? defaultKey;
-  const text = cm.data?.[key];
-  if (typeof text !== 'string') return { reason: `ConfigMap ${ref(cmRef)} has no ${key} key.` };
-  return { cm, ds, key, text, cmRef };
+  const text = found.cm.data?.[key];
+  if (typeof text !== 'string') return { reason: `ConfigMap ${ref(found.cmRef)} has no ${key} key.` };
+  return { ...found, key, text };
 }
 
 const MODE_LINE = /^(\s*)mode:[ \t]*(.*)$/m;
@@ -152,11 +159,9 @@ export const restoreKubeconfig: Remediation = {
   safety: 'auto-guarded',
   reads: (f) => [cmRead(f), dsRead(f), read('configmaps', 'kubeadm-config', 'kube-system')],
   plan(ctx) {
-    const cmRef = cmRead(ctx.finding);
-    const cm = objectAt(ctx, cmRef);
-    const ds = objectAt(ctx, dsRead(ctx.finding));
-    if (!cm) return refuse(`ConfigMap ${ref(cmRef)} does not exist.`);
-    if (!ds) return refuse(`DaemonSet ${ref(dsRead(ctx.finding))} does not exist.`);
+    const found = targets(ctx);
+    if ('reason' in found) return refuse(found.reason);
+    const { cm, ds, cmRef } = found;
     const key = param(ctx.finding, 'key') ?? 'kubeconfig.conf';
     const current = cm.data?.[key];
     // Guard: only a kubeconfig that is missing or unusable is replaced; a working one is a human's to change.
