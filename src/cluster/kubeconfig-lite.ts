@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { RequestOptions } from 'node:https';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
-import { parseSimpleYaml } from './kubeconfig-yaml.ts';
+import { parseSimpleYaml } from '../engine/objects/simple-yaml.ts';
 
 /** What the reader and the CLI use of a kubeconfig; client-node's KubeConfig satisfies it too. */
 export interface KubeConnectionConfig {

@@ -9,6 +9,7 @@ import { josa, type Translate } from '../../i18n.ts';
 import { configMap } from '../../objects/configmaps.ts';
 import { allLogText, findLogLine, logsFor } from '../../objects/logs.ts';
 import { podState, podUnhealthy } from '../../objects/pods.ts';
+import { parseSimpleYaml } from '../../objects/simple-yaml.ts';
 import { podsOf } from '../../objects/workloads.ts';
 import { snapshotNow } from '../../recency.ts';
 import type { RunbookStep } from '../../report.ts';
@@ -32,7 +33,7 @@ export function parseDoc(text: string | undefined): ParsedDoc | undefined {
   let doc = parsedDocs.get(text);
   if (!doc) {
     try {
-      doc = { value: parseYaml(text) };
+      doc = { value: parseSimpleYaml(text) ?? parseYaml(text) };
     } catch (error) {
       doc = { error: (error as Error).message.split('\n')[0] };
     }
