@@ -92,6 +92,28 @@ describe('the published package', () => {
     expect(report.components.flatMap((c) => c.findings.map((f) => f.id))).toContain('coredns.loop-detected');
   });
 
+  it('installed, `netcheck proxy` reads a KubeProxyConfiguration with a flow sequence through the bundled yaml', async () => {
+    // The engine's block subset declines flow collections; the bundle then requires its copy of `yaml` on first use.
+    const scenario = await loadScenario('kube-proxy-cluster-cidr-mismatch');
+    const cm = scenario.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'kube-proxy')!;
+    const data = (cm as unknown as { data: Record<string, string> }).data;
+    data['config.conf'] = data['config.conf']!.replace('nodePortAddresses: null', 'nodePortAddresses: [ ]');
+    expect(data['config.conf']).toContain('nodePortAddresses: [ ]');
+    const flow = await startSandbox({ scenario });
+    try {
+      const config = join(dir, 'flow.kubeconfig');
+      writeFileSync(config, flow.kubeconfig('bot'));
+      const result = await installed('netcheck', ['proxy', '--kubeconfig', config, '-o', 'json']);
+      expect(result.stderr).toBe('');
+      const report = Report.parse(JSON.parse(result.stdout));
+      expect(report.components.flatMap((c) => c.findings.map((f) => f.id))).toEqual([
+        'kube-proxy.cluster-cidr-mismatch',
+      ]);
+    } finally {
+      await flow.close();
+    }
+  });
+
   it('`kubectl netcheck dns` runs the plugin through the real kubectl, honouring KUBECONFIG and --context', async () => {
     const viaEnv = await installed('kubectl', ['netcheck', 'dns', '-o', 'json'], { KUBECONFIG: kubeconfig });
     expect(viaEnv.stderr).toBe('');

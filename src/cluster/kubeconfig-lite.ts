@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import type { RequestOptions } from 'node:https';
 import { dirname, isAbsolute, join } from 'node:path';
-import { parse } from 'yaml';
-import { parseSimpleYaml } from './kubeconfig-yaml.ts';
+import { parseFullYaml } from '../engine/objects/full-yaml.ts';
+import { parseSimpleYaml } from '../engine/objects/simple-yaml.ts';
 
 /** What the reader and the CLI use of a kubeconfig; client-node's KubeConfig satisfies it too. */
 export interface KubeConnectionConfig {
@@ -141,7 +141,7 @@ function material(file: string | undefined, data: string | undefined): Buffer | 
 export function parseLiteKubeConfig(text: string, path: string): KubeConnectionConfig | undefined {
   let doc: { clusters?: unknown; users?: unknown; contexts?: unknown; 'current-context'?: unknown };
   try {
-    doc = (parseSimpleYaml(text) as typeof doc | undefined) ?? parse(text);
+    doc = (parseSimpleYaml(text) ?? parseFullYaml(text)) as typeof doc;
   } catch {
     return undefined;
   }

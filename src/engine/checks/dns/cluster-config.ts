@@ -1,7 +1,8 @@
 // What kubelet and kubeadm were told about cluster DNS: kubelet-config `clusterDNS`/`clusterDomain`, kubeadm
 // ClusterConfiguration `networking`. Both live in kube-system ConfigMaps on kubeadm clusters only.
-import { parse } from 'yaml';
 import type { Snapshot } from '../../check.ts';
+import { parseFullYaml } from '../../objects/full-yaml.ts';
+import { parseSimpleYaml } from '../../objects/simple-yaml.ts';
 
 export interface KubeletDns {
   /** e.g. "kube-system/kubelet-config" (older kubeadm: kubelet-config-1.<minor>). */
@@ -18,7 +19,7 @@ function parseYaml(text: string | undefined): Record<string, unknown> | undefine
   if (!parsed.has(text)) {
     let value: Record<string, unknown> | undefined;
     try {
-      const doc = parse(text);
+      const doc = parseSimpleYaml(text) ?? parseFullYaml(text);
       value = doc && typeof doc === 'object' ? (doc as Record<string, unknown>) : undefined;
     } catch {
       value = undefined;

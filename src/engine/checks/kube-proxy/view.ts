@@ -1,14 +1,15 @@
 // What every kube-proxy check reads, parsed once: the DaemonSet, its pods, the --config path, the ConfigMaps behind
 // it, the parsed KubeProxyConfiguration and kubeconfig, and the pods' logs.
-import { parse as parseYaml } from 'yaml';
 import type { Snapshot } from '../../check.ts';
 import type { KubeObject } from '../../cluster-reader.ts';
 import { step } from '../../findings.ts';
 import { configFlagPath, isStaticProxyPod, resolveMountedFile } from '../../fingerprint.ts';
 import { josa, type Translate } from '../../i18n.ts';
 import { configMap } from '../../objects/configmaps.ts';
+import { parseFullYaml } from '../../objects/full-yaml.ts';
 import { allLogText, findLogLine, logsFor } from '../../objects/logs.ts';
 import { podState, podUnhealthy } from '../../objects/pods.ts';
+import { parseSimpleYaml } from '../../objects/simple-yaml.ts';
 import { podsOf } from '../../objects/workloads.ts';
 import { snapshotNow } from '../../recency.ts';
 import type { RunbookStep } from '../../report.ts';
@@ -32,7 +33,7 @@ export function parseDoc(text: string | undefined): ParsedDoc | undefined {
   let doc = parsedDocs.get(text);
   if (!doc) {
     try {
-      doc = { value: parseYaml(text) };
+      doc = { value: parseSimpleYaml(text) ?? parseFullYaml(text) };
     } catch (error) {
       doc = { error: (error as Error).message.split('\n')[0] };
     }

@@ -1,10 +1,13 @@
-// The block-style YAML that kubectl, kind, k3s and cloud CLIs write kubeconfigs in, read without the `yaml` package:
-// on a CLI run, lexing a kubeconfig's long base64 scalars is one of the largest single costs before the first request.
-// Anything outside that plain subset (flow collections, anchors, tags, block scalars, multi-line or numeric-looking
-// plain scalars, duplicate keys) returns undefined, and the caller parses with `yaml` — so the answer is always
-// the one `yaml` would give.
+// Block-style YAML as kubectl, kind, k3s and cloud CLIs write kubeconfigs and kubeadm writes its ConfigMaps
+// (KubeProxyConfiguration, KubeletConfiguration, ClusterConfiguration), read without the `yaml` package: on a CLI run,
+// loading and cold-parsing with `yaml` is one of the largest single costs before the report. Scalars resolve as
+// `yaml`'s default parse does (YAML 1.2 core schema: decimal ints and floats, null/~, true/false, quoted strings).
+// Anything outside that plain subset (flow collections, anchors, tags, block scalars, multi-line scalars, octal, hex,
+// exponents, .inf/.nan, timestamp- or 1.1-looking plain scalars, duplicate keys) returns undefined, and the caller
+// parses with `yaml`, so the answer is always the one `yaml` would give.
 
-type Value = string | boolean | null | Value[] | { [key: string]: Value };
+export type SimpleYamlValue = string | number | boolean | null | SimpleYamlValue[] | { [key: string]: SimpleYamlValue };
+type Value = SimpleYamlValue;
 
 interface Line {
   indent: number;
@@ -115,6 +118,8 @@ function keyOf(text: string): [string, string] | undefined {
     const m = /^([A-Za-z0-9_][A-Za-z0-9_./-]*):(?:\s|$)/.exec(text);
     if (!m) return undefined;
     key = m[1]!;
+    // `yaml` would type "1.0" or "true" first and stringify it back, which need not give the same text.
+    if (plainScalar(key) !== key) return undefined;
     after = text.slice(m[1]!.length + 1);
   }
   if (after !== '' && !/^\s/.test(after)) return undefined;
@@ -159,13 +164,30 @@ function scalar(text: string): Value {
   if (text === '[]') return [];
   // Plain scalar: a comment starts at " #"; indicators, flow, anchors, tags and block scalars are left to `yaml`.
   const value = text.replace(/\s+#.*$/, '');
+  return plainScalar(value);
+}
+
+const INT = /^-?(?:0|[1-9][0-9]{0,14})$/;
+const FLOAT = /^-?(?:0|[1-9][0-9]{0,14})\.[0-9]{1,15}$/;
+/** Plain scalars that some schema (core, or YAML 1.1 for readers that use it) types as other than a string. */
+const AMBIGUOUS = [
+  /^[-+]?[0-9][0-9_]*$/, // ints with a sign, leading zeros, underscores, or too many digits
+  /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?$/, // floats: "1.", ".5", "1.5e3"
+  /^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$/, // "1e3"
+  /^[-+]?0[xob]/i, // hex, octal, binary
+  /^[-+]?\.(?:inf|nan)$/i,
+  /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/, // YAML 1.1 sexagesimal
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/, // timestamps
+  /^(?:y|n|yes|no|on|off)$/i, // YAML 1.1 booleans: a string to `yaml`, but not to every reader
+];
+
+function plainScalar(value: string): Value {
+  if (INT.test(value)) return Number.parseInt(value, 10);
+  if (FLOAT.test(value)) return Number.parseFloat(value);
   if (/^[-?:,[\]{}#&*!|>'"%@`]/.test(value) || /: |:$/.test(value) || value.includes(' #')) unsupported();
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  if (value === 'null' || value === '~') return null;
-  // Numbers, and the other spellings of booleans and null, are the full parser's to type.
-  if (/^[-+.\d]/.test(value) || /^(true|false|null|yes|no|on|off)$/i.test(value) || /^\.(inf|nan)$/i.test(value)) {
-    unsupported();
-  }
+  if (value === 'true' || value === 'True' || value === 'TRUE') return true;
+  if (value === 'false' || value === 'False' || value === 'FALSE') return false;
+  if (value === 'null' || value === 'Null' || value === 'NULL' || value === '~') return null;
+  if (/^(?:true|false|null)$/i.test(value) || AMBIGUOUS.some((re) => re.test(value))) unsupported();
   return value;
 }
