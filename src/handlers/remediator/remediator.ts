@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
 import type { ApprovalStore, PlanRecord } from '../../aws/approvals.ts';
+import type { OfferStore } from '../../aws/offers.ts';
 import type { ClusterReader, KubeObject } from '../../engine/cluster-reader.ts';
 import { diagnose as engineDiagnose } from '../../engine/index.ts';
 import type { ComponentName, Finding, Report, Scope } from '../../engine/report.ts';
@@ -32,6 +33,8 @@ export interface RemediatorConnection {
 export interface RemediatorDeps {
   config: AppConfig;
   store: ApprovalStore;
+  /** Re-run offers for the report re-rendered after a verified fix; without it, that report has no Re-run. */
+  offers?: OfferStore;
   slack: () => Promise<WebClient>;
   connect: (cluster: ClusterConfig) => Promise<RemediatorConnection>;
   diagnose?: typeof engineDiagnose;
@@ -319,6 +322,26 @@ export function createRemediator(deps: RemediatorDeps): (event: unknown) => Prom
    * covered more than the fixed component, a fresh one of its whole scope), marked with when, which fix and who
    * approved it. Without Fix buttons: a Re-run gives fresh ones.
    */
+  /** The re-rendered report's Re-run offer id, or undefined (no button) when it cannot be recorded. */
+  async function rerunOffer(r: PlanRecord, scope: Scope): Promise<string | undefined> {
+    if (!deps.offers || !r.reportTs) return undefined;
+    const id = deps.offers.newId();
+    try {
+      await deps.offers.recordRerun({
+        id,
+        teamId: r.teamId,
+        cluster: r.cluster,
+        channelId: r.channelId,
+        scope,
+        reportTs: r.reportTs,
+      });
+      return id;
+    } catch (error) {
+      baseLog.warn('could not record the Re-run offer; the report goes without Re-run', { error, planId: r.id });
+      return undefined;
+    }
+  }
+
   async function updateReport(
     client: WebClient,
     r: PlanRecord,
@@ -335,7 +358,8 @@ export function createRemediator(deps: RemediatorDeps): (event: unknown) => Prom
       r.remediation,
       r.approver ? `<@${r.approver}>` : REMEDIATOR,
     );
-    const message = withNotes(renderReport(fresh, { lang: r.lang }), [note]);
+    const rerunId = await rerunOffer(r, wanted);
+    const message = withNotes(renderReport(fresh, { lang: r.lang, ...(rerunId ? { rerunId } : {}) }), [note]);
     await client.chat.update({
       channel: r.channelId,
       ts: r.reportTs,

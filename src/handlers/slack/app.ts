@@ -68,7 +68,7 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
     ...(deps.remediation ? { remediation: deps.remediation } : {}),
   };
   registerCommand(app, listeners);
-  registerRerun(app, listeners);
+  registerRerun(app, listeners, deps.remediation);
   registerFix(app, listeners, deps.remediation);
   registerMention(app, listeners);
   if (config.incidentChannelPattern) registerIncident(app, listeners, new RegExp(config.incidentChannelPattern));
