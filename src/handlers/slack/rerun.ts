@@ -10,7 +10,6 @@ import { labels } from '../../slack/i18n.ts';
 import { access, accessOf } from './access.ts';
 import { dedupeKey } from './delivery.ts';
 import type { ListenerDeps } from './deps.ts';
-import type { RemediationDeps } from './plan-click.ts';
 
 type Args = SlackActionMiddlewareArgs;
 
@@ -30,7 +29,7 @@ function clickOf({ body, action }: Pick<Args, 'body' | 'action'>) {
   };
 }
 
-export function registerRerun(app: App, deps: ListenerDeps, rem?: RemediationDeps): void {
+export function registerRerun(app: App, deps: ListenerDeps): void {
   const { log } = deps;
   // Only the language here: the cluster comes from the offer, so the clicker is authorized once it is loaded.
   const requestOf = (args: Args) => {
@@ -54,7 +53,7 @@ export function registerRerun(app: App, deps: ListenerDeps, rem?: RemediationDep
           ? deps.respond(responseUrl, { response_type: 'ephemeral', replace_original: false, text })
           : undefined;
       // Forged, unknown, expired, old JSON, another team's or another channel's: one answer, nothing enqueued.
-      const offer = rem && isOfferId(offerId) ? await rem.offers.getRerun(offerId) : undefined;
+      const offer = deps.offers && isOfferId(offerId) ? await deps.offers.getRerun(offerId) : undefined;
       if (!offer || !teamId || offer.teamId !== teamId || !channelId || offer.channelId !== channelId) {
         log.warn('rerun button refused', {
           userId,

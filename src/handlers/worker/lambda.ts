@@ -369,9 +369,7 @@ export function workerHandlerFromEnv(
   const dedupe = options.dedupe ?? createDedupeStore({ client: dynamo, table: config.dedupeTable });
   const incidents = options.incidents ?? createIncidentStore({ client: dynamo, table: config.incidentTable });
   // Fix and Re-run offers live in the plans table (the worker may only put `offer:` items there, infra/iam/worker-statements.cjs).
-  const offers = config.remediation
-    ? createOfferStore({ client: dynamo, table: config.remediation.plansTable })
-    : undefined;
+  const offers = config.offersTable ? createOfferStore({ client: dynamo, table: config.offersTable }) : undefined;
   let describer: ReturnType<typeof createEksDescriber> | undefined;
   // The clusters may live in a run-time document: connections are rebuilt with it when it changes.
   return perConfig(
