@@ -152,12 +152,16 @@ describe('only our workspace', () => {
   });
 
   it("another team's button click and mention are refused too", async () => {
+    // Even a genuine Re-run offer: the team guard refuses the click before it is looked at.
+    const offers = h.offers();
+    const value = offers.newId();
+    await offers.recordRerun({ id: value, teamId: 'T0EVIL', cluster: 'prod-eu', channelId: OPS, scope: 'dns' });
     const before = { jobs: h.lambda.invocations.length, calls: h.slackApi.calls.length };
     const click = await h.send(
       buttonRequest(
         {
           actionId: 'netcheck_rerun',
-          value: 'r1',
+          value,
           userId: ALICE,
           channelId: OPS,
           triggerId: `degraded.${++n}`,
