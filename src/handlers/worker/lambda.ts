@@ -165,7 +165,7 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
         const { key } = restOf(report, lang);
         const offers: (NewOffer & { id: string })[] = [];
         const { offers: offerStore } = deps;
-        // Incident jobs carry no team: with exactly one configured workspace, it is that one.
+        // An incident job from an older Slack function may carry no team: with exactly one workspace, it is that one.
         const teams = deps.config.slack.teamIds ?? [];
         const teamId = job.teamId ?? (teams.length === 1 ? teams[0] : undefined);
         // Re-run is an offer too (cluster, scope, thread digest): the button carries only its random id.
