@@ -322,23 +322,21 @@ export function createRemediator(deps: RemediatorDeps): (event: unknown) => Prom
    * covered more than the fixed component, a fresh one of its whole scope), marked with when, which fix and who
    * approved it. Without Fix buttons: a Re-run gives fresh ones.
    */
-  /** The re-rendered report's Re-run offer id, or undefined (no button) when it cannot be recorded. */
-  async function rerunOffer(r: PlanRecord, scope: Scope): Promise<string | undefined> {
-    if (!deps.offers || !r.reportTs) return undefined;
-    const id = deps.offers.newId();
+  /** Records the re-rendered report's Re-run offer; false (no button) when it cannot be recorded. */
+  async function recordRerun(offers: OfferStore, id: string, r: PlanRecord, scope: Scope): Promise<boolean> {
     try {
-      await deps.offers.recordRerun({
+      await offers.recordRerun({
         id,
         teamId: r.teamId,
         cluster: r.cluster,
         channelId: r.channelId,
         scope,
-        reportTs: r.reportTs,
+        ...(r.reportTs ? { reportTs: r.reportTs } : {}),
       });
-      return id;
+      return true;
     } catch (error) {
       baseLog.warn('could not record the Re-run offer; the report goes without Re-run', { error, planId: r.id });
-      return undefined;
+      return false;
     }
   }
 
@@ -358,8 +356,14 @@ export function createRemediator(deps: RemediatorDeps): (event: unknown) => Prom
       r.remediation,
       r.approver ? `<@${r.approver}>` : REMEDIATOR,
     );
-    const rerunId = await rerunOffer(r, wanted);
-    const message = withNotes(renderReport(fresh, { lang: r.lang, ...(rerunId ? { rerunId } : {}) }), [note]);
+    // Re-run is an offer recorded here (the button carries its id only), and only when the report shows it.
+    const { offers } = deps;
+    const rerunId = offers?.newId();
+    let rendered = renderReport(fresh, { lang: r.lang, ...(rerunId ? { rerunId } : {}) });
+    if (offers && rerunId && JSON.stringify(rendered.blocks).includes(rerunId)) {
+      if (!(await recordRerun(offers, rerunId, r, wanted))) rendered = renderReport(fresh, { lang: r.lang });
+    }
+    const message = withNotes(rendered, [note]);
     await client.chat.update({
       channel: r.channelId,
       ts: r.reportTs,

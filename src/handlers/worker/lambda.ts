@@ -216,7 +216,8 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
                 },
               )
             : true,
-          rerunId && offerStore && teamId
+          // Recorded only when the report shows the button (a healthy report has none).
+          rerunId && offerStore && teamId && JSON.stringify(message.blocks).includes(rerunId)
             ? offerStore
                 .recordRerun({
                   id: rerunId,
