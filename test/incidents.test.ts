@@ -109,7 +109,14 @@ describe('an incident channel and its alerts', () => {
     expect(said(note)).toContain('nodes netcheck cannot see');
     const blocks = (note?.body.blocks ?? []) as { type: string; elements?: { action_id?: string; value?: string }[] }[];
     const rerun = blocks.find((b) => b.type === 'actions')?.elements?.find((e) => e.action_id === 'netcheck_rerun');
-    expect(rerun?.value).toBeTruthy();
+    // Only an opaque id: the offer behind it names the cluster, scope and channel.
+    expect(rerun?.value).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(await h.offers().getRerun(rerun?.value ?? '')).toMatchObject({
+      teamId: 'T0001',
+      cluster: 'prod-eu',
+      channelId: proxyChannel,
+      scope: 'proxy',
+    });
 
     // Re-run from the contradiction note updates the report it belongs to, marked re-checked; nothing new is posted.
     const reportTs = tsOf(report);

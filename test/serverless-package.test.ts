@@ -356,7 +356,7 @@ describe('osls package', () => {
     expect(template.Outputs.RemediatorRoleArn?.Value).toEqual({ 'Fn::GetAtt': ['RemediatorRole', 'Arn'] });
   });
 
-  it('gives the remediator exactly: its logs, the named secrets, get/update on the plans table, DescribeCluster where needed', () => {
+  it('gives the remediator exactly: its logs, the named secrets, get/update on the plans table, Re-run offers, DescribeCluster where needed', () => {
     expect(statementsOf('RemediatorRole')).toEqual([
       {
         Effect: 'Allow',
@@ -377,12 +377,18 @@ describe('osls package', () => {
       },
       {
         Effect: 'Allow',
+        Action: 'dynamodb:PutItem',
+        Resource: { 'Fn::GetAtt': ['PlansTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['offer:*'] } },
+      },
+      {
+        Effect: 'Allow',
         Action: 'eks:DescribeCluster',
         Resource: [sub('arn:aws:eks:eu-west-1:${AWS::AccountId}:cluster/prod-eks')],
       },
     ]);
     // The diagnosing worker gets nothing that could reach the remediator's rights: in the plans table it may only
-    // put Fix offers (keys `offer:*`), never read, update or create a plan.
+    // put Fix and Re-run offers (keys `offer:*`), never read, update or create a plan.
     const worker = statementsOf('WorkerRole');
     expect(JSON.stringify(worker)).not.toMatch(/remediator/);
     expect(worker.filter((st) => JSON.stringify(st).includes('PlansTable'))).toEqual([

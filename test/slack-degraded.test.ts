@@ -56,6 +56,36 @@ const command = (text: string, extra: { teamId?: string } = {}) =>
     h.signing,
   );
 
+describe('a Re-run offer that cannot be recorded', () => {
+  it('the report still goes out, without its Re-run button, and the worker says why in its log', async () => {
+    // The offers table is named but missing: every put fails.
+    const broken = await startHarness({ scenario: 'coredns-loop', env: { PLANS_TABLE: 'netcheck-test-missing' } });
+    try {
+      await broken.send(
+        commandRequest(
+          {
+            text: 'dns',
+            userId: ALICE,
+            channelId: OPS,
+            triggerId: `degraded.${++n}`,
+            responseUrl: broken.slackApi.responseUrl(),
+          },
+          broken.signing,
+        ),
+      );
+      await broken.lambda.idle();
+      const final = broken.slackApi.calls.filter((c) => c.method === 'chat.update').at(-1);
+      expect(JSON.stringify(final?.body)).toContain('coredns.loop-detected');
+      expect(JSON.stringify(final?.body)).not.toContain('netcheck_rerun');
+      expect(broken.logs.map((l) => JSON.parse(l).message)).toContain(
+        'could not record the Re-run offer; the report goes without Re-run',
+      );
+    } finally {
+      await broken.close();
+    }
+  });
+});
+
 describe('no report is ever lost', () => {
   it('429 on every chat call: retried after Retry-After, then the report goes through response_url, once', async () => {
     h.slackApi.setFault('chat.postMessage', { kind: 'status', status: 429, retryAfterSeconds: 1 });
@@ -152,12 +182,16 @@ describe('only our workspace', () => {
   });
 
   it("another team's button click and mention are refused too", async () => {
+    // Even a genuine Re-run offer: the team guard refuses the click before it is looked at.
+    const offers = h.offers();
+    const value = offers.newId();
+    await offers.recordRerun({ id: value, teamId: 'T0EVIL', cluster: 'prod-eu', channelId: OPS, scope: 'dns' });
     const before = { jobs: h.lambda.invocations.length, calls: h.slackApi.calls.length };
     const click = await h.send(
       buttonRequest(
         {
           actionId: 'netcheck_rerun',
-          value: 'r1',
+          value,
           userId: ALICE,
           channelId: OPS,
           triggerId: `degraded.${++n}`,

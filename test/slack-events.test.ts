@@ -130,6 +130,8 @@ describe('incident channels', () => {
       scope: 'dns',
       channelId: 'CINC000002',
       threadTs: alertTs,
+      // The report's Re-run offer belongs to the event's team.
+      teamId: 'T0001',
     });
   });
 

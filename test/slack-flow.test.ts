@@ -11,6 +11,7 @@ import {
   lambdaContext,
   MALLORY,
   OPS,
+  PAYMENTS,
   SIGNING_SECRET,
   startHarness,
 } from './support/slack-harness.ts';
@@ -309,21 +310,15 @@ describe('buttons on the report', () => {
     expect(JSON.stringify(answer?.body)).toMatch(/not allowed/i);
   });
 
-  it('a tampered button value naming a cluster the user may not check is refused', async () => {
-    // BOB may check staging; he edits the value of a staging report's button to name prod-eu.
-    await h.send(command('dns staging', { user: BOB }));
-    await h.lambda.idle();
-    const genuine = JSON.parse(await lastReportButton());
-    expect(genuine.cluster).toBe('staging');
-    const tampered = JSON.stringify({ ...genuine, cluster: 'prod-eu' });
-    const before = h.lambda.invocations.length;
-    const responseId = `tampered-${trigger()}`;
+  /** Clicks Re-run as ALICE in OPS with `value`; returns the private answer, if any. */
+  async function clickRerun(value: string, userId = ALICE) {
+    const responseId = `rerun-${trigger()}`;
     await h.send(
       buttonRequest(
         {
           actionId: 'netcheck_rerun',
-          value: tampered,
-          userId: BOB,
+          value,
+          userId,
           channelId: OPS,
           triggerId: trigger(),
           responseUrl: h.slackApi.responseUrl(responseId),
@@ -332,27 +327,68 @@ describe('buttons on the report', () => {
       ),
     );
     await h.lambda.idle();
-    expect(h.lambda.invocations.length).toBe(before);
-    expect(JSON.stringify(viaResponseUrl(responseId).at(-1)?.body)).toMatch(/not allowed/i);
+    return viaResponseUrl(responseId).at(-1);
+  }
+
+  it('the Re-run button carries only an opaque id; the offer behind it names the report', async () => {
+    await h.send(command('dns staging', { user: BOB }));
+    await h.lambda.idle();
+    const value = await lastReportButton();
+    expect(value).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(value).not.toContain('staging');
+    expect(await h.offers().getRerun(value)).toMatchObject({
+      teamId: 'T0001',
+      cluster: 'staging',
+      channelId: OPS,
+      scope: 'dns',
+    });
   });
 
-  it('a button value that is not a valid target is ignored with a private note', async () => {
+  it.each([
+    ['a forged id', () => 'AAAAAAAAAAAAAAAAAAAAAA'],
+    ['an old JSON value naming the target', () => JSON.stringify({ cluster: 'staging', scope: 'dns' })],
+    ['a value that is not a valid target', () => '{"cluster":"prod-eu","scope":"dns","sudo":true}'],
+  ])('%s is refused as an expired button, privately, and starts nothing', async (_what, value) => {
     const before = h.lambda.invocations.length;
-    await h.send(
-      buttonRequest(
-        {
-          actionId: 'netcheck_rerun',
-          value: '{"cluster":"prod-eu","scope":"dns","sudo":true}',
-          userId: ALICE,
-          channelId: OPS,
-          triggerId: trigger(),
-          responseUrl: h.slackApi.responseUrl(),
-        },
-        h.signing,
-      ),
-    );
-    await h.lambda.idle();
+    const answer = await clickRerun(value());
     expect(h.lambda.invocations.length).toBe(before);
+    expect(answer?.body.response_type).toBe('ephemeral');
+    expect(JSON.stringify(answer?.body)).toContain('no longer valid; run /netcheck again');
+  });
+
+  it("another team's Re-run offer is refused, though the clicker may check its cluster", async () => {
+    const store = h.offers();
+    const id = store.newId();
+    await store.recordRerun({ id, teamId: 'T0OTHER01', cluster: 'staging', channelId: OPS, scope: 'dns' });
+    const before = h.lambda.invocations.length;
+    const answer = await clickRerun(id);
+    expect(h.lambda.invocations.length).toBe(before);
+    expect(JSON.stringify(answer?.body)).toContain('no longer valid');
+  });
+
+  it("another channel's Re-run offer is refused", async () => {
+    const store = h.offers();
+    const id = store.newId();
+    await store.recordRerun({ id, teamId: 'T0001', cluster: 'staging', channelId: PAYMENTS, scope: 'dns' });
+    const before = h.lambda.invocations.length;
+    const answer = await clickRerun(id);
+    expect(h.lambda.invocations.length).toBe(before);
+    expect(JSON.stringify(answer?.body)).toContain('no longer valid');
+  });
+
+  it('an expired Re-run offer (older than 7 days) is refused; a 6-day-old one still runs', async () => {
+    const DAY = 24 * 3600_000;
+    const record = async (ageMs: number) => {
+      const store = h.offers(() => Date.now() - ageMs);
+      const id = store.newId();
+      await store.recordRerun({ id, teamId: 'T0001', cluster: 'staging', channelId: OPS, scope: 'cni' });
+      return id;
+    };
+    const before = h.lambda.invocations.length;
+    expect(JSON.stringify((await clickRerun(await record(7 * DAY + 60_000)))?.body)).toContain('no longer valid');
+    expect(h.lambda.invocations.length).toBe(before);
+    await clickRerun(await record(6 * DAY));
+    expect(h.jobs().slice(before)).toMatchObject([{ kind: 'rerun', cluster: 'staging', scope: 'cni', userId: ALICE }]);
   });
 
   it('fix answers that the approval flow is not enabled yet, privately', async () => {

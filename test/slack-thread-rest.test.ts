@@ -86,7 +86,13 @@ describe('a report whose first screen is trimmed', () => {
     expect(said(replies[0])).toContain('Further findings on prod-eu');
     expect(said(replies[0])).not.toContain('updated');
     button = rerunValue(final);
-    expect(JSON.parse(button)).toMatchObject({ cluster: 'prod-eu', scope: 'all', rest: expect.any(String) });
+    // The button is an opaque id; its offer carries the target and the digest of the rest just posted.
+    expect(await h.offers().getRerun(button)).toMatchObject({
+      cluster: 'prod-eu',
+      scope: 'all',
+      reportTs,
+      rest: expect.any(String),
+    });
   });
 
   it('Re-run with nothing changed updates the report in place and leaves the thread alone', async () => {
@@ -97,7 +103,11 @@ describe('a report whose first screen is trimmed', () => {
     const final = updates(calls).at(-1);
     expect(final?.body.ts).toBe(reportTs);
     expect(said(final)).toContain('Re-checked at');
-    expect(rerunValue(final)).toBe(button);
+    // A fresh offer for the re-rendered report, with the same digest: the rest did not change.
+    const fresh = rerunValue(final);
+    expect(fresh).not.toBe(button);
+    expect((await h.offers().getRerun(fresh))?.rest).toBe((await h.offers().getRerun(button))?.rest);
+    button = fresh;
   });
 
   it('Re-run after the cluster changed posts the new rest once, marked updated; a second Re-run stays quiet', async () => {
@@ -124,7 +134,7 @@ describe('a report whose first screen is trimmed', () => {
       const final = updates(calls).at(-1);
       expect(final?.body.ts).toBe(reportTs);
       const next = rerunValue(final);
-      expect(next).not.toBe(button);
+      expect((await h.offers().getRerun(next))?.rest).not.toBe((await h.offers().getRerun(button))?.rest);
 
       const again = h.slackApi.calls.length;
       await rerun(next, reportTs);

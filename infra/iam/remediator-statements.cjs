@@ -37,6 +37,13 @@ module.exports = async ({ resolveVariable }) => {
       Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       Resource: { 'Fn::GetAtt': ['PlansTable', 'Arn'] },
     },
+    // The Re-run offer of the report it re-renders once a fix is verified; nothing else is put there.
+    {
+      Effect: 'Allow',
+      Action: 'dynamodb:PutItem',
+      Resource: { 'Fn::GetAtt': ['PlansTable', 'Arn'] },
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['offer:*'] } },
+    },
   ];
   if (described.length) {
     statements.push({

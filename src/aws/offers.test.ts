@@ -98,3 +98,48 @@ describe('Fix offers in the plans table', () => {
     expect(item?.updatedAt).toBeUndefined();
   });
 });
+
+describe('Re-run offers in the plans table', () => {
+  const rerun = {
+    teamId: 'T0001',
+    cluster: 'prod-eu',
+    channelId: 'COPS',
+    scope: 'dns' as const,
+    reportTs: '1.2',
+    rest: 'abc',
+  };
+
+  it('records a Re-run offer that lives 7 days by default, then reads as nothing', async () => {
+    let now = Date.parse('2026-12-01T10:00:00Z');
+    const store = createOfferStore({ client, table: TABLE, ttlSeconds: 60, now: () => now });
+    const id = store.newId();
+    await store.recordRerun({ id, ...rerun });
+    now += 6 * 24 * 3600_000;
+    expect(await store.getRerun(id)).toEqual({
+      id,
+      ...rerun,
+      createdAt: Date.parse('2026-12-01T10:00:00Z'),
+      expiresAt: Date.parse('2026-12-01T10:00:00Z') / 1000 + 7 * 24 * 3600,
+    });
+    now += 24 * 3600_000;
+    expect(await store.getRerun(id)).toBeUndefined();
+  });
+
+  it('keeps the two kinds apart, never overwrites, and reads forged or old JSON values as nothing', async () => {
+    const store = createOfferStore({ client, table: TABLE });
+    const fixId = store.newId();
+    await store.record([{ id: fixId, ...offer() }]);
+    const id = store.newId();
+    await store.recordRerun({ id, ...rerun });
+    await expect(store.recordRerun({ id, ...rerun, cluster: 'other' })).rejects.toThrow();
+    expect((await store.getRerun(id))?.cluster).toBe('prod-eu');
+    expect(await store.getRerun(fixId)).toBeUndefined();
+    expect(await store.get(id)).toBeUndefined();
+    expect(await store.claim(id, { teamId: 'T0001', previous: undefined, planId: store.newId() })).toEqual({
+      ok: false,
+      offer: undefined,
+    });
+    expect(await store.getRerun('{"cluster":"prod-eu","scope":"dns"}')).toBeUndefined();
+    expect(await store.getRerun(store.newId())).toBeUndefined();
+  });
+});

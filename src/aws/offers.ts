@@ -3,6 +3,8 @@
 // the clicker again and links the plan it opens, with one conditional write, so a replayed click finds the offer
 // taken. Items live in the plans table under an `offer:` key; they carry no `cluster`/`updatedAt` attributes, so
 // the by-cluster audit index never sees them.
+// Re-run offers are the second kind (`kind: 'rerun'`, same `offer:` keys, so the worker's one IAM condition covers
+// both): what a report's Re-run button stands for. They live longer (7 days): re-checking an old report is normal.
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
@@ -36,6 +38,24 @@ export interface FixOffer {
 
 export type NewOffer = Omit<FixOffer, 'id' | 'createdAt' | 'expiresAt' | 'planId'>;
 
+/** What a Re-run button stands for: the report to check again and where it is. */
+export interface RerunOffer {
+  id: string;
+  teamId: string;
+  cluster: string;
+  channelId: string;
+  scope: 'dns' | 'cni' | 'proxy' | 'all';
+  /** The report message the button is on, when it was posted as a channel message. */
+  reportTs?: string;
+  /** A digest of the rest posted in the report's thread, so a re-check posts it again only if it changed. */
+  rest?: string;
+  createdAt: number;
+  /** Epoch seconds. */
+  expiresAt: number;
+}
+
+export type NewRerunOffer = Omit<RerunOffer, 'createdAt' | 'expiresAt'>;
+
 export type ClaimResult = { ok: true } | { ok: false; offer: FixOffer | undefined };
 
 /** The port: the worker records offers, the Fix… listener loads and claims them. */
@@ -51,6 +71,10 @@ export interface OfferStore {
    * when undefined): of two clicks that read the same offer, one wins.
    */
   claim(id: string, t: { teamId: string; previous: string | undefined; planId: string }): Promise<ClaimResult>;
+  /** Records a Re-run offer under an id given by `newId`; an id already taken fails. */
+  recordRerun(offer: NewRerunOffer): Promise<void>;
+  /** The Re-run offer, or undefined when unknown, expired or of the other kind. */
+  getRerun(id: string): Promise<RerunOffer | undefined>;
 }
 
 export interface OfferStoreOptions {
@@ -58,6 +82,8 @@ export interface OfferStoreOptions {
   table: string;
   /** How long a report's Fix… buttons stay valid (default 12 h): the plan re-reads the cluster anyway. */
   ttlSeconds?: number;
+  /** How long a report's Re-run button stays valid (default 7 days): it re-reads the cluster and re-authorizes. */
+  rerunTtlSeconds?: number;
   now?: () => number;
 }
 
@@ -67,6 +93,7 @@ const keyOf = (id: string) => ({ pk: { S: `offer:${id}` } });
 
 export function createOfferStore(opts: OfferStoreOptions): OfferStore {
   const ttl = opts.ttlSeconds ?? 12 * 60 * 60;
+  const rerunTtl = opts.rerunTtlSeconds ?? 7 * 24 * 60 * 60;
   const now = opts.now ?? Date.now;
   return {
     newId: newPlanId,
@@ -142,6 +169,37 @@ export function createOfferStore(opts: OfferStoreOptions): OfferStore {
         if (e instanceof ConditionalCheckFailedException) return { ok: false, offer: await this.get(id) };
         throw e;
       }
+    },
+
+    async recordRerun(o) {
+      const at = now();
+      const { id, teamId, ...rest } = o;
+      await opts.client.send(
+        new PutItemCommand({
+          TableName: opts.table,
+          Item: {
+            ...keyOf(id),
+            kind: { S: 'rerun' },
+            teamId: { S: teamId },
+            expiresAt: { N: String(Math.floor(at / 1000) + rerunTtl) },
+            body: { S: JSON.stringify({ ...rest, createdAt: at }) },
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+
+    async getRerun(id) {
+      if (!isOfferId(id)) return undefined;
+      const res = await opts.client.send(
+        new GetItemCommand({ TableName: opts.table, Key: keyOf(id), ConsistentRead: true }),
+      );
+      const item = res.Item;
+      if (item?.kind?.S !== 'rerun') return undefined;
+      const expiresAt = Number(item.expiresAt?.N ?? 0);
+      if (expiresAt * 1000 <= now()) return undefined;
+      const rest = JSON.parse(item.body?.S ?? '{}') as Omit<RerunOffer, 'id' | 'teamId' | 'expiresAt'>;
+      return { ...rest, id, teamId: item.teamId?.S ?? '', expiresAt };
     },
   };
 }

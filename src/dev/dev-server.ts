@@ -18,7 +18,7 @@ import { createLog, type Log, slackLogger } from '../handlers/log.ts';
 import { remediatorHandlerFromEnv } from '../handlers/remediator/lambda.ts';
 import { awsClientConfig } from '../handlers/runtime.ts';
 import { registerListeners } from '../handlers/slack/app.ts';
-import { postResponseUrl, type SlackHandler, slackHandlerFromEnv } from '../handlers/slack/lambda.ts';
+import { offersFromEnv, postResponseUrl, type SlackHandler, slackHandlerFromEnv } from '../handlers/slack/lambda.ts';
 import { workerHandlerFromEnv } from '../handlers/worker/lambda.ts';
 import type { DedupeStore } from '../jobs/ports.ts';
 import { loadScenario } from '../sandbox/scenarios.ts';
@@ -286,6 +286,7 @@ export async function startSocketModeDev(
       functionName: config.workerFunctionName,
     }),
     respond: (url, message) => postResponseUrl(url, message, 2500),
+    ...(config.offersTable ? { offers: offersFromEnv(config, config.offersTable, env) } : {}),
   });
   await app.start();
   return {

@@ -1,37 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, buttonValue, FIX_ACTION_PATTERN, fixActionId, parseButtonValue } from './actions.ts';
+import { ACTIONS, ClusterName, FIX_ACTION_PATTERN, fixActionId, rerunButton } from './actions.ts';
 
 describe('button values', () => {
-  it.each([
-    { cluster: 'prod-eu', scope: 'dns' as const },
-    {
-      cluster: 'staging',
-      scope: 'all' as const,
-      remediation: 'coredns.forward-upstream',
-      finding: 'coredns.loop-detected',
-    },
-  ])('round-trip %j', (value) => {
-    expect(parseButtonValue(buttonValue(value))).toEqual(value);
+  it('the Re-run button carries only the offer id it is given', () => {
+    const button = rerunButton('Rerun0ffer1d0000000000', { rerun: 'Re-run' });
+    expect(button).toEqual({
+      type: 'button',
+      action_id: ACTIONS.rerun,
+      text: { type: 'plain_text', text: ':repeat: Re-run', emoji: true },
+      value: 'Rerun0ffer1d0000000000',
+    });
   });
 
-  it.each([
-    ['not JSON', 'prod-eu'],
-    ['an array', '["prod-eu","dns"]'],
-    ['an unknown scope', '{"cluster":"prod-eu","scope":"everything"}'],
-    ['a missing cluster', '{"scope":"dns"}'],
-    ['an extra key', '{"cluster":"prod-eu","scope":"dns","admin":true}'],
-    ['a cluster name with a path', '{"cluster":"../prod","scope":"dns"}'],
-    ['a cluster name with a mention', '{"cluster":"<!channel>","scope":"dns"}'],
-    ['a finding id that is not a catalog id', '{"cluster":"prod-eu","scope":"dns","finding":"DROP TABLE"}'],
-    ['a remediation of the wrong type', '{"cluster":"prod-eu","scope":"dns","remediation":42}'],
-    ['an oversized value', JSON.stringify({ cluster: 'prod-eu', scope: 'dns', pad: 'x'.repeat(2100) })],
-    ['an empty value', ''],
-  ])('reject %s', (_what, value) => {
-    expect(parseButtonValue(value)).toBeUndefined();
-  });
-
-  it('refuses to build a value the parser would reject', () => {
-    expect(() => buttonValue({ cluster: 'arn:aws:eks:eu-west-1:1:cluster/prod', scope: 'dns' })).toThrow();
+  it.each(['../prod', '<!channel>', 'arn:aws:eks:eu-west-1:1:cluster/prod', ''])('%j is not a cluster name', (name) => {
+    expect(ClusterName.safeParse(name).success).toBe(false);
   });
 });
 

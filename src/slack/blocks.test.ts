@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { expectGolden as expectGoldenFile } from '#test/support/golden.ts';
 import type { Finding, Report } from '../engine/report.ts';
 import { upgradeReport } from '../engine/report-upgrade.ts';
-import { ACTIONS, parseButtonValue } from './actions.ts';
+import { ACTIONS } from './actions.ts';
 import { renderDetails } from './details-blocks.ts';
 import { checkLimits, type SlackMessage } from './limits.ts';
 import { renderedLines, renderReport, SLACK_FIRST_SCREEN_LINES } from './report-blocks.ts';
@@ -27,6 +27,10 @@ const FIXES = {
     return id;
   },
 };
+
+/** The Re-run offer's id as the worker records it: the button carries nothing else. */
+const RERUN_ID = 'Rerun0ffer1d0000000000';
+const RERUN = { rerunId: RERUN_ID };
 
 const kubeadm = { name: 'prod-eu', server: 'https://10.0.0.10:6443', flavor: 'kubeadm', cni: 'calico' };
 
@@ -375,13 +379,13 @@ const footerOf = (m: SlackMessage) => blocksOf(m).at(-1);
 
 describe('golden Block Kit output', () => {
   const cases: [string, SlackMessage][] = [
-    ['coredns-loop', renderReport(corednsLoop, { requestedBy: 'UALICE0001', ...FIXES })],
-    ['no-cni', renderReport(noCni, {})],
-    ['kube-proxy-config-path', renderReport(proxyConfigPath, FIXES)],
-    ['healthy', renderReport(healthy, {})],
-    ['unknown-403', renderReport(forbidden, {})],
-    ['korean', renderReport(korean, FIXES)],
-    ['huge-trimmed', renderReport(hugeReport(), {})],
+    ['coredns-loop', renderReport(corednsLoop, { requestedBy: 'UALICE0001', ...FIXES, ...RERUN })],
+    ['no-cni', renderReport(noCni, RERUN)],
+    ['kube-proxy-config-path', renderReport(proxyConfigPath, { ...FIXES, ...RERUN })],
+    ['healthy', renderReport(healthy, RERUN)],
+    ['unknown-403', renderReport(forbidden, RERUN)],
+    ['korean', renderReport(korean, { ...FIXES, ...RERUN })],
+    ['huge-trimmed', renderReport(hugeReport(), RERUN)],
     ['huge-details', { thread: renderDetails(hugeReport(), {}) } as unknown as SlackMessage],
     ['coredns-loop-thread', { thread: renderDetails(corednsLoop, {}) } as unknown as SlackMessage],
     ['korean-thread', { thread: renderDetails(korean, {}) } as unknown as SlackMessage],
@@ -390,7 +394,7 @@ describe('golden Block Kit output', () => {
 });
 
 describe('a critical report (CoreDNS forwarding loop)', () => {
-  const message = renderReport(corednsLoop, { requestedBy: 'UALICE0001', ...FIXES });
+  const message = renderReport(corednsLoop, { requestedBy: 'UALICE0001', ...FIXES, ...RERUN });
 
   it('notifies with cluster, check, verdict and root cause in one line', () => {
     expect(message.text).toBe(
@@ -420,10 +424,11 @@ describe('a critical report (CoreDNS forwarding loop)', () => {
     expect(renderedLines(message)).toBeLessThanOrEqual(SLACK_FIRST_SCREEN_LINES);
   });
 
-  it('offers Re-run (its value names the target) and the automated fix (its value only an opaque offer id)', () => {
+  it('offers Re-run and the automated fix, each button carrying only an opaque offer id', () => {
     const [rerun, fix] = buttons(message);
     expect(rerun.action_id).toBe(ACTIONS.rerun);
-    expect(parseButtonValue(rerun.value)).toEqual({ cluster: 'prod-eu', scope: 'dns' });
+    expect(rerun.value).toBe(RERUN_ID);
+    expect(rerun.value).not.toContain('prod-eu');
     expect(fix.action_id).toBe(ACTIONS.fix);
     expect(fix.text.text).toBe(':wrench: Fix: Forward to the upstream resolvers');
     expect(fix.confirm).toBeDefined();
@@ -437,10 +442,16 @@ describe('a critical report (CoreDNS forwarding loop)', () => {
   });
 
   it('offers no Fix button unless remediation is enabled and each button is an offer', () => {
-    const plain = renderReport(corednsLoop, {});
+    const plain = renderReport(corednsLoop, RERUN);
     expect(buttons(plain).map((b: AnyBlock) => b.action_id)).toEqual([ACTIONS.rerun]);
-    const noOffers = renderReport(corednsLoop, { remediationEnabled: true });
+    const noOffers = renderReport(corednsLoop, { remediationEnabled: true, ...RERUN });
     expect(buttons(noOffers).map((b: AnyBlock) => b.action_id)).toEqual([ACTIONS.rerun]);
+  });
+
+  it('offers no Re-run button without a recorded Re-run offer (a button never names its target)', () => {
+    const message = renderReport(corednsLoop, FIXES);
+    expect(buttons(message).map((b: AnyBlock) => b.action_id)).toEqual([ACTIONS.fix]);
+    expect(blocksOf(renderReport(corednsLoop, {})).some((b: AnyBlock) => b.type === 'actions')).toBe(false);
   });
 
   it('ends with a footer: who asked, what was checked, API calls, duration, a localized date, flavor and CNI', () => {
@@ -472,7 +483,7 @@ describe('root cause first', () => {
   });
 
   it('kube-proxy config path: kube-proxy is explained first although DNS is listed first in the report', () => {
-    const message = renderReport(proxyConfigPath, FIXES);
+    const message = renderReport(proxyConfigPath, { ...FIXES, ...RERUN });
     expect(allText(message)).toContain('*Root cause: kube-proxy --config points');
     expect(allText(message)).not.toContain('CoreDNS cannot reach the API server through');
     expect(buttons(message).map((b: AnyBlock) => offered.get(b.value)?.remediation)).toEqual([
@@ -514,7 +525,7 @@ describe('an unknown component (403)', () => {
 });
 
 describe('a Korean report', () => {
-  const message = renderReport(korean, FIXES);
+  const message = renderReport(korean, { ...FIXES, ...RERUN });
   it('renders headings, labels and footer in Korean', () => {
     expect(blocksOf(message)[0].text.text).toBe(':rotating_light: netcheck — prod-eu: 심각');
     const text = sectionTexts(message).join('\n');

@@ -25,6 +25,20 @@ const messages = (lang: 'en' | 'ko') => [
 ];
 
 describe('incident thread messages', () => {
+  it('a contradiction offers Re-run only as a recorded offer: the button carries its opaque id alone', () => {
+    const input = {
+      alert: 'KubeProxyDown',
+      healthy: ['kube-proxy' as const],
+      reasons: ['unseen-nodes' as const],
+      cluster: 'prod-eu',
+      scope: 'proxy' as const,
+    };
+    const withOffer = renderContradiction({ ...input, rerunId: 'Rerun0ffer1d0000000000' });
+    const actions = withOffer.blocks.filter((b) => b.type === 'actions') as { elements: { value?: string }[] }[];
+    expect(actions.map((a) => a.elements.map((e) => e.value))).toEqual([['Rerun0ffer1d0000000000']]);
+    expect(renderContradiction(input).blocks.some((b) => b.type === 'actions')).toBe(false);
+  });
+
   it.each(['en', 'ko'] as const)('fit Slack limits (%s)', (lang) => {
     for (const message of messages(lang)) expect(checkLimits(message)).toEqual([]);
   });

@@ -1,8 +1,8 @@
 // The messages of an incident thread: which cluster was checked and why, "re-checked at …" on a report updated in
 // place, what changed since the last check, whether a resolution is verified, and contradictions with the alert.
 import type { ComponentName, Lang, Scope } from '../engine/report.ts';
-import { ACTIONS, ButtonValue } from './actions.ts';
-import { componentName, context, type KnownBlock, plain, section } from './blocks.ts';
+import { rerunButton } from './actions.ts';
+import { componentName, context, type KnownBlock, section } from './blocks.ts';
 import { labels } from './i18n.ts';
 import { LIMITS, type SlackMessage } from './limits.ts';
 import { safe } from './mrkdwn.ts';
@@ -92,25 +92,14 @@ export function renderContradiction(input: {
   cluster: string;
   scope: Scope;
   lang?: Lang;
+  /** The Re-run offer's opaque id (recorded by the caller); without it, no Re-run button. */
+  rerunId?: string;
 }): SlackMessage {
   const L = labels(input.lang);
   const components = input.healthy.map((c) => componentName(L, c)).join(', ');
   const head = L.contradiction(safe(input.alert, 150), components, safe(input.cluster, 100));
   const reasons = input.reasons.map((r) => `• ${L.contradictionReasons[r]}`).join('\n');
   const blocks: KnownBlock[] = [section(head), section(reasons), context([L.contradictionRerun]) as KnownBlock];
-  const target = { cluster: input.cluster, scope: input.scope };
-  if (ButtonValue.safeParse(target).success) {
-    blocks.push({
-      type: 'actions',
-      elements: [
-        {
-          type: 'button',
-          action_id: ACTIONS.rerun,
-          text: plain(`:repeat: ${L.rerun}`, LIMITS.buttonText),
-          value: JSON.stringify(target),
-        },
-      ],
-    });
-  }
+  if (input.rerunId) blocks.push({ type: 'actions', elements: [rerunButton(input.rerunId, L)] });
   return { text: `${head}\n${reasons}`, blocks };
 }

@@ -3,7 +3,7 @@
 // (the rest of the runbook, what the root cause caused, further findings) is in the thread (details-blocks.ts).
 import type { Lang, Report } from '../engine/report.ts';
 import { type FindingView, type ReportView, reportView } from '../engine/report-view.ts';
-import { ACTIONS, ButtonValue, fixActionId } from './actions.ts';
+import { ClusterName, fixActionId, rerunButton } from './actions.ts';
 import {
   type Button,
   componentName,
@@ -31,8 +31,11 @@ export interface RenderOptions {
   remediationEnabled?: boolean;
   /** Which findings have an implemented remediation (src/remediate registry); without it, any with an id. */
   remediable?: (finding: Report['components'][number]['findings'][number]) => boolean;
-  /** Digest of the rest posted in the thread; the Re-run button carries it back (see handlers/worker/thread-rest.ts). */
-  restKey?: string;
+  /**
+   * The opaque id the Re-run button carries (a Re-run offer the caller records with the cluster, scope and thread
+   * digest), or undefined for no Re-run button: a button never carries its target itself.
+   */
+  rerunId?: string;
   /**
    * The opaque id a Fix… button carries for this finding (an offer the caller records), or undefined for no
    * button. Without it there are no Fix buttons: a button never carries the finding or remediation itself.
@@ -245,17 +248,10 @@ export function otherFindings(view: ReportView, lead: FindingView): FindingView[
 }
 
 function actionButtons(report: Report, shown: FindingView[], options: RenderOptions, L: Labels): Button[] {
-  const target = { cluster: report.cluster.name, scope: report.scope };
-  // A cluster name the button schema refuses (a CLI context like arn:aws:…) gets no buttons rather than a bad value.
-  if (!ButtonValue.safeParse(target).success) return [];
-  const buttons: Button[] = [
-    {
-      type: 'button',
-      action_id: ACTIONS.rerun,
-      text: plain(`:repeat: ${L.rerun}`, LIMITS.buttonText),
-      value: JSON.stringify(options.restKey ? { ...target, rest: options.restKey } : target),
-    },
-  ];
+  // A cluster name no listener accepts (a CLI context like arn:aws:…) gets no buttons: they could only be refused.
+  if (!ClusterName.safeParse(report.cluster.name).success) return [];
+  const buttons: Button[] = [];
+  if (options.rerunId) buttons.push(rerunButton(options.rerunId, L));
   if (!options.remediationEnabled || !options.offerFix) return buttons;
   const seen = new Set<string>();
   for (const { finding } of shown) {

@@ -1,15 +1,19 @@
 // Everything the Slack flow needs, each on its own loopback port and speaking its real protocol: a sandbox
 // cluster, the Slack Web API fake, Secrets Manager, DynamoDB (dynalite) and the Lambda Invoke API running the
 // real worker. The handlers are built from an environment exactly as on Lambda (slackHandlerFromEnv).
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createOfferStore, type OfferStore } from '../../src/aws/offers.ts';
 import { createLog } from '../../src/handlers/log.ts';
 import { type SlackHandler, slackHandlerFromEnv } from '../../src/handlers/slack/lambda.ts';
 import { type WorkerHandler, workerHandlerFromEnv } from '../../src/handlers/worker/lambda.ts';
 import type { Job } from '../../src/jobs/job.ts';
 import { loadScenario } from '../../src/sandbox/scenarios.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/server.ts';
+import { localAwsClientConfig } from '../fakes/aws-local.ts';
 import { type DynaliteFake, startDynalite } from '../fakes/dynalite.ts';
 import { type LocalLambda, startLambdaInvokeEndpoint } from '../fakes/lambda-invoke.ts';
+import { createPlansTable } from '../fakes/plans-table.ts';
 import { type SecretsManagerFake, startSecretsManagerFake } from '../fakes/secrets-manager.ts';
 import { type SlackApiFake, startSlackApiFake } from '../fakes/slack-api.ts';
 import { apiGatewayEvent, type SignedRequest, type Signing } from './slack-request.ts';
@@ -23,6 +27,8 @@ export const OPS = 'COPS000001';
 export const PAYMENTS = 'CPAYMENTS1';
 export const WORKER = 'netcheck-test-worker';
 export const TABLE = 'netcheck-test-dedupe';
+/** The plans table: here only for button offers (no approvers, so no remediation flow). */
+export const PLANS = 'netcheck-test-plans';
 
 export interface Harness {
   sandbox: Sandbox;
@@ -40,6 +46,8 @@ export interface Harness {
   send(request: SignedRequest): Promise<APIGatewayProxyStructuredResultV2>;
   /** Jobs the worker was invoked with, in order. */
   jobs(): Job[];
+  /** The button offers in the plans table, to read what a button stands for or record one (`now` shifts its clock). */
+  offers(now?: () => number): OfferStore;
   close(): Promise<void>;
 }
 
@@ -71,6 +79,8 @@ export async function startHarness(options: { scenario: string; env?: NodeJS.Pro
     'netcheck/clusters/staging': clusterSecret(sandbox.tokens.bot),
   });
   const dynamo = await startDynalite(TABLE);
+  await createPlansTable(dynamo.endpoint, PLANS);
+  const offersClient = new DynamoDBClient(localAwsClientConfig(dynamo.endpoint));
   const logs: string[] = [];
   const log = createLog({ write: (line) => logs.push(line) });
 
@@ -104,6 +114,7 @@ export async function startHarness(options: { scenario: string; env?: NodeJS.Pro
     SLACK_TEAM_ID: 'T0001',
     WORKER_FUNCTION_NAME: WORKER,
     DEDUPE_TABLE: TABLE,
+    PLANS_TABLE: PLANS,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
     AWS_SECRET_ACCESS_KEY: 'local-secret',
@@ -133,9 +144,11 @@ export async function startHarness(options: { scenario: string; env?: NodeJS.Pro
     signing: { signingSecret: SIGNING_SECRET },
     send: (request) => slack(apiGatewayEvent(request), lambdaContext('netcheck-test-slack')),
     jobs: () => lambda.invocations.map((i) => i.payload as Job),
+    offers: (now) => createOfferStore({ client: offersClient, table: PLANS, ...(now ? { now } : {}) }),
     async close() {
       await lambda.idle();
       await lambda.close();
+      offersClient.destroy();
       await Promise.all([slackApi.close(), secrets.close(), dynamo.close(), sandbox.close()]);
     },
   };

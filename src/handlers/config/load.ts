@@ -177,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
     ...(plansTable && remediatorFunctionName
       ? { remediation: { plansTable, remediatorFunctionName, planTtlSeconds: ttlMinutes * 60 } }
       : {}),
+    ...(plansTable ? { offersTable: plansTable } : {}),
   };
 }
 

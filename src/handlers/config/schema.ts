@@ -24,7 +24,7 @@
 // | `INCIDENT_TABLE`                   | both     | DynamoDB table of incident state (default: DEDUPE_TABLE, keys `incident:…`)     |
 // | `NETCHECK_INCIDENT_CLUSTER_LABELS` | both     | comma-separated alert label keys naming the cluster (before cluster, cluster_name, k8s_cluster) |
 // | `NETCHECK_INCIDENT_COOLDOWN_MINUTES`| both    | how long an incident stays open after its last trigger (default 360)           |
-// | `PLANS_TABLE`                      | both     | DynamoDB table of remediation plans (lambda: required once a cluster has approvers; dev default `netcheck-plans`) |
+// | `PLANS_TABLE`                      | both     | DynamoDB table of remediation plans and button offers (lambda: required once a cluster has approvers, and for Re-run buttons; dev default `netcheck-plans`) |
 // | `REMEDIATOR_FUNCTION_NAME`         | both     | name of the remediator Lambda (lambda: required once a cluster has approvers; dev default `netcheck-dev-remediator`) |
 // | `NETCHECK_PLAN_TTL_MINUTES`        | both     | how long a plan may be approved, 1–60 minutes (default 15)                    |
 //
@@ -138,6 +138,11 @@ export interface AppConfig {
   incidentCooldownMs: number;
   /** The remediation flow's settings (src/aws/approvals.ts, src/handlers/remediator). */
   remediation?: RemediationConfig;
+  /**
+   * The table of button offers (PLANS_TABLE, src/aws/offers.ts), whenever it is named: Re-run needs it even
+   * without the remediation flow. Without it, reports carry no Re-run or Fix… buttons.
+   */
+  offersTable?: string;
 }
 
 export interface RemediationConfig {

@@ -7,6 +7,7 @@ import { webApi } from '@slack/bolt';
 import type { Context } from 'aws-lambda';
 import { createApprovalStore } from '../../aws/approvals.ts';
 import { createEksDescriber } from '../../aws/eks-describe.ts';
+import { createOfferStore } from '../../aws/offers.ts';
 import { createSecretStore } from '../../aws/secrets.ts';
 import { createClusterConnector } from '../../cluster/connect.ts';
 import { createKubeReader } from '../../cluster/k8s-reader.ts';
@@ -45,6 +46,11 @@ export function remediatorHandlerFromEnv(
     log,
     ...(options.now ? { now: options.now } : {}),
     ...(options.rolloutTimeoutMs !== undefined ? { rolloutTimeoutMs: options.rolloutTimeoutMs } : {}),
+    offers: createOfferStore({
+      client: new DynamoDBClient(awsClientConfig(config, env, 'dynamodb')),
+      table: remediation.plansTable,
+      ...(options.now ? { now: options.now } : {}),
+    }),
     store: createApprovalStore({
       client: new DynamoDBClient(awsClientConfig(config, env, 'dynamodb')),
       table: remediation.plansTable,

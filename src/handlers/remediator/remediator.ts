@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
 import type { ApprovalStore, PlanRecord } from '../../aws/approvals.ts';
+import type { OfferStore } from '../../aws/offers.ts';
 import type { ClusterReader, KubeObject } from '../../engine/cluster-reader.ts';
 import { diagnose as engineDiagnose } from '../../engine/index.ts';
 import type { ComponentName, Finding, Report, Scope } from '../../engine/report.ts';
@@ -32,6 +33,8 @@ export interface RemediatorConnection {
 export interface RemediatorDeps {
   config: AppConfig;
   store: ApprovalStore;
+  /** Re-run offers for the report re-rendered after a verified fix; without it, that report has no Re-run. */
+  offers?: OfferStore;
   slack: () => Promise<WebClient>;
   connect: (cluster: ClusterConfig) => Promise<RemediatorConnection>;
   diagnose?: typeof engineDiagnose;
@@ -319,6 +322,24 @@ export function createRemediator(deps: RemediatorDeps): (event: unknown) => Prom
    * covered more than the fixed component, a fresh one of its whole scope), marked with when, which fix and who
    * approved it. Without Fix buttons: a Re-run gives fresh ones.
    */
+  /** Records the re-rendered report's Re-run offer; false (no button) when it cannot be recorded. */
+  async function recordRerun(offers: OfferStore, id: string, r: PlanRecord, scope: Scope): Promise<boolean> {
+    try {
+      await offers.recordRerun({
+        id,
+        teamId: r.teamId,
+        cluster: r.cluster,
+        channelId: r.channelId,
+        scope,
+        ...(r.reportTs ? { reportTs: r.reportTs } : {}),
+      });
+      return true;
+    } catch (error) {
+      baseLog.warn('could not record the Re-run offer; the report goes without Re-run', { error, planId: r.id });
+      return false;
+    }
+  }
+
   async function updateReport(
     client: WebClient,
     r: PlanRecord,
@@ -335,7 +356,14 @@ export function createRemediator(deps: RemediatorDeps): (event: unknown) => Prom
       r.remediation,
       r.approver ? `<@${r.approver}>` : REMEDIATOR,
     );
-    const message = withNotes(renderReport(fresh, { lang: r.lang }), [note]);
+    // Re-run is an offer recorded here (the button carries its id only), and only when the report shows it.
+    const { offers } = deps;
+    const rerunId = offers?.newId();
+    let rendered = renderReport(fresh, { lang: r.lang, ...(rerunId ? { rerunId } : {}) });
+    if (offers && rerunId && JSON.stringify(rendered.blocks).includes(rerunId)) {
+      if (!(await recordRerun(offers, rerunId, r, wanted))) rendered = renderReport(fresh, { lang: r.lang });
+    }
+    const message = withNotes(rendered, [note]);
     await client.chat.update({
       channel: r.channelId,
       ts: r.reportTs,

@@ -2,6 +2,7 @@
 // and hands the job to the worker. They run before the HTTP response leaves (AwsLambdaReceiver awaits them), so
 // each does at most a DynamoDB put and a 202 invoke and never touches a cluster.
 import type { App } from '@slack/bolt';
+import type { OfferStore } from '../../aws/offers.ts';
 import type { DedupeStore, WorkerInvoker } from '../../jobs/ports.ts';
 import type { AppConfig } from '../config/schema.ts';
 import type { Log } from '../log.ts';
@@ -34,6 +35,8 @@ export interface SlackAppDeps {
   lookupLocale?: (userId: string) => Promise<string | undefined>;
   /** The plans table and the remediator invoker (the remediation flow). */
   remediation?: RemediationDeps;
+  /** What Re-run buttons stand for (src/aws/offers.ts); without it every Re-run click is "expired". */
+  offers?: OfferStore;
 }
 
 /** Registers every trigger. Called once per App, so the locale and user-group caches live once per cold start. */
@@ -66,6 +69,7 @@ export function registerListeners(app: App, deps: SlackAppDeps): void {
       ...(deps.lookupLocale ? { lookupLocale: deps.lookupLocale } : {}),
     }),
     ...(deps.remediation ? { remediation: deps.remediation } : {}),
+    ...(deps.offers ? { offers: deps.offers } : {}),
   };
   registerCommand(app, listeners);
   registerRerun(app, listeners);

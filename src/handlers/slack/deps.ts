@@ -1,4 +1,5 @@
 // What every trigger's listener is built from; app.ts creates it once per App (once per cold start).
+import type { OfferStore } from '../../aws/offers.ts';
 import type { AppConfig } from '../config/schema.ts';
 import type { Log } from '../log.ts';
 import type { AccessResolver } from './access.ts';
@@ -14,4 +15,6 @@ export interface ListenerDeps {
   respond: (responseUrl: string, message: Record<string, unknown>) => Promise<void>;
   /** The plans table and the remediator: present when the remediation flow is configured. */
   remediation?: RemediationDeps;
+  /** The button offers (Re-run): present whenever the offers table is named (config.offersTable). */
+  offers?: OfferStore;
 }

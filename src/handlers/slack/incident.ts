@@ -51,6 +51,7 @@ export function registerIncident(app: App, deps: ListenerDeps, pattern: RegExp):
       details: false,
       userId,
       channelId: channel.id,
+      ...teamOf(body),
       incident: { trigger, clusterReason: chosen.reason },
     });
   };
@@ -92,7 +93,14 @@ export function registerIncident(app: App, deps: ListenerDeps, pattern: RegExp):
       userId: message.user ?? message.bot_id,
       channelId: message.channel,
       threadTs: message.ts,
+      ...teamOf(body),
       incident: { trigger: 'alert', clusterReason: chosen.reason, alert: said },
     });
   });
+}
+
+/** The event's team, so the report's Re-run offer belongs to it (the team guard already let only ours through). */
+function teamOf(body: unknown): { teamId?: string } {
+  const teamId = (body as { team_id?: unknown } | undefined)?.team_id;
+  return typeof teamId === 'string' && teamId ? { teamId } : {};
 }

@@ -9,7 +9,7 @@ import { App, AwsLambdaReceiver, webApi } from '@slack/bolt';
 import type { Context } from 'aws-lambda';
 import { createApprovalStore } from '../../aws/approvals.ts';
 import { createDedupeStore } from '../../aws/dedupe.ts';
-import { createOfferStore } from '../../aws/offers.ts';
+import { createOfferStore, type OfferStore } from '../../aws/offers.ts';
 import { createRemediatorInvoker } from '../../aws/remediator-invoker.ts';
 import { createSecretStore } from '../../aws/secrets.ts';
 import { createWorkerInvoker } from '../../aws/worker-invoker.ts';
@@ -49,6 +49,8 @@ export interface SlackHandlerDeps {
   slackTimeoutMs?: number;
   /** The remediation flow (plans table + remediator), when configured. */
   remediation?: RemediationDeps;
+  /** What Re-run buttons stand for (the offers table), when it is named. */
+  offers?: OfferStore;
 }
 
 export type SlackHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
@@ -101,6 +103,7 @@ export function createSlackHandler(deps: SlackHandlerDeps): SlackHandler {
         timeoutMs: timeout,
       }),
       ...(deps.remediation ? { remediation: deps.remediation } : {}),
+      ...(deps.offers ? { offers: deps.offers } : {}),
     });
     app.error(async (error) => {
       log.error('listener failed', { error });
@@ -206,8 +209,20 @@ export function slackHandlerFromEnv(
         worker,
         dedupe,
         ...(current.remediation ? { remediation: remediationFromEnv(current, env, log, options.now) } : {}),
+        ...(current.offersTable ? { offers: offersFromEnv(current, current.offersTable, env, options.now) } : {}),
       }),
   );
+}
+
+/** The button offers in the plans table (Re-run; Fix… has its own in `remediationFromEnv`). */
+export function offersFromEnv(
+  config: AppConfig,
+  table: string,
+  env: NodeJS.ProcessEnv,
+  now?: () => number,
+): OfferStore {
+  const client = new DynamoDBClient(awsClientConfig(config, env, 'dynamodb'));
+  return createOfferStore({ client, table, ...(now ? { now } : {}) });
 }
 
 /** The plans table and the remediator invoker; every transition is also one audit log line. */

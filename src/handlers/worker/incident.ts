@@ -54,6 +54,24 @@ export interface IncidentRun {
   progress: (e?: Progress) => SlackMessage;
   now: () => number;
   cooldownMs?: number;
+  /** Records a Re-run offer for a message of its own and returns its id; undefined means no Re-run button. */
+  offerRerun?: (scope: Scope) => Promise<string | undefined>;
+}
+
+/** The contradiction note, with a Re-run button when its offer could be recorded. */
+async function contradictionMessage(
+  run: IncidentRun,
+  contradiction: NonNullable<ReturnType<typeof contradictionOf>>,
+  scope: Scope,
+): Promise<SlackMessage> {
+  const rerunId = await run.offerRerun?.(scope);
+  return renderContradiction({
+    ...contradiction,
+    cluster: run.job.cluster,
+    scope,
+    lang: run.job.lang,
+    ...(rerunId ? { rerunId } : {}),
+  });
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -122,14 +140,7 @@ async function first(run: IncidentRun, record: IncidentRecord, note: string): Pr
   if (!checked.ok) return 'cluster-error';
   const contradiction = incident.alert ? contradictionOf({ ...incident.alert, labels: {} }, checked.report) : undefined;
   if (contradiction) {
-    await out.reply(
-      renderContradiction({
-        ...contradiction,
-        cluster: job.cluster,
-        scope: incident.alert?.scope ?? job.scope,
-        lang: job.lang,
-      }),
-    );
+    await out.reply(await contradictionMessage(run, contradiction, incident.alert?.scope ?? job.scope));
   }
   return 'reported';
 }
@@ -192,11 +203,7 @@ async function followUp(run: IncidentRun, found: IncidentRecord, note: string): 
     );
     const contradiction = alert && kind === 'changed' ? contradictionOf(alert, checked.report) : undefined;
     if (contradiction) {
-      await post(
-        run,
-        thread,
-        renderContradiction({ ...contradiction, cluster: job.cluster, scope: alert?.scope ?? scope, lang: job.lang }),
-      );
+      await post(run, thread, await contradictionMessage(run, contradiction, alert?.scope ?? scope));
     }
   } else {
     // repeat_interval: the same alert again and nothing changed; the report's "re-checked at" says it was looked at.

@@ -50,7 +50,7 @@ export interface WorkerDeps {
   clusterTimeoutMs?: number;
   /** Per-call timeout of Slack Web API calls (default 3 s; retried within the Lambda's deadline). */
   slackTimeoutMs?: number;
-  /** Fix… offers (src/aws/offers.ts): without it a report has no Fix buttons, whatever the approvers. */
+  /** Fix… and Re-run offers (src/aws/offers.ts): without it a report has no Fix or Re-run buttons. */
   offers?: OfferStore;
   /** Incident state (one report per incident); without it, every incident trigger posts its own report. */
   incidents?: IncidentStore;
@@ -165,13 +165,15 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
         const { key } = restOf(report, lang);
         const offers: (NewOffer & { id: string })[] = [];
         const { offers: offerStore } = deps;
-        // Incident jobs carry no team: with exactly one configured workspace, it is that one.
+        // An incident job from an older Slack function may carry no team: with exactly one workspace, it is that one.
         const teams = deps.config.slack.teamIds ?? [];
         const teamId = job.teamId ?? (teams.length === 1 ? teams[0] : undefined);
-        const render = (withFixes: boolean) =>
+        // Re-run is an offer too (cluster, scope, thread digest): the button carries only its random id.
+        const rerunId = offerStore && teamId ? offerStore.newId() : undefined;
+        const render = (withFixes: boolean, withRerun: boolean) =>
           renderReport(report, {
             details: true,
-            ...(key ? { restKey: key } : {}),
+            ...(withRerun && rerunId ? { rerunId } : {}),
             requestedBy: job.kind === 'incident' ? undefined : job.userId,
             lang,
             remediationEnabled: withFixes && remediationEnabled(deps.config, job.cluster),
@@ -179,6 +181,9 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
             ...(offerStore && teamId
               ? {
                   offerFix: (finding, remediation) => {
+                    // A second render (without Re-run) reuses the offers of the first.
+                    const known = offers.find((o) => o.remediation === remediation && o.finding === finding.id);
+                    if (known) return known.id;
                     const reportTs = out.ts();
                     const offer = {
                       id: offerStore.newId(),
@@ -198,16 +203,41 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
                 }
               : {}),
           });
-        let message = render(true);
-        if (offers.length && offerStore) {
-          try {
-            await offerStore.record(offers);
-          } catch (error) {
-            // A report without Fix buttons beats no report.
-            log.warn('could not record the Fix offers; the report goes without Fix buttons', { error });
-            message = render(false);
-          }
-        }
+        let message = render(true, true);
+        const reportTs = out.ts();
+        // A report without Fix or Re-run buttons beats no report.
+        const [fixesOk, rerunOk] = await Promise.all([
+          offers.length && offerStore
+            ? offerStore.record(offers).then(
+                () => true,
+                (error) => {
+                  log.warn('could not record the Fix offers; the report goes without Fix buttons', { error });
+                  return false;
+                },
+              )
+            : true,
+          // Recorded only when the report shows the button (a healthy report has none).
+          rerunId && offerStore && teamId && JSON.stringify(message.blocks).includes(rerunId)
+            ? offerStore
+                .recordRerun({
+                  id: rerunId,
+                  teamId,
+                  cluster: job.cluster,
+                  channelId: job.channelId,
+                  scope,
+                  ...(reportTs ? { reportTs } : {}),
+                  ...(key ? { rest: key } : {}),
+                })
+                .then(
+                  () => true,
+                  (error) => {
+                    log.warn('could not record the Re-run offer; the report goes without Re-run', { error });
+                    return false;
+                  },
+                )
+            : true,
+        ]);
+        if (!fixesOk || !rerunOk) message = render(fixesOk, rerunOk);
         return { ok: true, report, message, ...(key ? { restKey: key } : {}) };
       } catch (error) {
         // Never leave the channel looking at "Checking…" forever.
@@ -216,6 +246,21 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
           ok: false,
           message: renderError({ cluster: job.cluster, message: 'the report could not be rendered', lang }),
         };
+      }
+    };
+
+    /** A Re-run offer for a message other than the report (the contradiction note), or undefined without one. */
+    const offerRerun = async (scope: Scope): Promise<string | undefined> => {
+      const teams = deps.config.slack.teamIds ?? [];
+      const teamId = job.teamId ?? (teams.length === 1 ? teams[0] : undefined);
+      if (!deps.offers || !teamId) return undefined;
+      const id = deps.offers.newId();
+      try {
+        await deps.offers.recordRerun({ id, teamId, cluster: job.cluster, channelId: job.channelId, scope });
+        return id;
+      } catch (error) {
+        log.warn('could not record the Re-run offer; the message goes without Re-run', { error });
+        return undefined;
       }
     };
 
@@ -228,6 +273,7 @@ export function createWorkerHandler(deps: WorkerDeps): WorkerHandler {
         log,
         out,
         check: (scope, onProgress) => check(scope, onProgress),
+        offerRerun: (scope) => offerRerun(scope),
         progress: (e) => renderProgress(ctx, e),
         now,
         cooldownMs: deps.config.incidentCooldownMs,
@@ -323,10 +369,8 @@ export function workerHandlerFromEnv(
   const dynamo = new DynamoDBClient(awsClientConfig(config, env, 'dynamodb'));
   const dedupe = options.dedupe ?? createDedupeStore({ client: dynamo, table: config.dedupeTable });
   const incidents = options.incidents ?? createIncidentStore({ client: dynamo, table: config.incidentTable });
-  // Fix offers live in the plans table (the worker may only put `offer:` items there, infra/iam/worker-statements.cjs).
-  const offers = config.remediation
-    ? createOfferStore({ client: dynamo, table: config.remediation.plansTable })
-    : undefined;
+  // Fix and Re-run offers live in the plans table (the worker may only put `offer:` items there, infra/iam/worker-statements.cjs).
+  const offers = config.offersTable ? createOfferStore({ client: dynamo, table: config.offersTable }) : undefined;
   let describer: ReturnType<typeof createEksDescriber> | undefined;
   // The clusters may live in a run-time document: connections are rebuilt with it when it changes.
   return perConfig(
