@@ -1,23 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localAwsClientConfig } from '#test/fakes/aws-local.ts';
-import { type DynaliteFake, startDynalite } from '#test/fakes/dynalite.ts';
-import { createPlansTable } from '#test/fakes/plans-table.ts';
+import { describe, expect, it } from 'vitest';
+import { usePlansTable } from '#test/fakes/plans-table.ts';
 import { type AuditEntry, createApprovalStore, isPlanId, type NewRequest, type PlanDetails } from './approvals.ts';
 
 const TABLE = 'netcheck-test-plans';
-let db: DynaliteFake;
-let client: DynamoDBClient;
-
-beforeAll(async () => {
-  db = await startDynalite();
-  await createPlansTable(db.endpoint, TABLE);
-  client = new DynamoDBClient(localAwsClientConfig(db.endpoint));
-});
-afterAll(async () => {
-  client.destroy();
-  await db.close();
-});
+const table = usePlansTable(TABLE);
 
 const request = (over: Partial<NewRequest> = {}): NewRequest => ({
   teamId: 'T1',
@@ -42,7 +28,12 @@ const details: PlanDetails = {
 };
 
 function storeWith(clock: { t: number }, audit: AuditEntry[] = []) {
-  return createApprovalStore({ client, table: TABLE, now: () => clock.t, auditLog: (e) => audit.push(e) });
+  return createApprovalStore({
+    client: table.client(),
+    table: TABLE,
+    now: () => clock.t,
+    auditLog: (e) => audit.push(e),
+  });
 }
 
 describe('the plans table', () => {

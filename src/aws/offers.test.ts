@@ -1,24 +1,11 @@
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localAwsClientConfig } from '#test/fakes/aws-local.ts';
-import { type DynaliteFake, startDynalite } from '#test/fakes/dynalite.ts';
-import { createPlansTable } from '#test/fakes/plans-table.ts';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { usePlansTable } from '#test/fakes/plans-table.ts';
 import { createApprovalStore } from './approvals.ts';
 import { createOfferStore, type NewOffer } from './offers.ts';
 
 const TABLE = 'netcheck-test-offers';
-let db: DynaliteFake;
-let client: DynamoDBClient;
-
-beforeAll(async () => {
-  db = await startDynalite();
-  await createPlansTable(db.endpoint, TABLE);
-  client = new DynamoDBClient(localAwsClientConfig(db.endpoint));
-});
-afterAll(async () => {
-  client.destroy();
-  await db.close();
-});
+const table = usePlansTable(TABLE);
 
 const offer = (over: Partial<NewOffer> = {}): NewOffer => ({
   teamId: 'T0001',
@@ -35,7 +22,7 @@ const offer = (over: Partial<NewOffer> = {}): NewOffer => ({
 describe('Fix offers in the plans table', () => {
   it('records an offer under a random id and reads it back whole until it expires', async () => {
     let now = Date.parse('2026-12-01T10:00:00Z');
-    const store = createOfferStore({ client, table: TABLE, ttlSeconds: 3600, now: () => now });
+    const store = createOfferStore({ client: table.client(), table: TABLE, ttlSeconds: 3600, now: () => now });
     const id = store.newId();
     expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(store.newId()).not.toBe(id);
@@ -46,7 +33,7 @@ describe('Fix offers in the plans table', () => {
   });
 
   it('never overwrites an offer, and unknown or malformed ids read as nothing', async () => {
-    const store = createOfferStore({ client, table: TABLE });
+    const store = createOfferStore({ client: table.client(), table: TABLE });
     const id = store.newId();
     await store.record([{ id, ...offer() }]);
     await expect(store.record([{ id, ...offer({ cluster: 'other' }) }])).rejects.toThrow();
@@ -56,7 +43,7 @@ describe('Fix offers in the plans table', () => {
   });
 
   it('links one plan at a time: of concurrent claims exactly one wins; another team or a stale link loses', async () => {
-    const store = createOfferStore({ client, table: TABLE });
+    const store = createOfferStore({ client: table.client(), table: TABLE });
     const id = store.newId();
     await store.record([{ id, ...offer() }]);
     expect((await store.claim(id, { teamId: 'T0OTHER', previous: undefined, planId: store.newId() })).ok).toBe(false);
@@ -75,7 +62,7 @@ describe('Fix offers in the plans table', () => {
 
   it('an expired offer cannot be claimed', async () => {
     let now = Date.parse('2026-12-01T10:00:00Z');
-    const store = createOfferStore({ client, table: TABLE, ttlSeconds: 60, now: () => now });
+    const store = createOfferStore({ client: table.client(), table: TABLE, ttlSeconds: 60, now: () => now });
     const id = store.newId();
     await store.record([{ id, ...offer() }]);
     now += 61_000;
@@ -86,13 +73,13 @@ describe('Fix offers in the plans table', () => {
   });
 
   it('offers stay out of the audit index and are not plans', async () => {
-    const store = createOfferStore({ client, table: TABLE });
+    const store = createOfferStore({ client: table.client(), table: TABLE });
     const id = store.newId();
     await store.record([{ id, ...offer({ cluster: 'audit-only' }) }]);
-    const plans = createApprovalStore({ client, table: TABLE });
+    const plans = createApprovalStore({ client: table.client(), table: TABLE });
     expect(await plans.audit('audit-only')).toEqual([]);
     expect(await plans.get(id)).toBeUndefined();
-    const items = await client.send(new ScanCommand({ TableName: TABLE }));
+    const items = await table.client().send(new ScanCommand({ TableName: TABLE }));
     const item = items.Items?.find((i) => i.pk?.S === `offer:${id}`);
     expect(item?.cluster).toBeUndefined();
     expect(item?.updatedAt).toBeUndefined();
@@ -111,7 +98,7 @@ describe('Re-run offers in the plans table', () => {
 
   it('records a Re-run offer that lives 7 days by default, then reads as nothing', async () => {
     let now = Date.parse('2026-12-01T10:00:00Z');
-    const store = createOfferStore({ client, table: TABLE, ttlSeconds: 60, now: () => now });
+    const store = createOfferStore({ client: table.client(), table: TABLE, ttlSeconds: 60, now: () => now });
     const id = store.newId();
     await store.recordRerun({ id, ...rerun });
     now += 6 * 24 * 3600_000;
@@ -126,7 +113,7 @@ describe('Re-run offers in the plans table', () => {
   });
 
   it('keeps the two kinds apart, never overwrites, and reads forged or old JSON values as nothing', async () => {
-    const store = createOfferStore({ client, table: TABLE });
+    const store = createOfferStore({ client: table.client(), table: TABLE });
     const fixId = store.newId();
     await store.record([{ id: fixId, ...offer() }]);
     const id = store.newId();
