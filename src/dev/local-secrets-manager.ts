@@ -1,8 +1,7 @@
 // A Secrets Manager endpoint on 127.0.0.1 speaking awsJson1.1, enough for the real SecretsManagerClient.
 // Dev tooling (`netcheck dev`) and tests use it so secrets travel the production path; loopback only.
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import { listenOnLoopback } from './loopback.ts';
+import { awsJsonServer, listenOnLoopback } from './loopback.ts';
 
 export interface LocalSecretsManager {
   endpoint: string;
@@ -28,42 +27,30 @@ export async function startLocalSecretsManager(secrets: Record<string, string>):
     return m ? m[1]! : idOrArn;
   };
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const reply = (status: number, body: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() });
-        res.end(JSON.stringify(body));
-      };
-      const target = String(req.headers['x-amz-target'] ?? '');
-      let input: { SecretId?: string } = {};
-      try {
-        input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-      } catch {
-        return reply(400, { __type: 'SerializationException', message: 'invalid JSON body' });
-      }
-      calls.push({ target, secretId: input.SecretId ?? '' });
-      if (req.method !== 'POST' || target !== 'secretsmanager.GetSecretValue') {
-        return reply(400, { __type: 'UnknownOperationException', message: `unsupported target ${target}` });
-      }
-      const name = nameOf(input.SecretId ?? '');
-      const secret = store.get(name);
-      if (!secret) {
-        return reply(400, {
-          __type: 'ResourceNotFoundException',
-          message: "Secrets Manager can't find the specified secret.",
-        });
-      }
-      reply(200, {
+  const server = awsJsonServer((target, input: { SecretId?: string }) => {
+    calls.push({ target, secretId: input.SecretId ?? '' });
+    if (target !== 'secretsmanager.GetSecretValue') {
+      return [400, { __type: 'UnknownOperationException', message: `unsupported target ${target}` }];
+    }
+    const name = nameOf(input.SecretId ?? '');
+    const secret = store.get(name);
+    if (!secret) {
+      return [
+        400,
+        { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." },
+      ];
+    }
+    return [
+      200,
+      {
         ARN: arnOf(name),
         Name: name,
         SecretString: secret.value,
         VersionId: secret.versionId,
         VersionStages: ['AWSCURRENT'],
         CreatedDate: secret.created,
-      });
-    });
+      },
+    ];
   });
   return { ...(await listenOnLoopback(server)), calls, set };
 }

@@ -2,8 +2,7 @@
 // (String and SecureString; a SecureString is returned in plain text only WithDecryption, as AWS does). Tests use
 // it so the configuration document travels the production path; loopback only.
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:http';
-import { listenOnLoopback } from './loopback.ts';
+import { awsJsonServer, listenOnLoopback } from './loopback.ts';
 
 export interface LocalSsm {
   endpoint: string;
@@ -24,30 +23,18 @@ export async function startLocalSsm(
   for (const [name, p] of Object.entries(parameters)) set(name, p.value, p.type);
   const calls: LocalSsm['calls'] = [];
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const reply = (status: number, body: unknown) => {
-        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() });
-        res.end(JSON.stringify(body));
-      };
-      const target = String(req.headers['x-amz-target'] ?? '');
-      let input: { Name?: string; WithDecryption?: boolean } = {};
-      try {
-        input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-      } catch {
-        return reply(400, { __type: 'SerializationException', message: 'invalid JSON body' });
-      }
-      const name = input.Name ?? '';
-      calls.push({ target, name, withDecryption: input.WithDecryption === true });
-      if (req.method !== 'POST' || target !== 'AmazonSSM.GetParameter') {
-        return reply(400, { __type: 'UnknownOperationException', message: `unsupported target ${target}` });
-      }
-      const parameter = store.get(name);
-      if (!parameter) return reply(400, { __type: 'ParameterNotFound', message: `Parameter ${name} not found.` });
-      const hidden = parameter.type === 'SecureString' && input.WithDecryption !== true;
-      reply(200, {
+  const server = awsJsonServer((target, input: { Name?: string; WithDecryption?: boolean }) => {
+    const name = input.Name ?? '';
+    calls.push({ target, name, withDecryption: input.WithDecryption === true });
+    if (target !== 'AmazonSSM.GetParameter') {
+      return [400, { __type: 'UnknownOperationException', message: `unsupported target ${target}` }];
+    }
+    const parameter = store.get(name);
+    if (!parameter) return [400, { __type: 'ParameterNotFound', message: `Parameter ${name} not found.` }];
+    const hidden = parameter.type === 'SecureString' && input.WithDecryption !== true;
+    return [
+      200,
+      {
         Parameter: {
           Name: name,
           Type: parameter.type,
@@ -58,8 +45,8 @@ export async function startLocalSsm(
           DataType: 'text',
           LastModifiedDate: Date.now() / 1000,
         },
-      });
-    });
+      },
+    ];
   });
   return { ...(await listenOnLoopback(server)), calls, set };
 }
